@@ -1,0 +1,137 @@
+"""The library API every command calls: validate and lint contracts, over the catalog or given files.
+
+Example:
+    >>> from contractkit import api
+    >>> report = api.validate(["b2b-orders"])  # doctest: +SKIP
+    >>> report.has_at_least(Severity.ERROR)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from contractkit.catalog.model import Catalog
+from contractkit.catalog.reader import find_catalog, read_catalog
+from contractkit.errors import ContractkitError, InputError
+from contractkit.findings import Finding, Location, Report, Severity
+from contractkit.lint.engine import lint_document
+from contractkit.loaders.document import Document, load_document
+from contractkit.loaders.files import display_name
+from contractkit.loaders.limits import Limits
+from contractkit.targets import Selection, Target, select, stray_contracts
+from contractkit.validate.engine import validate_document
+from contractkit.validate.rules import CATALOG_KIND_MISMATCH, CONTRACT_NOT_IN_CATALOG
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What every command accepts besides its targets.
+
+    Attributes:
+        catalog: the catalog file (default: found from the working directory).
+        root: the folder refs may not leave, for files outside the catalog.
+        max_bytes: override of the loader's size limit.
+        allow_remote_refs: allow ``http(s)://`` refs.
+    """
+
+    catalog: Path | None = None
+    root: Path | None = None
+    max_bytes: int | None = None
+    allow_remote_refs: bool = False
+
+
+def load_catalog(options: Options) -> Catalog | None:
+    """Return the catalog named by ``options`` or found from the working directory (``None`` if none)."""
+    path = options.catalog or find_catalog()
+    return read_catalog(path) if path is not None else None
+
+
+def validate(arguments: list[str], options: Options | None = None) -> Report:
+    """Validate the contracts named by ``arguments`` (default: the whole catalog) against their specification."""
+    return _run("validate", arguments, options or Options(), validating=True, linting=False)
+
+
+def lint(arguments: list[str], options: Options | None = None) -> Report:
+    """Lint the contracts named by ``arguments`` (default: the whole catalog) with the catalog's house rules."""
+    return _run("lint", arguments, options or Options(), validating=False, linting=True)
+
+
+def check(arguments: list[str], options: Options | None = None) -> Report:
+    """Validate and lint, reading every document once: the contract gate over ``contracts/``."""
+    return _run("check", arguments, options or Options(), validating=True, linting=True)
+
+
+def _run(command: str, arguments: list[str], options: Options, *, validating: bool, linting: bool) -> Report:
+    catalog = load_catalog(options)
+    selection = select(arguments, catalog, root=options.root)
+    limits = _limits(catalog, options)
+    report = Report(command)
+    steps: list[Callable[[Document, Target], list[Finding]]] = []
+    if validating:
+        steps.append(_validate_one)
+    if linting:
+        steps.append(lambda doc, target: _lint_one(doc, target, catalog))
+    for target in selection.targets:
+        report.checked.append(target.name)
+        try:
+            doc = load_document(target.path, root_dir=target.root_dir, limits=limits)
+            for step in steps:
+                report.extend(step(doc, target))
+        except InputError as exc:
+            report.errors.append(exc)
+    if validating and catalog is not None and selection.whole_catalog:
+        report.extend(_strays(catalog))
+    return report
+
+
+def _validate_one(doc: Document, target: Target) -> list[Finding]:
+    contract = target.contract
+    findings = validate_document(doc, contract=contract.id if contract else None)
+    if contract is not None and contract.kind is not doc.spec.kind:
+        findings.append(
+            Finding(
+                CATALOG_KIND_MISMATCH.id, CATALOG_KIND_MISMATCH.severity,
+                f"the catalog says `{contract.id}` is {contract.kind.value}, but `{doc.name}` is {doc.spec.kind.value}",
+                contract.location or Location(display_name(contract.path)),
+                hint=f"set `kind: {doc.spec.kind.value}` in the catalog entry.", contract=contract.id,
+            )
+        )
+    return findings
+
+
+def _lint_one(doc: Document, target: Target, catalog: Catalog | None) -> list[Finding]:
+    contract = target.contract
+    policy = catalog.policy_for(contract) if catalog is not None else None
+    return lint_document(doc, policy, contract=contract.id if contract else None)
+
+
+def _strays(catalog: Catalog) -> list[Finding]:
+    return [
+        Finding(
+            CONTRACT_NOT_IN_CATALOG.id, CONTRACT_NOT_IN_CATALOG.severity,
+            f"`{display_name(path)}` is a contract but the catalog does not list it",
+            Location(display_name(path), "", 1, 1),
+            hint=f"add it to `{display_name(catalog.path)}` with an id, kind, owner and lifecycle, or delete it.",
+        )
+        for path in stray_contracts(catalog)
+    ]
+
+
+def _limits(catalog: Catalog | None, options: Options) -> Limits:
+    base = catalog.limits if catalog is not None else Limits()
+    return Limits(
+        max_bytes=options.max_bytes or base.max_bytes,
+        max_nodes=base.max_nodes,
+        max_depth=base.max_depth,
+        allow_remote=options.allow_remote_refs or base.allow_remote,
+    )
+
+
+def fails(report: Report, fail_on: Severity) -> bool:
+    """Return whether ``report`` should fail a command run with ``--fail-on fail_on``."""
+    return report.has_at_least(fail_on)
+
+
+__all__ = ["ContractkitError", "Options", "Selection", "check", "fails", "lint", "load_catalog", "validate"]

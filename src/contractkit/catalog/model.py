@@ -1,0 +1,104 @@
+"""The contract catalog: which contracts exist, who owns them, and the lint policy that applies to them."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from contractkit.findings import Location, Severity
+from contractkit.loaders.limits import Limits
+from contractkit.rules.registry import SpecKind
+
+CATALOG_FILE = "catalog.yaml"
+
+
+class Lifecycle(enum.Enum):
+    """Where a contract is in its life: a draft may change freely; a stable one may not break."""
+
+    DRAFT = "draft"
+    STABLE = "stable"
+    DEPRECATED = "deprecated"
+
+
+def _frozen(mapping: Mapping[str, Severity] | None = None) -> Mapping[str, Severity]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class LintPolicy:
+    """Rule severities and rule options.
+
+    Attributes:
+        severities: rule id -> severity, overriding each rule's default.
+        options: rule options (``problem-schema``, ``pagination-envelope``, ``trace-headers``, ...).
+    """
+
+    severities: Mapping[str, Severity] = field(default_factory=_frozen)
+    options: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+    def merged(self, override: LintPolicy) -> LintPolicy:
+        """Return this policy with ``override`` applied on top (a contract's own policy over the catalog's)."""
+        return LintPolicy(
+            _frozen({**self.severities, **override.severities}),
+            MappingProxyType({**self.options, **override.options}),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """One contract of the catalog.
+
+    Attributes:
+        id: the contract id (``b2b-orders``).
+        kind: OpenAPI or AsyncAPI.
+        path: the absolute path of its root file.
+        owner: the owning team.
+        lifecycle: draft, stable or deprecated.
+        description: one line about it.
+        lint: this contract's own policy (applied over the catalog's).
+        location: where the entry is in the catalog file.
+    """
+
+    id: str
+    kind: SpecKind
+    path: Path
+    owner: str = ""
+    lifecycle: Lifecycle = Lifecycle.STABLE
+    description: str = ""
+    lint: LintPolicy = field(default_factory=LintPolicy)
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """The catalog file and what it lists.
+
+    Attributes:
+        path: the catalog file.
+        root: the directory it is in (the contracts root: refs may not leave it).
+        contracts: every contract, in catalog order.
+        lint: the catalog-wide lint policy.
+        limits: the loader limits.
+    """
+
+    path: Path
+    root: Path
+    contracts: tuple[Contract, ...]
+    lint: LintPolicy = field(default_factory=LintPolicy)
+    limits: Limits = field(default_factory=Limits)
+
+    def get(self, contract_id: str) -> Contract | None:
+        """Return the contract with ``contract_id``, or ``None``."""
+        return next((c for c in self.contracts if c.id == contract_id), None)
+
+    def by_path(self, path: Path) -> Contract | None:
+        """Return the contract whose root file is ``path``, or ``None``."""
+        resolved = path.resolve()
+        return next((c for c in self.contracts if c.path == resolved), None)
+
+    def policy_for(self, contract: Contract | None) -> LintPolicy:
+        """Return the lint policy that applies to ``contract`` (the catalog's, with the contract's on top)."""
+        return self.lint if contract is None else self.lint.merged(contract.lint)

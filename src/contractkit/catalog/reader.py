@@ -1,0 +1,153 @@
+"""Reading ``contracts/catalog.yaml``: find it, check it against its schema, build the :class:`Catalog`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import jsonschema
+
+from contractkit.catalog.model import CATALOG_FILE, Catalog, Contract, Lifecycle, LintPolicy
+from contractkit.errors import ConfigError, ContractkitError
+from contractkit.findings import Severity
+from contractkit.loaders.files import FileStore
+from contractkit.loaders.limits import DEFAULT_MAX_BYTES, Limits
+from contractkit.loaders.source import SourceFile
+from contractkit.rules.registry import SpecKind
+
+_SEVERITY = {"enum": ["error", "warning", "warn", "info", "off"]}
+_POLICY = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "rules": {"type": "object", "additionalProperties": _SEVERITY},
+        "options": {"type": "object"},
+    },
+}
+CATALOG_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["version", "contracts"],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"const": 1},
+        "contracts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "kind", "path", "owner", "lifecycle"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},
+                    "kind": {"enum": ["openapi", "asyncapi"]},
+                    "path": {"type": "string", "minLength": 1},
+                    "owner": {"type": "string", "minLength": 1},
+                    "lifecycle": {"enum": [item.value for item in Lifecycle]},
+                    "description": {"type": "string"},
+                    "lint": _POLICY,
+                },
+            },
+        },
+        "lint": _POLICY,
+        "loader": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "max-bytes": {"type": "integer", "minimum": 1},
+                "allow-remote-refs": {"type": "boolean"},
+            },
+        },
+    },
+}
+
+
+def find_catalog(start: Path | None = None) -> Path | None:
+    """Return ``contracts/catalog.yaml`` in ``start`` (default: the working directory) or a parent of it.
+
+    A ``catalog.yaml`` directly in ``start`` counts too, so commands work from inside ``contracts/``.
+    """
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for candidate in (folder / "contracts" / CATALOG_FILE, folder / CATALOG_FILE):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def read_catalog(path: Path) -> Catalog:
+    """Read and check the catalog at ``path``.
+
+    Raises:
+        ConfigError: the file cannot be parsed or does not follow the catalog schema.
+    """
+    path = path.resolve()
+    try:
+        source = FileStore().load(path)
+    except ContractkitError as exc:
+        raise ConfigError(exc.detail, title=f"could not read the catalog `{exc.location or path}`", location=exc.location, tip=exc.tip) from None
+    errors = sorted(jsonschema.Draft202012Validator(CATALOG_SCHEMA).iter_errors(source.data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        parts = tuple(str(p) for p in first.absolute_path)
+        raise ConfigError(
+            _explain(first),
+            title=f"invalid catalog `{source.name}`",
+            location=source.location(parts),
+            tip="see docs/catalog.md for the catalog format." + (f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""),
+        )
+    return _build(path, source)
+
+
+def _explain(error: jsonschema.ValidationError) -> str:
+    where = "/".join(str(p) for p in error.absolute_path) or "the top level"
+    return f"at `{where}`: {error.message}"
+
+
+def _build(path: Path, source: SourceFile) -> Catalog:
+    data = source.data
+    assert isinstance(data, dict)  # checked by the schema
+    root = path.parent
+    contracts: list[Contract] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(data["contracts"]):  # type: ignore[union-attr,arg-type]
+        assert isinstance(entry, dict)
+        contract_id = str(entry["id"])
+        if contract_id in seen:
+            raise ConfigError(
+                f"contract id `{contract_id}` is listed twice (entries {seen[contract_id] + 1} and {index + 1})",
+                title=f"invalid catalog `{source.name}`",
+                location=source.location(("contracts", str(index), "id")),
+                tip="every contract needs its own id.",
+            )
+        seen[contract_id] = index
+        contracts.append(
+            Contract(
+                id=contract_id,
+                kind=SpecKind(entry["kind"]),
+                path=(root / str(entry["path"])).resolve(),
+                owner=str(entry["owner"]),
+                lifecycle=Lifecycle(entry["lifecycle"]),
+                description=str(entry.get("description", "")),
+                lint=_policy(entry.get("lint")),
+                location=source.location(("contracts", str(index))),
+            )
+        )
+    loader = data.get("loader") or {}
+    assert isinstance(loader, dict)
+    limits = Limits(
+        max_bytes=int(loader.get("max-bytes", DEFAULT_MAX_BYTES)),  # type: ignore[arg-type]
+        allow_remote=bool(loader.get("allow-remote-refs", False)),
+    )
+    return Catalog(path, root, tuple(contracts), _policy(data.get("lint")), limits)
+
+
+def _policy(raw: object) -> LintPolicy:
+    if not isinstance(raw, dict):
+        return LintPolicy()
+    rules = raw.get("rules") or {}
+    options = raw.get("options") or {}
+    assert isinstance(rules, dict) and isinstance(options, dict)
+    return LintPolicy(
+        MappingProxyType({str(k): Severity.parse(str(v)) for k, v in rules.items()}),
+        MappingProxyType({str(k): v for k, v in options.items()}),
+    )

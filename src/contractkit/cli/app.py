@@ -1,0 +1,56 @@
+"""The ``contractkit`` command: every subcommand parses options, calls :mod:`contractkit.api`, renders."""
+
+from __future__ import annotations
+
+import enum
+from importlib import metadata
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from contractkit.cli import checks, rules
+
+app = typer.Typer(
+    name="contractkit",
+    help="Contract-first API governance: validate, lint and check OpenAPI and AsyncAPI contracts.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        try:
+            version = metadata.version("contractkit")
+        except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+            version = "unknown"
+        typer.echo(f"contractkit {version}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Contract-first API governance: validate, lint and check OpenAPI and AsyncAPI contracts.
+
+    With no contract named, a command works on every contract of the catalog (contracts/catalog.yaml,
+    found from the working directory). Exit codes: 0 clean, 1 findings at or above --fail-on,
+    2 usage error or unreadable input, 70 a bug in contractkit.
+    """
+
+
+checks.register(app)
+rules.register(app)
+
+
+def main() -> None:
+    """Run the command line (the ``contractkit`` console script)."""
+    app(prog_name="contractkit")
+
+
+__all__ = ["Path", "app", "enum", "main"]

@@ -1,0 +1,101 @@
+"""``contractkit validate``, ``lint`` and ``check``: the same options, three depths of checking."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from contractkit import api
+from contractkit.cli._errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, error_boundary, print_error
+from contractkit.cli._output import emit
+from contractkit.findings import Report, Severity
+
+
+class Format(enum.StrEnum):
+    """Output formats of the checking commands."""
+
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+    SARIF = "sarif"
+    JUNIT = "junit"
+
+
+class FailOn(enum.StrEnum):
+    """The lowest severity that makes a command exit 1."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+Targets = Annotated[
+    list[str] | None,
+    typer.Argument(help="Contract ids from the catalog, contract files, or folders. Default: the whole catalog.", show_default=False),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at this severity or worse.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")
+]
+CatalogOption = Annotated[
+    Path | None, typer.Option("--catalog", help="The catalog file. Default: contracts/catalog.yaml here or above.")
+]
+RootOption = Annotated[
+    Path | None, typer.Option("--root", help="For files outside the catalog: the folder `$ref`s may not leave.")
+]
+MaxBytesOption = Annotated[
+    int | None, typer.Option("--max-bytes", min=1, help="Refuse documents larger than this. Default: 16 MiB.")
+]
+RemoteOption = Annotated[bool, typer.Option("--allow-remote-refs", help="Allow http(s):// `$ref`s (off: no network).")]
+ColorOption = Annotated[bool | None, typer.Option("--color/--no-color", help="Colour text output. Default: when stdout is a terminal and NO_COLOR is unset.")]
+
+
+def _command(run: Callable[[list[str], api.Options], Report]) -> Callable[..., None]:
+    def command(
+        targets: Targets = None,
+        format: FormatOption = Format.TEXT,  # noqa: A002 - the flag is --format
+        fail_on: FailOnOption = FailOn.ERROR,
+        output: OutputOption = None,
+        catalog: CatalogOption = None,
+        root: RootOption = None,
+        max_bytes: MaxBytesOption = None,
+        allow_remote_refs: RemoteOption = False,
+        color: ColorOption = None,
+    ) -> None:
+        with error_boundary():
+            options = api.Options(catalog=catalog, root=root, max_bytes=max_bytes, allow_remote_refs=allow_remote_refs)
+            report = run(list(targets or []), options)
+            emit(report, format.value, output, color=color)
+            for error in report.errors:
+                print_error(error, sys.stderr)
+            if report.errors:
+                raise typer.Exit(EXIT_INPUT)
+            raise typer.Exit(EXIT_FINDINGS if api.fails(report, Severity(fail_on.value)) else EXIT_OK)
+
+    return command
+
+
+def register(app: typer.Typer) -> None:
+    """Add the checking commands to ``app``."""
+    validate = _command(api.validate)
+    validate.__doc__ = (
+        "Validate contracts against the OpenAPI or AsyncAPI specification.\n\n"
+        "OpenAPI 3.0/3.1 with openapi-spec-validator, AsyncAPI 2.x/3.0/3.1 with the official JSON Schemas, after "
+        "following every `$ref`. With no argument, also reports contracts on disk that the catalog does not list."
+    )
+    lint = _command(api.lint)
+    lint.__doc__ = (
+        "Check contracts against the house rules.\n\n"
+        "`contractkit rules` lists them; the catalog's `lint.rules` sets their severities (per contract too)."
+    )
+    check = _command(api.check)
+    check.__doc__ = "Validate and lint in one pass: the contract gate over contracts/."
+    app.command("validate")(validate)
+    app.command("lint")(lint)
+    app.command("check")(check)

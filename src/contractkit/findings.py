@@ -1,0 +1,127 @@
+"""The one result type every engine returns: :class:`Finding`, with its :class:`Severity` and :class:`Location`."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from contractkit.errors import ContractkitError
+
+
+class Severity(enum.Enum):
+    """How much a finding matters. Ordered: ``ERROR > WARNING > INFO > OFF``."""
+
+    OFF = "off"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """Return the position in the order ``off < info < warning < error``."""
+        return _RANKS[self]
+
+    def at_least(self, other: Severity) -> bool:
+        """Return whether this severity is ``other`` or worse."""
+        return self.rank >= other.rank
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        """Read a severity from configuration or a flag (``warn`` is accepted for ``warning``).
+
+        Raises:
+            ValueError: when ``value`` names no severity.
+        """
+        text = value.strip().lower()
+        if text == "warn":
+            text = "warning"
+        try:
+            return cls(text)
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity `{value}` (expected one of: {choices})") from None
+
+
+_RANKS = {Severity.OFF: 0, Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """Where a finding points: a source file, the JSON pointer of the node in it, and its 1-based line/column.
+
+    ``line`` and ``column`` are 0 when unknown (for example a file that could not be parsed at all).
+    """
+
+    file: str
+    pointer: str = ""
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in a contract, by validation, lint, a breaking-change check or the middleware.
+
+    Attributes:
+        rule_id: the stable, kebab-case id of the rule that produced it (``operation-id-missing``).
+        severity: how much it matters, after the catalog's policy was applied.
+        message: lower-case, identifiers in backticks, no final period.
+        location: where it is, in the *source* file (not a bundled copy).
+        operation: the operation it concerns, as ``GET /orders`` or ``SEND order.created``.
+        hint: how to fix it; reporters print it as ``Tip: ...``.
+        contract: the catalog id of the contract it was found in, when known.
+    """
+
+    rule_id: str
+    severity: Severity
+    message: str
+    location: Location
+    operation: str | None = None
+    hint: str | None = None
+    contract: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Return the key that orders findings by file, line, column, rule and message."""
+        loc = self.location
+        return (loc.file, loc.line, loc.column, self.rule_id, self.message)
+
+
+@dataclass(slots=True)
+class Report:
+    """The findings of one command run, with the contracts it looked at.
+
+    Attributes:
+        command: the command that produced it (``validate``, ``lint``...), used as a title by reporters.
+        findings: every finding, sorted by :meth:`Finding.sort_key`.
+        checked: the contract ids or paths that were checked, in order.
+        errors: inputs that could not be read at all (each makes the command exit 2, after the findings of
+            everything else have been reported).
+    """
+
+    command: str
+    findings: list[Finding] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+    errors: list[ContractkitError] = field(default_factory=list)
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        """Add findings, keeping the list sorted and free of exact duplicates."""
+        merged = {(f.rule_id, f.location, f.message, f.contract): f for f in self.findings}
+        for finding in findings:
+            merged.setdefault((finding.rule_id, finding.location, finding.message, finding.contract), finding)
+        self.findings = sorted(merged.values(), key=Finding.sort_key)
+
+    def count(self, severity: Severity) -> int:
+        """Return how many findings have exactly ``severity``."""
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def has_at_least(self, severity: Severity) -> bool:
+        """Return whether any finding is at ``severity`` or worse (never true for ``OFF``-only reports)."""
+        return any(f.severity is not Severity.OFF and f.severity.at_least(severity) for f in self.findings)

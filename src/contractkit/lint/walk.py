@@ -1,0 +1,112 @@
+"""Walking a contract the way house rules need it: operations of OpenAPI, messages of AsyncAPI 2.x and 3.x."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from contractkit.loaders.document import Cursor, Document
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """An OpenAPI operation (of `paths` or of 3.1 `webhooks`).
+
+    Attributes:
+        method: lower-case HTTP method.
+        path: the path template (``/orders/{order_id}``) or the webhook name.
+        cursor: the operation object.
+        path_item: the path item object it belongs to.
+        webhook: whether it is a webhook rather than a path operation.
+    """
+
+    method: str
+    path: str
+    cursor: Cursor
+    path_item: Cursor
+    webhook: bool = False
+
+    @property
+    def label(self) -> str:
+        """Return ``GET /orders``, or ``POST webhook orderStatusChanged``."""
+        return f"{self.method.upper()} webhook {self.path}" if self.webhook else f"{self.method.upper()} {self.path}"
+
+    def parameters(self) -> list[Cursor]:
+        """Return the effective parameters: the path item's, overridden by the operation's (same name and `in`)."""
+        merged: dict[tuple[object, object], Cursor] = {}
+        for owner in (self.path_item, self.cursor):
+            params = owner.get("parameters")
+            if params is None:
+                continue
+            for param in params.elements():
+                if isinstance(param.value, dict):
+                    merged[(param.value.get("name"), param.value.get("in"))] = param
+        return list(merged.values())
+
+
+def operations(doc: Document) -> Iterator[Operation]:
+    """Yield every operation of ``paths`` and then of ``webhooks``, in document order."""
+    root = doc.cursor()
+    for section, webhook in (("paths", False), ("webhooks", True)):
+        items = root.get(section)
+        if items is None:
+            continue
+        for path, item in items.items():
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if op is not None and isinstance(op.value, dict):
+                    yield Operation(method, path, op, item, webhook)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """An AsyncAPI message, wherever it is declared.
+
+    Attributes:
+        key: the name it is declared under (the component or channel message key), or ``""`` inline in 2.x.
+        cursor: the message object.
+        label: how findings name where it is used (``channel order.created``, ``component OrderCreated``).
+    """
+
+    key: str
+    cursor: Cursor
+    label: str
+
+
+def messages(doc: Document) -> Iterator[Message]:
+    """Yield every distinct message of an AsyncAPI 2.x or 3.x document (a message used twice is yielded once)."""
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+
+    def fresh(cursor: Cursor) -> bool:
+        if cursor.identity in seen:
+            return False
+        seen.add(cursor.identity)
+        return True
+
+    root = doc.cursor()
+    channels = root.get("channels")
+    if channels is not None:
+        for name, channel in channels.items():
+            if doc.spec.version.startswith("2."):
+                for action in ("publish", "subscribe"):
+                    operation = channel.get(action)
+                    message = operation.get("message") if operation is not None else None
+                    if message is None:
+                        continue
+                    variants = message.get("oneOf")
+                    for variant in variants.elements() if variants is not None else [message]:
+                        if fresh(variant):
+                            yield Message(variant.key if variant.key != "message" else "", variant, f"channel {name}")
+            else:
+                declared = channel.get("messages")
+                for key, message in declared.items() if declared is not None else ():
+                    if fresh(message):
+                        yield Message(key, message, f"channel {name}")
+    components = root.get("components")
+    component_messages = components.get("messages") if components is not None else None
+    if component_messages is not None:
+        for key, message in component_messages.items():
+            if fresh(message):
+                yield Message(key, message, f"component {key}")

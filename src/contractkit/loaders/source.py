@@ -1,0 +1,167 @@
+"""One parsed file: its text, its JSON values and a way back from a JSON pointer to a line and column.
+
+:func:`parse_source` is the only way contract text becomes data in contractkit. YAML keeps the composed node
+tree for positions; JSON is parsed with the fast :mod:`json` module and its node tree is composed only when a
+position is first asked for (most JSON files never need one).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from contractkit.errors import ContractSyntaxError
+from contractkit.findings import Location
+from contractkit.loaders import _yaml
+from contractkit.loaders.limits import Limits
+from contractkit.loaders.pointer import to_pointer
+from contractkit.loaders.types import JsonValue
+
+
+@dataclass(eq=False, slots=True)
+class SourceFile:
+    """A parsed contract file.
+
+    Attributes:
+        name: the name findings show: a path relative to the working directory when it is below it, else
+            absolute; or ``<ref>:<path>`` for a file read from git.
+        path: the absolute path it was read from (for a git blob, where it lives in the work tree).
+        text: the decoded text.
+        data: the JSON values.
+    """
+
+    name: str
+    path: Path
+    text: str
+    data: JsonValue
+    _nodes: yaml.Node | None = field(default=None, repr=False)
+    _composed: bool = field(default=False, repr=False)
+    _index: dict[int, dict[str, yaml.Node]] = field(default_factory=dict, repr=False)
+
+    def position(self, parts: Sequence[str]) -> tuple[int, int]:
+        """Return the 1-based (line, column) of the node at ``parts``, or of its nearest existing ancestor.
+
+        For a mapping entry the position is that of its key, as editors and Spectral show it.
+        """
+        node = self._root_node()
+        if node is None:
+            return (1, 1) if self.text else (0, 0)
+        best = node.start_mark
+        for part in parts:
+            if isinstance(node, yaml.MappingNode):
+                children = self._index.get(id(node))
+                if children is None:
+                    children = self._index[id(node)] = {}
+                    for key_node, value_node in node.value:
+                        if isinstance(key_node, yaml.ScalarNode):
+                            children.setdefault(str(key_node.value), key_node)
+                            children.setdefault("\0" + str(key_node.value), value_node)
+                key_node = children.get(part)
+                if key_node is None:
+                    break
+                best = key_node.start_mark
+                node = children["\0" + part]
+            elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+                node = node.value[int(part)]
+                best = node.start_mark
+            else:
+                break
+        return best.line + 1, best.column + 1
+
+    def location(self, parts: Sequence[str]) -> Location:
+        """Return the :class:`Location` of the node at ``parts`` in this file."""
+        line, column = self.position(parts)
+        return Location(self.name, to_pointer(parts), line, column)
+
+    def _root_node(self) -> yaml.Node | None:
+        if not self._composed:
+            self._composed = True
+            try:
+                # JSON never holds tabs inside strings; outside them a tab is plain whitespace that YAML rejects.
+                self._nodes = _yaml.compose(self.text.replace("\t", " "))
+            except _yaml.YamlProblem:
+                self._nodes = None
+        return self._nodes
+
+
+def parse_source(text: str, *, name: str, path: Path, limits: Limits) -> SourceFile:
+    """Parse ``text`` (YAML, or JSON when the name ends in ``.json``) into a :class:`SourceFile`.
+
+    Raises:
+        ContractSyntaxError: bad syntax, a duplicate key, an alias bomb, too deep, or an empty document.
+    """
+    if not text.strip():
+        raise ContractSyntaxError(
+            "the file is empty",
+            title=f"could not load `{name}`",
+            location=Location(name),
+            tip="a contract needs at least `openapi:` or `asyncapi:` and `info:`.",
+        )
+    if name.endswith(".json") or path.suffix == ".json":
+        return SourceFile(name, path, text, _parse_json(text, name))
+    try:
+        nodes = _yaml.compose(text)
+        data = _yaml.build(nodes, max_nodes=limits.max_nodes, max_depth=limits.max_depth)
+    except _yaml.YamlProblem as exc:
+        raise ContractSyntaxError(
+            exc.message,
+            title=f"could not parse `{name}`",
+            location=Location(name, "", exc.line, exc.column),
+            tip="fix the YAML at that position; `yamllint` gives more detail on style problems.",
+        ) from exc
+    return SourceFile(name, path, text, data, nodes, True)
+
+
+def _parse_json(text: str, name: str) -> JsonValue:
+    def unique(pairs: list[tuple[str, JsonValue]]) -> dict[str, JsonValue]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+            raise _DuplicateKey(duplicate)
+        return result
+
+    try:
+        value: JsonValue = json.loads(text, object_pairs_hook=unique)
+    except _DuplicateKey as exc:
+        line, column = _find_key(text, exc.key)
+        raise ContractSyntaxError(
+            f"duplicate key `{exc.key}`",
+            title=f"could not parse `{name}`",
+            location=Location(name, "", line, column),
+            tip="JSON parsers keep only one of the two values silently: remove or rename one of them.",
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise ContractSyntaxError(
+            exc.msg.lower(),
+            title=f"could not parse `{name}`",
+            location=Location(name, "", exc.lineno, exc.colno),
+            tip="fix the JSON at that position.",
+        ) from None
+    except RecursionError:
+        raise ContractSyntaxError(
+            "the document nests too deeply", title=f"could not parse `{name}`", location=Location(name)
+        ) from None
+    return value
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _find_key(text: str, key: str) -> tuple[int, int]:
+    """Return the position of the second occurrence of ``"key":`` (good enough to point at a duplicate)."""
+    needle = json.dumps(key)
+    first = text.find(needle)
+    second = text.find(needle, first + 1) if first >= 0 else -1
+    at = second if second >= 0 else first
+    if at < 0:
+        return 0, 0
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1

@@ -1,0 +1,67 @@
+"""Reporters turn a :class:`~contractkit.findings.Report` into text for people, tools or CI systems.
+
+Every reporter follows the :class:`Reporter` protocol and writes only to the stream it is given; the CLI
+picks one from :data:`REPORTERS` by the ``--format`` name::
+
+    REPORTERS["sarif"].render(report, sys.stdout)
+
+=========  =====================================================================
+``text``   for people (the default): ``path:line:col  severity  rule-id  message``
+``json``   one JSON document with a summary and every finding
+``github`` GitHub Actions annotations, plus a table in ``$GITHUB_STEP_SUMMARY``
+``sarif``  SARIF 2.1.0, for GitHub code scanning
+``junit``  JUnit XML, for CI test-result views
+=========  =====================================================================
+
+Findings whose severity is ``OFF`` are never shown by any reporter.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from contractkit.reporters.github import GithubReporter
+from contractkit.reporters.json import JsonReporter
+from contractkit.reporters.junit import JunitReporter
+from contractkit.reporters.sarif import SarifReporter
+from contractkit.reporters.text import TextReporter
+
+if TYPE_CHECKING:
+    from typing import TextIO
+
+    from contractkit.findings import Report
+
+__all__ = [
+    "REPORTERS",
+    "GithubReporter",
+    "JsonReporter",
+    "JunitReporter",
+    "Reporter",
+    "SarifReporter",
+    "TextReporter",
+]
+
+
+@runtime_checkable
+class Reporter(Protocol):
+    """Something that renders a report to a text stream."""
+
+    def render(self, report: Report, stream: TextIO, *, color: bool = False) -> None:
+        """Write ``report`` to ``stream``.
+
+        Args:
+            report: the findings of one command run, with the contracts it checked.
+            stream: where to write; a reporter writes nowhere else (the GitHub reporter also appends
+                to ``$GITHUB_STEP_SUMMARY`` when GitHub sets it).
+            color: whether ANSI colours may be used; only the text reporter uses them.
+        """
+
+
+#: The reporters by ``--format`` name, the default (``text``) first.
+REPORTERS: dict[str, Reporter] = {
+    "text": TextReporter(),
+    "json": JsonReporter(),
+    "github": GithubReporter(),
+    "sarif": SarifReporter(),
+    "junit": JunitReporter(),
+}

@@ -1,0 +1,94 @@
+"""The rule registry: every rule of every engine is registered here once, with its metadata.
+
+A rule has a stable kebab-case id, the engine it belongs to (``validate``, ``lint``, ``breaking``), the spec
+kinds it applies to, a default severity and a one-line rationale. Engines register their rules with
+:func:`register` (lint rules through the ``@lint_rule`` decorator in :mod:`contractkit.lint.registry`);
+``contractkit rules`` and ``docs/rules.md`` are generated from :data:`RULES`.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from contractkit.findings import Severity
+
+_KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+class SpecKind(enum.Enum):
+    """The kind of contract a rule or a document belongs to."""
+
+    OPENAPI = "openapi"
+    ASYNCAPI = "asyncapi"
+
+
+class RuleKind(enum.Enum):
+    """The engine a rule belongs to."""
+
+    VALIDATE = "validate"
+    LINT = "lint"
+    BREAKING = "breaking"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """The metadata of one rule.
+
+    Attributes:
+        id: stable kebab-case id, printed with every finding.
+        kind: the engine that reports it.
+        severity: the default severity; the catalog's policy may change it.
+        summary: a one-line rationale (why the rule exists).
+        specs: the spec kinds it applies to.
+        doc: the longer user documentation (the rule function's docstring).
+        direction: for breaking rules, the side of the exchange it judges (``request``, ``response``...).
+    """
+
+    id: str
+    kind: RuleKind
+    severity: Severity
+    summary: str
+    specs: tuple[SpecKind, ...] = (SpecKind.OPENAPI, SpecKind.ASYNCAPI)
+    doc: str = ""
+    direction: str = ""
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    """Add ``rule`` to :data:`RULES`.
+
+    Raises:
+        ValueError: the id is not kebab-case, is already taken by another rule, or the summary is empty.
+    """
+    if not _KEBAB.match(rule.id):
+        raise ValueError(f"rule id `{rule.id}` is not kebab-case")
+    existing = RULES.get(rule.id)
+    if existing is not None and existing != rule:
+        raise ValueError(f"rule id `{rule.id}` is registered twice")
+    if not rule.summary.strip():
+        raise ValueError(f"rule `{rule.id}` has no summary")
+    RULES[rule.id] = rule
+    return rule
+
+
+def get_rule(rule_id: str) -> Rule | None:
+    """Return the rule registered as ``rule_id``, loading every engine's rules first."""
+    _load_all()
+    return RULES.get(rule_id)
+
+
+def all_rules() -> list[Rule]:
+    """Return every registered rule of every engine, sorted by kind then id."""
+    _load_all()
+    order = {kind: index for index, kind in enumerate(RuleKind)}
+    return sorted(RULES.values(), key=lambda r: (order[r.kind], r.id))
+
+
+def _load_all() -> None:
+    # Importing the engines registers their rules; each import is done once by Python.
+    import contractkit.lint.rules  # noqa: F401
+    import contractkit.validate.rules  # noqa: F401

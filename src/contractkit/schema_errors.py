@@ -1,0 +1,64 @@
+"""Turning :mod:`jsonschema` errors into short, specific, lower-case finding messages."""
+
+from __future__ import annotations
+
+import reprlib
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+_repr = reprlib.Repr()
+_repr.maxstring = 60
+_repr.maxother = 60
+_repr.maxlist = 5
+_repr.maxdict = 4
+_repr.maxlevel = 2
+
+_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null"}
+
+
+def short(value: object) -> str:
+    """Return a short representation of ``value`` for a message."""
+    return _repr.repr(value)
+
+
+def most_specific(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """Return the deepest relevant error under a ``oneOf``/``anyOf`` failure (jsonschema's ``best_match``)."""
+    while error.context:
+        deeper = best_match(error.context)
+        if deeper is None or deeper is error:
+            break
+        error = deeper
+    return error
+
+
+def describe(error: jsonschema.ValidationError) -> str:
+    """Return a message for ``error``: what was expected, with the offending value shortened."""
+    keyword = error.validator
+    instance = error.instance
+    expected = error.validator_value
+    if keyword == "type":
+        kinds = expected if isinstance(expected, list) else [expected]
+        got = _TYPES.get(type(instance), type(instance).__name__)
+        return f"expected {' or '.join(f'`{k}`' for k in kinds)}, got {got} {short(instance)}"
+    if keyword == "required":
+        missing = [name for name in expected if isinstance(instance, dict) and name not in instance]  # type: ignore[union-attr]
+        return "missing required " + ", ".join(f"`{name}`" for name in missing or expected)  # type: ignore[union-attr]
+    if keyword == "additionalProperties" and isinstance(instance, dict):
+        return error.message.replace("'", "`").replace("Additional", "additional")
+    if keyword in ("enum", "const"):
+        allowed = expected if isinstance(expected, list) else [expected]
+        return f"{short(instance)} is not one of {short(allowed)}"
+    if keyword == "format":
+        return f"{short(instance)} is not a valid `{expected}`"
+    if keyword in ("oneOf", "anyOf") and not error.context:
+        return f"{short(instance)} matches {'more than one' if keyword == 'oneOf' else 'none'} of the `{keyword}` schemas"
+    message = error.message
+    if len(message) > 200:
+        message = message[:197] + "..."
+    return message[:1].lower() + message[1:]
+
+
+def instance_path(error: jsonschema.ValidationError) -> tuple[str, ...]:
+    """Return the path of the offending value as string tokens."""
+    return tuple(str(part) for part in error.absolute_path)

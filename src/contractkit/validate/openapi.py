@@ -1,0 +1,72 @@
+"""Structural validation of OpenAPI 3.0 and 3.1 with openapi-spec-validator, located in the source files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import jsonschema
+
+from contractkit.findings import Location
+from contractkit.loaders.document import Document
+from contractkit.loaders.inline import inline_external
+from contractkit.schema_errors import describe, instance_path, most_specific
+
+_PARTS_ATTR = "_contractkit_parts"
+
+
+def structure_problems(doc: Document, *, follow_refs: bool = True) -> Iterator[tuple[str, Location]]:
+    """Yield (message, location) for every way ``doc`` breaks the OpenAPI specification.
+
+    Runs on the document with its external ``$ref``s inlined (read through contractkit's loader, with its
+    safety rules and cache): the meta-schema check, then the semantic checks of openapi-spec-validator (path
+    parameters declared, unique operation ids, defaults valid against their schemas, ...), which follow the
+    local refs. Every problem is located in the source file it comes from. ``follow_refs=False`` checks only
+    the root file as written (the caller found refs that cannot be followed).
+    """
+    validator_class = _validator_class(doc.spec.major_minor)
+    data = inline_external(doc) if follow_refs else doc.root.data
+    validator = validator_class(data, base_uri=doc.root.path.resolve().as_uri())
+    for error in validator.schema_validator.iter_errors(data):
+        specific = most_specific(error)
+        yield describe(specific), doc.locate(instance_path(specific))
+    if not follow_refs:
+        return
+    seen: set[tuple[str, Location]] = set()
+    try:
+        for error in validator.root_validator(validator.schema_path):
+            parts = getattr(error, _PARTS_ATTR, ())
+            location = doc.locate(tuple(str(p) for p in parts))
+            message = describe(most_specific(error)) if isinstance(error, jsonschema.ValidationError) else str(error)
+            if (message, location) not in seen:
+                seen.add((message, location))
+                yield message, location
+    except RecursionError:
+        yield "the document is too deeply recursive for openapi-spec-validator", doc.root.location(())
+
+
+@cache
+def _validator_class(version: str) -> Any:
+    import openapi_spec_validator as osv
+
+    base = osv.OpenAPIV31SpecValidator if version == "3.1" else osv.OpenAPIV30SpecValidator
+    tracked = {name: _tracking(cls) for name, cls in base.keyword_validators.items()}
+    return type(f"Located{base.__name__}", (base,), {"keyword_validators": tracked})
+
+
+def _tracking(cls: type[Any]) -> type[Any]:
+    """Subclass a keyword validator so that its errors remember the spec path being validated."""
+    from jsonschema_path import SchemaPath
+
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:  # noqa: N807
+        path = next((a for a in args if isinstance(a, SchemaPath)), None)
+        for error in cls.__call__(self, *args, **kwargs):
+            if path is not None and getattr(error, _PARTS_ATTR, None) is None:
+                try:
+                    setattr(error, _PARTS_ATTR, path.parts)
+                except AttributeError:  # pragma: no cover - an error type with slots
+                    pass
+            yield error
+
+    return type(cls.__name__, (cls,), {"__call__": __call__})
