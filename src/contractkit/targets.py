@@ -19,7 +19,8 @@ class Target:
     Attributes:
         name: the contract id when it is in the catalog, else the file's display name.
         path: the root file.
-        root_dir: the folder its refs may not leave (the catalog's folder for cataloged files).
+        root_dir: the folder its refs may not leave: the catalog's folder for files below it, else ``--root``,
+            else the working directory when the file is below it, else the file's own folder.
         contract: the catalog entry, when there is one.
     """
 
@@ -98,7 +99,10 @@ def _from_file(path: Path, catalog: Catalog | None, root: Path | None) -> Target
             return _from_contract(contract, catalog)
         if resolved.is_relative_to(catalog.root):
             return Target(display_name(resolved), resolved, (root or catalog.root).resolve())
-    return Target(display_name(resolved), resolved, (root or resolved.parent).resolve())
+    if root is None:
+        cwd = Path.cwd().resolve()
+        root = cwd if resolved.is_relative_to(cwd) else resolved.parent
+    return Target(display_name(resolved), resolved, root.resolve())
 
 
 def stray_contracts(catalog: Catalog) -> list[Path]:

@@ -15,8 +15,10 @@ from contractkit.loaders.files import FileStore
 from contractkit.loaders.limits import DEFAULT_MAX_BYTES, Limits
 from contractkit.loaders.source import SourceFile
 from contractkit.rules.registry import SpecKind
+from contractkit.schema_errors import describe
 
-_SEVERITY = {"enum": ["error", "warning", "warn", "info", "off"]}
+# YAML 1.1 reads a bare `off` as false: accept it as the severity `off` it was meant to be.
+_SEVERITY = {"enum": ["error", "warning", "warn", "info", "off", False]}
 _POLICY = {
     "type": "object",
     "additionalProperties": False,
@@ -100,7 +102,7 @@ def read_catalog(path: Path) -> Catalog:
 
 def _explain(error: jsonschema.ValidationError) -> str:
     where = "/".join(str(p) for p in error.absolute_path) or "the top level"
-    return f"at `{where}`: {error.message}"
+    return f"at `{where}`: {describe(error)}"
 
 
 def _build(path: Path, source: SourceFile) -> Catalog:
@@ -148,6 +150,6 @@ def _policy(raw: object) -> LintPolicy:
     options = raw.get("options") or {}
     assert isinstance(rules, dict) and isinstance(options, dict)
     return LintPolicy(
-        MappingProxyType({str(k): Severity.parse(str(v)) for k, v in rules.items()}),
+        MappingProxyType({str(k): Severity.OFF if v is False else Severity.parse(str(v)) for k, v in rules.items()}),
         MappingProxyType({str(k): v for k, v in options.items()}),
     )

@@ -47,7 +47,7 @@ CatalogOption = Annotated[
     Path | None, typer.Option("--catalog", help="The catalog file. Default: contracts/catalog.yaml here or above.")
 ]
 RootOption = Annotated[
-    Path | None, typer.Option("--root", help="For files outside the catalog: the folder `$ref`s may not leave.")
+    Path | None, typer.Option("--root", help="For files outside the catalog: the folder `$ref`s may not leave. Default: the working directory.")
 ]
 MaxBytesOption = Annotated[
     int | None, typer.Option("--max-bytes", min=1, help="Refuse documents larger than this. Default: 16 MiB.")

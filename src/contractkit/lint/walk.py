@@ -47,13 +47,18 @@ class Operation:
 
 
 def operations(doc: Document) -> Iterator[Operation]:
-    """Yield every operation of ``paths`` and then of ``webhooks``, in document order."""
+    """Yield every operation of ``paths`` and then of ``webhooks`` (3.1), in document order."""
     root = doc.cursor()
-    for section, webhook in (("paths", False), ("webhooks", True)):
+    sections = [("paths", False)]
+    if doc.spec.major_minor != "3.0":
+        sections.append(("webhooks", True))
+    for section, webhook in sections:
         items = root.get(section)
         if items is None:
             continue
         for path, item in items.items():
+            if not webhook and not path.startswith("/"):
+                continue  # `x-` extensions of the Paths object
             for method in HTTP_METHODS:
                 op = item.get(method)
                 if op is not None and isinstance(op.value, dict):

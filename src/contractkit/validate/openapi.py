@@ -11,7 +11,8 @@ import jsonschema
 from contractkit.findings import Location
 from contractkit.loaders.document import Document
 from contractkit.loaders.inline import inline_external
-from contractkit.schema_errors import describe, instance_path, most_specific
+from contractkit.loaders.types import JsonValue
+from contractkit.schema_errors import describe, instance_path, most_specific, short
 
 _PARTS_ATTR = "_contractkit_parts"
 
@@ -26,7 +27,7 @@ def structure_problems(doc: Document, *, follow_refs: bool = True) -> Iterator[t
     the root file as written (the caller found refs that cannot be followed).
     """
     validator_class = _validator_class(doc.spec.major_minor)
-    data = inline_external(doc) if follow_refs else doc.root.data
+    data = _without_path_extensions(inline_external(doc) if follow_refs else doc.root.data)
     validator = validator_class(data, base_uri=doc.root.path.resolve().as_uri())
     for error in validator.schema_validator.iter_errors(data):
         specific = most_specific(error)
@@ -44,6 +45,24 @@ def structure_problems(doc: Document, *, follow_refs: bool = True) -> Iterator[t
                 yield message, location
     except RecursionError:
         yield "the document is too deeply recursive for openapi-spec-validator", doc.root.location(())
+    except Exception as exc:  # noqa: BLE001 - openapi-spec-validator crashes on some invalid shapes
+        # Known case: a scalar `x-` extension under `paths` (jsonschema-path's accessor raises KeyError).
+        # The meta-schema problems above usually explain it; say that the deeper check stopped.
+        yield (
+            f"openapi-spec-validator stopped with {type(exc).__name__} ({short(str(exc))}); "
+            "the semantic checks after this point did not run",
+            doc.root.location(()),
+        )
+
+
+def _without_path_extensions(data: JsonValue) -> JsonValue:
+    """Drop `x-` keys of the Paths object: valid OpenAPI, but openapi-spec-validator 0.8 crashes on scalar ones."""
+    if isinstance(data, dict) and isinstance(data.get("paths"), dict):
+        paths = data["paths"]
+        assert isinstance(paths, dict)
+        if any(key.startswith("x-") for key in paths):
+            return {**data, "paths": {k: v for k, v in paths.items() if not k.startswith("x-")}}
+    return data
 
 
 @cache

@@ -1,0 +1,207 @@
+"""House rules for OpenAPI path templates: kebab-case segments, no trailing slash, no ambiguous pairs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from contractkit.findings import Location, Severity
+from contractkit.lint.context import LintContext
+from contractkit.lint.registry import lint_rule
+from contractkit.lint.walk import HTTP_METHODS
+from contractkit.loaders.document import Cursor, Document
+from contractkit.rules.registry import SpecKind
+
+_KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*", re.ASCII)
+_TEMPLATE = re.compile(r"\{[^{}]*\}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Path:
+    """A path template of `paths`, where its key is, and the methods its path item declares."""
+
+    template: str
+    location: Location
+    item: Cursor | None
+
+    @property
+    def segments(self) -> list[str]:
+        return self.template.split("/")[1:]
+
+    def methods(self) -> list[str]:
+        if self.item is None or not isinstance(self.item.value, dict):
+            return []
+        return [method for method in HTTP_METHODS if isinstance(self.item.value.get(method), dict)]
+
+
+def _paths(doc: Document) -> Iterator[_Path]:
+    """Yield the path templates of `paths` in document order (extensions such as `x-internal` are skipped)."""
+    paths = doc.cursor().get("paths")
+    if paths is None or not isinstance(paths.value, dict):
+        return
+    for template in paths.value:
+        if template.startswith("/"):
+            yield _Path(template, paths.file.location((*paths.parts, template)), paths.get(template))
+
+
+def _split(segment: str) -> list[str]:
+    """Return the literal and template parts of a segment (``{id}.json`` -> ``["", "{id}", ".json"]``)."""
+    return re.split(r"(\{[^{}]*\})", segment)
+
+
+def _is_kebab(segment: str) -> bool:
+    """Return whether a path segment is kebab-case once its templates (`{id}`, `report-{year}`) are filled in."""
+    return bool(_KEBAB.fullmatch(_TEMPLATE.sub("x", segment)))
+
+
+def _kebab(segment: str) -> str:
+    """Return the kebab-case spelling of a segment (``orderItems``, ``order_items`` -> ``order-items``).
+
+    Template parts are kept as they are (``itemsOf_{orderId}`` -> ``items-of-{orderId}``), and a custom method
+    becomes a segment of its own (``{orderId}:cancel`` -> ``{orderId}/cancel``).
+    """
+    parts = _split(segment)
+    for index in range(0, len(parts), 2):
+        words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", parts[index])
+        parts[index] = re.sub(r"[^A-Za-z0-9:]+", "-", words).lower()
+    return "/".join(part.strip("-") for part in "".join(parts).split(":") if part.strip("-"))
+
+
+def _ticked(items: list[str]) -> str:
+    return ", ".join(f"`{item}`" for item in items)
+
+
+@lint_rule(
+    "path-not-kebab-case",
+    severity=Severity.ERROR,
+    summary="lower-case, hyphenated path segments read the same in every URL and never differ only by case",
+    specs=(SpecKind.OPENAPI,),
+)
+def path_not_kebab_case(ctx: LintContext) -> None:
+    """URLs are case-sensitive: kebab-case segments avoid `/orderItems` and `/orderitems` being two resources.
+
+    Every literal segment must match `^[a-z0-9]+(-[a-z0-9]+)*$`. Template parts (`{orderId}`) are not
+    checked, so `/orders/{orderId}` and `/reports/report-{year}` are fine, and so is a version such as `v1`.
+    A file extension (`/orders.json`) is not kebab-case: the format belongs in the `Accept` header.
+
+    Fix: write the segment in lower case with hyphens between words, such as `/order-items`.
+    """
+    for path in _paths(ctx.doc):
+        bad = [segment for segment in path.segments if segment and not _is_kebab(segment)]
+        if not bad:
+            continue
+        if len(bad) == 1:
+            message = f"path segment `{bad[0]}` of `{path.template}` is not kebab-case"
+        else:
+            message = f"path segments {_ticked(bad)} of `{path.template}` are not kebab-case"
+        if any("." in segment for segment in bad):
+            hint = "drop the file extension and negotiate the format with `Accept`; use lower case and hyphens"
+        else:
+            fixed = "/".join(_kebab(segment) if segment in bad else segment for segment in path.segments)
+            hint = f"rename it to `/{fixed}`"
+        ctx.report(path.location, message, hint=hint)
+
+
+@lint_rule(
+    "path-trailing-slash",
+    severity=Severity.ERROR,
+    summary="`/orders/` and `/orders` are different URLs: servers and proxies disagree on whether they match",
+    specs=(SpecKind.OPENAPI,),
+)
+def path_trailing_slash(ctx: LintContext) -> None:
+    """A trailing slash makes a second URL for a resource, and frameworks disagree on how to treat it.
+
+    Some servers redirect `/orders/` to `/orders` (and the redirect drops a POST body), some answer 404,
+    some serve both. Clients generated from the contract call exactly the declared path. The root path `/`
+    is fine.
+
+    Fix: remove the trailing slash from the path.
+    """
+    for path in _paths(ctx.doc):
+        if path.template != "/" and path.template.endswith("/"):
+            ctx.report(
+                path.location,
+                f"path `{path.template}` ends with a slash",
+                hint=f"rename it to `{path.template.rstrip('/') or '/'}`",
+            )
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Return whether some request segment can match both path segments ``a`` and ``b``.
+
+    A template part matches any non-empty text. Two segments that both hold templates are compared by the
+    literal text before their first template and after their last one, so the answer may be a false "yes"
+    for exotic segments such as `{a}-x-{b}` and `{c}-y-{d}`.
+    """
+    a_parts, b_parts = _split(a), _split(b)
+    if len(a_parts) == 1 and len(b_parts) == 1:
+        return a == b
+    if len(a_parts) == 1 or len(b_parts) == 1:
+        literal, pattern = (a, b_parts) if len(a_parts) == 1 else (b, a_parts)
+        regex = "".join(".+" if index % 2 else re.escape(part) for index, part in enumerate(pattern))
+        return re.fullmatch(regex, literal, re.DOTALL) is not None
+    heads = (a_parts[0], b_parts[0])
+    tails = (a_parts[-1], b_parts[-1])
+    return (heads[0].startswith(heads[1]) or heads[1].startswith(heads[0])) and (
+        tails[0].endswith(tails[1]) or tails[1].endswith(tails[0])
+    )
+
+
+def _example(earlier: list[str], later: list[str]) -> str:
+    """Return a request path (template) that matches both paths, given that every pair of segments overlaps."""
+    chosen = []
+    for a, b in zip(earlier, later, strict=True):
+        if not _TEMPLATE.search(a):
+            chosen.append(a)
+        elif not _TEMPLATE.search(b) or _TEMPLATE.fullmatch(a):
+            chosen.append(b)
+        else:
+            chosen.append(a)
+    return "/" + "/".join(chosen)
+
+
+def _either(methods: list[str]) -> str:
+    """Join methods as in "`GET`, `PUT` or `POST`"."""
+    names = [f"`{method.upper()}`" for method in methods]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+@lint_rule(
+    "path-ambiguous",
+    severity=Severity.WARNING,
+    summary="two paths that can match the same request are routed differently by different servers",
+    specs=(SpecKind.OPENAPI,),
+)
+def path_ambiguous(ctx: LintContext) -> None:
+    """Two paths that one request can match leave the choice to the router, and routers choose differently.
+
+    OpenAPI says a literal path wins over a templated one (`/orders/summary` over `/orders/{id}`), but many
+    frameworks route in declaration order, and proxies or gateways may not know the rule at all. Paths are
+    compared segment by segment, where a template matches anything, and only when both declare a common
+    method. Paths that differ only in their parameter names (`/a/{x}/b` and `/a/{y}/b`) are the same path
+    twice. The later path is reported, naming the earlier one.
+
+    Fix: give one of the paths a literal segment that sets it apart (`/order-summary` next to `/orders/{id}`), or
+    merge the two path items when they are the same path.
+    """
+    by_length: dict[int, list[_Path]] = {}
+    for path in _paths(ctx.doc):
+        segments = path.segments
+        methods = path.methods()
+        for earlier in by_length.get(len(segments), []) if methods else ():
+            common = [method for method in earlier.methods() if method in methods]
+            if not common or not all(_overlap(a, b) for a, b in zip(earlier.segments, segments, strict=True)):
+                continue
+            if _TEMPLATE.sub("{}", earlier.template) == _TEMPLATE.sub("{}", path.template):
+                message = f"path `{path.template}` is the same as `{earlier.template}` apart from parameter names"
+                hint = "merge the two path items: no server can tell them apart"
+            else:
+                example = _example(earlier.segments, segments)
+                message = (
+                    f"path `{path.template}` is ambiguous with `{earlier.template}`: "
+                    f"a {_either(common)} request to `{example}` matches both"
+                )
+                hint = "give one of the paths a literal segment that sets it apart"
+            ctx.report(path.location, message, hint=hint)
+        by_length.setdefault(len(segments), []).append(path)
