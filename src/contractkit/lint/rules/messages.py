@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from contractkit.errors import ConfigError
 from contractkit.findings import Severity
 from contractkit.lint.context import LintContext
@@ -22,7 +25,7 @@ def _what(message: Message) -> str:
 
 
 def _schema(holder: Cursor, key: str) -> Cursor | None:
-    """Return the schema at ``holder[key]``, unwrapping a 3.x multi-format schema object (``{schemaFormat, schema}``)."""
+    """Return the schema at ``holder[key]``, unwrapping a 3.x multi-format schema (``{schemaFormat, schema}``)."""
     node = holder.get(key)
     if node is not None and isinstance(node.value, dict) and "schemaFormat" in node.value and "schema" in node.value:
         return node.get("schema")
@@ -119,8 +122,12 @@ def message_trace_headers_missing(ctx: LintContext) -> None:
     next to the message's own headers.
     """
     wanted = _trace_headers(ctx)
-    hint = "use `headers: {$ref: '../common/trace-headers.yaml#/MessageHeaders'}`, or an `allOf` that includes it"
+    shared = ctx.doc.resolver.root_dir / "common" / "trace-headers.yaml"
     for message in messages(ctx.doc):
+        hint = "declare each of them in `headers.properties` and list it in `headers.required`"
+        if ctx.doc.resolver.store.exists(shared):
+            ref = Path(os.path.relpath(shared, message.cursor.file.path.parent)).as_posix()
+            hint = f"use `headers: {{$ref: '{ref}#/MessageHeaders'}}`, or an `allOf` that includes it"
         schemas: list[Cursor] = []
         own = _schema(message.cursor, "headers")
         if own is not None:

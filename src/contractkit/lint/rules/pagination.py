@@ -12,7 +12,7 @@ from contractkit.lint.walk import Operation, operations
 from contractkit.loaders.document import Cursor
 from contractkit.rules.registry import SpecKind
 
-_LIST_ID = re.compile(r"list(?![a-z])", re.ASCII)
+_LIST_ID = re.compile(r"[Ll]ist(?![a-z])", re.ASCII)
 _PAGE_PARAMETERS = ("limit", "cursor")
 
 
@@ -89,13 +89,14 @@ def list_pagination_envelope_missing(ctx: LintContext) -> None:
         where = f"list endpoint `{op.label}`"
         hint = (
             f"return `allOf: [{{$ref: '{envelope.ref_from(media)}'}}, {{properties: {{items: {{type: array, "
-            "items: ...}}}}]` (a list endpoint because of " + reason + ")"
+            f"items: ...}}}}}}]` (it is a list endpoint because of its {reason})"
         )
         if envelope.identity is not None and is_or_extends(schema, envelope.identity):
             continue
         if _is_array(schema):
-            ctx.report(at, f"{where} returns a bare array, not the `{envelope.name}` envelope",
-                       operation=op.label, hint=hint)
+            ctx.report(
+                at, f"{where} returns a bare array, not the `{envelope.name}` envelope", operation=op.label, hint=hint
+            )
             continue
         if envelope.identity is not None:
             ctx.report(

@@ -75,12 +75,12 @@ def shared_schema(ctx: LintContext, option: str, default: str) -> SharedSchema:
         parts = ()
     name = parts[-1] if parts else Path(address).stem
     if not address or not resolver.store.exists(path):
-        where = f"`{address}` does not exist under the contracts root" if address else "it names no file"
-        return SharedSchema(value, name, path, None, f"the `{option}` option `{value}`: {where}")
+        why = f"`{address}` (option `{option}`) is not under the contracts root `{resolver.root_dir}`"
+        return SharedSchema(value, name, path, None, why if address else f"option `{option}` names no file")
     try:
         target = resolver.follow(ctx.doc.root, (), f"{quote(path.as_posix())}#{fragment}")
     except UnresolvedRef as exc:
-        return SharedSchema(value, name, path, None, f"the `{option}` option `{value}`: {exc.detail}")
+        return SharedSchema(value, name, path, None, f"option `{option}` `{value}`: {exc.detail}")
     return SharedSchema(value, name, path, (target.file.name, target.parts), None)
 
 
@@ -210,8 +210,9 @@ def _check_error_response(
     body_hint = f"add `content: {{{PROBLEM_JSON}: {{schema: {{$ref: '{problem.ref_from(response)}'}}}}}}`"
     if content is None or not content.value:
         if not head_only:
-            ctx.report(response, f"{where} has no body: an error must be `{PROBLEM_JSON}`",
-                       operation=operation, hint=body_hint)
+            ctx.report(
+                response, f"{where} has no body: an error must be `{PROBLEM_JSON}`", operation=operation, hint=body_hint
+            )
         return
     found: Cursor | None = None
     others: list[tuple[str, Cursor]] = []
@@ -249,7 +250,8 @@ def _check_problem_schema(
         if not is_or_extends(schema, problem.identity):
             ctx.report(
                 at,
-                f"{where}: the schema is not the shared `{problem.name}` (`{problem.option}`) or an `allOf` extending it",
+                f"{where}: the schema is not the shared `{problem.name}` (`{problem.option}`) "
+                "or an `allOf` extending it",
                 operation=operation,
                 hint=ref_hint,
             )
