@@ -17,7 +17,6 @@ CONTRACTKIT = str(ROOT / ".venv" / "bin" / "contractkit")
 PYTHON = sys.executable
 
 
-
 def in_process(spec: Path) -> dict[str, object]:
     """Library calls, no interpreter start-up: the fairest comparison of the work itself."""
     from openapi_spec_validator import validate
@@ -54,7 +53,7 @@ def main() -> None:
         medians = median_seconds(in_process(spec), args.repeat)
         anchor = medians["openapi-spec-validator (anchor)"]
         print(f"\n### {name} ({spec.stat().st_size / 1e6:.2f} MB), in-process, median of {args.repeat}\n")
-        print(table([(k, v, f"{v / anchor:.2f}×") for k, v in medians.items()]))
+        print(table([(k, v, f"{v / anchor:.2f}x") for k, v in medians.items()]))
     cli = {
         "python -c 'import openapi_spec_validator' (interpreter start-up floor)": command(
             [PYTHON, "-c", "import openapi_spec_validator"]
@@ -65,7 +64,7 @@ def main() -> None:
     medians = median_seconds(cli, args.repeat)
     floor = medians[next(iter(cli))]
     print(f"\n### contracts/ end to end (CLI, new process each run), median of {args.repeat}\n")
-    print(table([(k, v, f"{v / floor:.2f}× start-up") for k, v in medians.items()]))
+    print(table([(k, v, f"{v / floor:.2f}x start-up") for k, v in medians.items()]))
 
 
 if __name__ == "__main__":

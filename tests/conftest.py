@@ -8,7 +8,9 @@ from contractkit.loaders import clear_cache
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true", help="rewrite expected.txt / golden files from the output")
+    parser.addoption(
+        "--update-goldens", action="store_true", help="rewrite expected.txt / golden files from the output"
+    )
 
 
 @pytest.fixture

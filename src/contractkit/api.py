@@ -92,10 +92,12 @@ def _validate_one(doc: Document, target: Target) -> list[Finding]:
     if contract is not None and contract.kind is not doc.spec.kind:
         findings.append(
             Finding(
-                CATALOG_KIND_MISMATCH.id, CATALOG_KIND_MISMATCH.severity,
+                CATALOG_KIND_MISMATCH.id,
+                CATALOG_KIND_MISMATCH.severity,
                 f"the catalog says `{contract.id}` is {contract.kind.value}, but `{doc.name}` is {doc.spec.kind.value}",
                 contract.location or Location(display_name(contract.path)),
-                hint=f"set `kind: {doc.spec.kind.value}` in the catalog entry.", contract=contract.id,
+                hint=f"set `kind: {doc.spec.kind.value}` in the catalog entry.",
+                contract=contract.id,
             )
         )
     return findings
@@ -110,7 +112,8 @@ def _lint_one(doc: Document, target: Target, catalog: Catalog | None) -> list[Fi
 def _strays(catalog: Catalog) -> list[Finding]:
     return [
         Finding(
-            CONTRACT_NOT_IN_CATALOG.id, CONTRACT_NOT_IN_CATALOG.severity,
+            CONTRACT_NOT_IN_CATALOG.id,
+            CONTRACT_NOT_IN_CATALOG.severity,
             f"`{display_name(path)}` is a contract but the catalog does not list it",
             Location(display_name(path), "", 1, 1),
             hint=f"add it to `{display_name(catalog.path)}` with an id, kind, owner and lifecycle, or delete it.",

@@ -14,11 +14,23 @@ _repr.maxlist = 5
 _repr.maxdict = 4
 _repr.maxlevel = 2
 
-_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null"}
+_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
 
 
 def short(value: object) -> str:
-    """Return a short representation of ``value`` for a message."""
+    """Return a short representation of ``value`` for a message, in JSON spelling (``null``, ``true``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return _repr.repr(value)
 
 
@@ -40,7 +52,8 @@ def describe(error: jsonschema.ValidationError) -> str:
     if keyword == "type":
         kinds = expected if isinstance(expected, list) else [expected]
         got = _TYPES.get(type(instance), type(instance).__name__)
-        return f"expected {' or '.join(f'`{k}`' for k in kinds)}, got {got} {short(instance)}"
+        shown = "" if instance is None else f" {short(instance)}"
+        return f"expected {' or '.join(f'`{k}`' for k in kinds)}, got {got}{shown}"
     if keyword == "required":
         missing = [name for name in expected if isinstance(instance, dict) and name not in instance]  # type: ignore[union-attr]
         return "missing required " + ", ".join(f"`{name}`" for name in missing or expected)  # type: ignore[union-attr]
@@ -52,7 +65,9 @@ def describe(error: jsonschema.ValidationError) -> str:
     if keyword == "format":
         return f"{short(instance)} is not a valid `{expected}`"
     if keyword in ("oneOf", "anyOf") and not error.context:
-        return f"{short(instance)} matches {'more than one' if keyword == 'oneOf' else 'none'} of the `{keyword}` schemas"
+        return (
+            f"{short(instance)} matches {'more than one' if keyword == 'oneOf' else 'none'} of the `{keyword}` schemas"
+        )
     message = error.message
     if len(message) > 200:
         message = message[:197] + "..."

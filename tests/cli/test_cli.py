@@ -82,11 +82,18 @@ def test_clean_catalog_exits_0(repo: Path, command: str) -> None:
 @pytest.mark.parametrize(
     ("files", "args", "code", "needle"),
     [
-        pytest.param({"contracts/bad/openapi.yaml": "openapi: 3.1.0\ninfo: {title: x}\npaths: {}\n"},
-                     ["contracts/bad/openapi.yaml"], 1, "openapi-structure", id="invalid-contract-exits-1"),
+        pytest.param(
+            {"contracts/bad/openapi.yaml": "openapi: 3.1.0\ninfo: {title: x}\npaths: {}\n"},
+            ["contracts/bad/openapi.yaml"],
+            1,
+            "openapi-structure",
+            id="invalid-contract-exits-1",
+        ),
         pytest.param({"contracts/x.yaml": "a: [1, 2\n"}, ["contracts/x.yaml"], 2, "x.yaml:2", id="unparseable-exits-2"),
         pytest.param({}, ["no-such-id"], 2, "neither a contract id", id="unknown-id-exits-2"),
-        pytest.param({"contracts/list.yaml": "- 1\n"}, ["contracts/list.yaml"], 2, "not an API contract", id="not-a-contract"),
+        pytest.param(
+            {"contracts/list.yaml": "- 1\n"}, ["contracts/list.yaml"], 2, "not an API contract", id="not-a-contract"
+        ),
     ],
 )
 def test_exit_codes(repo: Path, files: dict[str, str], args: list[str], code: int, needle: str) -> None:
@@ -107,10 +114,13 @@ def test_input_error_has_title_location_and_tip(repo: Path) -> None:
 
 
 def test_unreadable_contract_does_not_hide_the_others(repo: Path) -> None:
-    write(repo, {
-        "contracts/catalog.yaml": catalog(ENTRY + ENTRY.replace("good", "broken")),
-        "contracts/broken/openapi.yaml": "openapi: 3.1.0\ninfo: [\n",
-    })
+    write(
+        repo,
+        {
+            "contracts/catalog.yaml": catalog(ENTRY + ENTRY.replace("good", "broken")),
+            "contracts/broken/openapi.yaml": "openapi: 3.1.0\ninfo: [\n",
+        },
+    )
     code, out, err = run("validate", "--format", "json")
     assert code == 2
     assert json.loads(out)["checked"] == ["good", "broken"]
@@ -122,12 +132,19 @@ def test_stray_contract_is_reported(repo: Path) -> None:
     code, out, _ = run("validate", "--format", "json")
     assert code == 1
     findings = json.loads(out)["findings"]
-    assert [(f["rule_id"], f["file"]) for f in findings] == [("contract-not-in-catalog", "contracts/stray/openapi.yaml")]
+    assert [(f["rule_id"], f["file"]) for f in findings] == [
+        ("contract-not-in-catalog", "contracts/stray/openapi.yaml")
+    ]
 
 
 def test_kind_mismatch_is_reported(repo: Path) -> None:
-    write(repo, {"contracts/catalog.yaml": catalog(ENTRY.replace("openapi.yaml", "events.yaml")),
-                 "contracts/good/events.yaml": EVENTS})
+    write(
+        repo,
+        {
+            "contracts/catalog.yaml": catalog(ENTRY.replace("openapi.yaml", "events.yaml")),
+            "contracts/good/events.yaml": EVENTS,
+        },
+    )
     (repo / "contracts/good/openapi.yaml").unlink()
     code, out, _ = run("validate", "--format", "json")
     assert code == 1
@@ -140,7 +157,9 @@ def test_kind_mismatch_is_reported(repo: Path) -> None:
         pytest.param("version: 1\ncontracts:\n  - id: x\n", "missing required", 3, id="entry-missing-fields"),
         pytest.param(catalog(ENTRY.replace("stable", "frozen")), "frozen", 7, id="bad-lifecycle"),
         pytest.param(catalog(ENTRY + ENTRY), "listed twice", 8, id="duplicate-id"),
-        pytest.param(catalog(ENTRY, "lint:\n  rules:\n    operation-id-missing: loud\n"), "loud", 10, id="bad-severity"),
+        pytest.param(
+            catalog(ENTRY, "lint:\n  rules:\n    operation-id-missing: loud\n"), "loud", 10, id="bad-severity"
+        ),
     ],
 )
 def test_bad_catalog_exits_2_with_its_line(repo: Path, catalog_text: str, needle: str, line: int) -> None:
@@ -163,12 +182,17 @@ def test_policy_severity_override_and_fail_on(repo: Path) -> None:
     code, out, _ = run("lint", "--format", "json")
     assert code == 1
     assert "info-version-not-semver" in {f["rule_id"] for f in json.loads(out)["findings"]}
-    write(repo, {"contracts/catalog.yaml": catalog(ENTRY + "  lint:\n    rules:\n      info-version-not-semver: warning\n")})
+    write(
+        repo,
+        {"contracts/catalog.yaml": catalog(ENTRY + "  lint:\n    rules:\n      info-version-not-semver: warning\n")},
+    )
     code, out, _ = run("lint", "--format", "json")
     severities = {f["rule_id"]: f["severity"] for f in json.loads(out)["findings"]}
     assert severities["info-version-not-semver"] == "warning"
     assert run("lint", "--fail-on", "warning")[0] == 1
-    write(repo, {"contracts/catalog.yaml": catalog(ENTRY + "  lint:\n    rules:\n      info-version-not-semver: off\n")})
+    write(
+        repo, {"contracts/catalog.yaml": catalog(ENTRY + "  lint:\n    rules:\n      info-version-not-semver: off\n")}
+    )
     code, out, _ = run("lint", "--format", "json")
     assert "info-version-not-semver" not in {f["rule_id"] for f in json.loads(out)["findings"]}
 

@@ -45,7 +45,8 @@ def run_case(case: Path) -> str:
     policy = LintPolicy(severities, options)
     findings = lint_document(doc, policy)
     lines = sorted(
-        f"{relative(f.location.file, case)}:{f.location.line}:{f.location.column} {f.rule_id} {f.severity.value} {f.message}"
+        f"{relative(f.location.file, case)}:{f.location.line}:{f.location.column} "
+        f"{f.rule_id} {f.severity.value} {f.message}"
         for f in findings
     )
     return "".join(line + "\n" for line in lines)

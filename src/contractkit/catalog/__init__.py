@@ -3,4 +3,13 @@
 from contractkit.catalog.model import CATALOG_FILE, Catalog, Contract, Lifecycle, LintPolicy
 from contractkit.catalog.reader import CATALOG_SCHEMA, find_catalog, read_catalog
 
-__all__ = ["CATALOG_FILE", "CATALOG_SCHEMA", "Catalog", "Contract", "Lifecycle", "LintPolicy", "find_catalog", "read_catalog"]
+__all__ = [
+    "CATALOG_FILE",
+    "CATALOG_SCHEMA",
+    "Catalog",
+    "Contract",
+    "Lifecycle",
+    "LintPolicy",
+    "find_catalog",
+    "read_catalog",
+]

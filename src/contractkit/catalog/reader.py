@@ -86,8 +86,12 @@ def read_catalog(path: Path) -> Catalog:
     try:
         source = FileStore().load(path)
     except ContractkitError as exc:
-        raise ConfigError(exc.detail, title=f"could not read the catalog `{exc.location or path}`", location=exc.location, tip=exc.tip) from None
-    errors = sorted(jsonschema.Draft202012Validator(CATALOG_SCHEMA).iter_errors(source.data), key=lambda e: list(e.absolute_path))
+        raise ConfigError(
+            exc.detail, title=f"could not read the catalog `{exc.location or path}`", location=exc.location, tip=exc.tip
+        ) from None
+    errors = sorted(
+        jsonschema.Draft202012Validator(CATALOG_SCHEMA).iter_errors(source.data), key=lambda e: list(e.absolute_path)
+    )
     if errors:
         first = errors[0]
         parts = tuple(str(p) for p in first.absolute_path)
@@ -95,7 +99,8 @@ def read_catalog(path: Path) -> Catalog:
             _explain(first),
             title=f"invalid catalog `{source.name}`",
             location=source.location(parts),
-            tip="see docs/catalog.md for the catalog format." + (f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""),
+            tip="see docs/catalog.md for the catalog format."
+            + (f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""),
         )
     return _build(path, source)
 
@@ -111,7 +116,7 @@ def _build(path: Path, source: SourceFile) -> Catalog:
     root = path.parent
     contracts: list[Contract] = []
     seen: dict[str, int] = {}
-    for index, entry in enumerate(data["contracts"]):  # type: ignore[union-attr,arg-type]
+    for index, entry in enumerate(data["contracts"]):  # type: ignore[arg-type]
         assert isinstance(entry, dict)
         contract_id = str(entry["id"])
         if contract_id in seen:

@@ -36,7 +36,10 @@ class FailOn(enum.StrEnum):
 
 Targets = Annotated[
     list[str] | None,
-    typer.Argument(help="Contract ids from the catalog, contract files, or folders. Default: the whole catalog.", show_default=False),
+    typer.Argument(
+        help="Contract ids from the catalog, contract files, or folders. Default: the whole catalog.",
+        show_default=False,
+    ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at this severity or worse.")]
@@ -47,19 +50,28 @@ CatalogOption = Annotated[
     Path | None, typer.Option("--catalog", help="The catalog file. Default: contracts/catalog.yaml here or above.")
 ]
 RootOption = Annotated[
-    Path | None, typer.Option("--root", help="For files outside the catalog: the folder `$ref`s may not leave. Default: the working directory.")
+    Path | None,
+    typer.Option(
+        "--root",
+        help="For files outside the catalog: the folder `$ref`s may not leave. Default: the working directory.",
+    ),
 ]
 MaxBytesOption = Annotated[
     int | None, typer.Option("--max-bytes", min=1, help="Refuse documents larger than this. Default: 16 MiB.")
 ]
 RemoteOption = Annotated[bool, typer.Option("--allow-remote-refs", help="Allow http(s):// `$ref`s (off: no network).")]
-ColorOption = Annotated[bool | None, typer.Option("--color/--no-color", help="Colour text output. Default: when stdout is a terminal and NO_COLOR is unset.")]
+ColorOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--color/--no-color", help="Colour text output. Default: when stdout is a terminal and NO_COLOR is unset."
+    ),
+]
 
 
 def _command(run: Callable[[list[str], api.Options], Report]) -> Callable[..., None]:
     def command(
         targets: Targets = None,
-        format: FormatOption = Format.TEXT,  # noqa: A002 - the flag is --format
+        format: FormatOption = Format.TEXT,
         fail_on: FailOnOption = FailOn.ERROR,
         output: OutputOption = None,
         catalog: CatalogOption = None,

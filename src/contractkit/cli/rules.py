@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("rules")
     def rules(
-        format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.")] = RulesFormat.TEXT,  # noqa: A002
+        format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.")] = RulesFormat.TEXT,
     ) -> None:
         """List every rule: id, engine, default severity, spec kinds and why it exists."""
         with error_boundary():

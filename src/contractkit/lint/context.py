@@ -40,7 +40,9 @@ class LintContext:
         """Record a violation at ``at`` (a cursor, or a location)."""
         location = at.location if isinstance(at, Cursor) else at
         self.findings.append(
-            Finding(self.rule_id, self.severity, message, location, operation=operation, hint=hint, contract=self.contract)
+            Finding(
+                self.rule_id, self.severity, message, location, operation=operation, hint=hint, contract=self.contract
+            )
         )
 
     def option(self, name: str, default: object) -> object:

@@ -58,7 +58,7 @@ def compose(text: str) -> yaml.Node | None:
         YamlProblem: syntax errors, several documents in one file.
     """
     try:
-        return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
@@ -144,6 +144,7 @@ class _Builder:
             self._expect(node, _SEQ)
             value = [self.build(item) for item in node.value]
         else:
+            assert isinstance(node, yaml.MappingNode)  # the composer builds only these three node kinds
             self._expect(node, _MAP)
             value = self._mapping(node)
         self._done[key] = value
@@ -175,7 +176,7 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode) -> JsonValue:
         tag = node.tag
-        if tag == _STR or tag == _TIMESTAMP or tag == _VALUE:
+        if tag in (_STR, _TIMESTAMP, _VALUE):
             return str(node.value)
         if tag == _INT:
             return int(self._scalars.construct_yaml_int(node))

@@ -44,26 +44,36 @@ def detect_spec(file: SourceFile) -> SpecVersion:
     if not isinstance(data, dict):
         raise ContractInvalid(
             f"the document is a {type(data).__name__}, not a mapping",
-            title=f"`{file.name}` is not an API contract", location=file.location(()), tip=tip,
+            title=f"`{file.name}` is not an API contract",
+            location=file.location(()),
+            tip=tip,
         )
-    for key, kind, majors in (("openapi", SpecKind.OPENAPI, ("3.0", "3.1")), ("asyncapi", SpecKind.ASYNCAPI, ("2.", "3.0", "3.1"))):
+    for key, kind, majors in (
+        ("openapi", SpecKind.OPENAPI, ("3.0", "3.1")),
+        ("asyncapi", SpecKind.ASYNCAPI, ("2.", "3.0", "3.1")),
+    ):
         if key in data:
             version = str(data[key])
             if not version.startswith(majors):
                 raise ContractInvalid(
                     f"{key} version `{version}` is not supported (supported: {', '.join(majors)})",
-                    title=f"unsupported contract `{file.name}`", location=file.location((key,)), tip=tip,
+                    title=f"unsupported contract `{file.name}`",
+                    location=file.location((key,)),
+                    tip=tip,
                 )
             return SpecVersion(kind, version)
     if "swagger" in data:
         raise ContractInvalid(
             "Swagger 2.0 documents are not supported",
-            title=f"unsupported contract `{file.name}`", location=file.location(("swagger",)),
+            title=f"unsupported contract `{file.name}`",
+            location=file.location(("swagger",)),
             tip="convert it to OpenAPI 3 first (for example with swagger2openapi).",
         )
     raise ContractInvalid(
         "there is no `openapi` or `asyncapi` key at the top of the document",
-        title=f"`{file.name}` is not an API contract", location=file.location(()), tip=tip,
+        title=f"`{file.name}` is not an API contract",
+        location=file.location(()),
+        tip=tip,
     )
 
 
@@ -111,7 +121,8 @@ class Document:
     def refs(self) -> Iterator[tuple[SourceFile, tuple[str, ...], str]]:
         """Yield every ``$ref`` in every reachable file as (file, pointer tokens of the ref object, ref)."""
         for file in self.files():
-            yield from _iter_refs(file, file.data, ())
+            for at, ref in _iter_refs(file, file.data, ()):
+                yield file, at, ref
 
     def locate(self, path: tuple[str | int, ...]) -> Location:
         """Return the source location of the node at ``path`` of the *resolved* document.

@@ -9,6 +9,8 @@ from contractkit.findings import Location
 from contractkit.loaders.limits import Limits
 from contractkit.loaders.source import SourceFile, parse_source
 
+_MIB = 1024 * 1024
+
 # Parsed files, shared by every document of the process: (path, mtime, size, limits) -> file.
 _CACHE: dict[tuple[Path, int, int, Limits], SourceFile] = {}
 
@@ -101,7 +103,7 @@ class FileStore:
         """
         if size > self.limits.max_bytes:
             raise ContractSyntaxError(
-                f"the document is {size / 1048576:.1f} MiB, over the limit of {self.limits.max_bytes / 1048576:.1f} MiB",
+                f"the document is {size / _MIB:.1f} MiB, over the limit of {self.limits.max_bytes / _MIB:.1f} MiB",
                 title=f"could not load `{name}`",
                 location=Location(name),
                 tip="split it into files joined by relative `$ref`s, or raise the limit with `--max-bytes`.",

@@ -39,6 +39,8 @@ class RefResolver:
         self.store = store
         self.root_dir = root_dir
         self._remote: dict[str, SourceFile] = {}
+        # (referring file, address) -> file: resolving a path and stat-ing it is the cost of a cross-file ref.
+        self._files: dict[tuple[str, str], SourceFile] = {}
 
     def follow(self, file: SourceFile, at: tuple[str, ...], ref: str) -> Target:
         """Resolve ``ref`` found in ``file`` at ``at``, following chains of refs to a non-ref value.
@@ -52,7 +54,13 @@ class RefResolver:
             key = (target.file.name, target.parts)
             if key in seen or len(seen) >= MAX_CHAIN:
                 chain = " -> ".join(f"{name}#{to_pointer(parts)}" for name, parts in [*seen, key])
-                raise self._error(file, at, ref, f"circular `$ref` chain: {chain}", "break the cycle: a `$ref` must end at a real object.")
+                raise self._error(
+                    file,
+                    at,
+                    ref,
+                    f"circular `$ref` chain: {chain}",
+                    "break the cycle: a `$ref` must end at a real object.",
+                )
             seen.append(key)
             next_ref = target.value["$ref"]
             assert isinstance(next_ref, str)  # checked by the loop condition
@@ -62,11 +70,20 @@ class RefResolver:
     def resolve_once(self, file: SourceFile, at: tuple[str, ...], ref: str) -> Target:
         """Resolve ``ref`` one step (without following a ref found at the target)."""
         address, _, fragment = ref.partition("#")
-        target_file = self._file_for(file, at, ref, address) if address else file
+        if not address:
+            target_file = file
+        else:
+            key = (file.name, address)
+            cached = self._files.get(key)
+            if cached is None:
+                cached = self._files[key] = self._file_for(file, at, ref, address)
+            target_file = cached
         try:
             parts = parse_pointer(fragment)
         except ValueError as exc:
-            raise self._error(file, at, ref, str(exc), "write the fragment as a JSON pointer: `#/components/schemas/Name`.") from None
+            raise self._error(
+                file, at, ref, str(exc), "write the fragment as a JSON pointer: `#/components/schemas/Name`."
+            ) from None
         value: JsonValue = target_file.data
         for index, part in enumerate(parts):
             if isinstance(value, dict) and part in value:
@@ -76,7 +93,10 @@ class RefResolver:
             else:
                 missing = to_pointer(parts[: index + 1])
                 raise self._error(
-                    file, at, ref, f"`{target_file.name}` has nothing at `{missing}`",
+                    file,
+                    at,
+                    ref,
+                    f"`{target_file.name}` has nothing at `{missing}`",
                     "check the spelling of the name; the pointer is case-sensitive.",
                 )
         return Target(target_file, parts, value)
@@ -95,7 +115,10 @@ class RefResolver:
         resolved = (base / path).resolve() if not path.is_absolute() else path.resolve()
         if not resolved.is_relative_to(self.root_dir):
             raise self._error(
-                file, at, ref, f"the reference leaves the contracts root `{self.root_dir}`",
+                file,
+                at,
+                ref,
+                f"the reference leaves the contracts root `{self.root_dir}`",
                 "keep shared files under the contracts root (for example `contracts/common/`).",
             )
         try:
@@ -108,7 +131,10 @@ class RefResolver:
     def _remote_file(self, file: SourceFile, at: tuple[str, ...], ref: str, url: str) -> SourceFile:
         if not self.store.limits.allow_remote:
             raise self._error(
-                file, at, ref, "remote references are refused",
+                file,
+                at,
+                ref,
+                "remote references are refused",
                 "copy the document under the contracts root and refer to it by a relative path, "
                 "or pass `--allow-remote-refs` if this run may use the network.",
             )
@@ -116,7 +142,7 @@ class RefResolver:
         if cached is not None:
             return cached
         try:
-            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - http(s) only, checked above
+            with urllib.request.urlopen(url, timeout=10) as response:
                 data = response.read(self.store.limits.max_bytes + 1)
         except (urllib.error.URLError, OSError) as exc:
             raise self._error(file, at, ref, f"cannot fetch `{url}`: {exc}", None) from None

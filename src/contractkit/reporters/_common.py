@@ -53,11 +53,12 @@ def summary_line(report: Report) -> str:
         ``2 errors, 1 warning, 0 info in 3 contracts`` or ``no findings in 5 contracts``.
     """
     where = plural(len(report.checked), "contract")
+    unreadable = f"; {len(report.errors)} could not be read (errors on stderr)" if report.errors else ""
     tally = counts(visible(report))
     if not any(tally.values()):
-        return f"no findings in {where}"
+        return f"no findings in {where}{unreadable}"
     parts = ", ".join(plural(n, sev) for sev, n in tally.items())
-    return f"{parts} in {where}"
+    return f"{parts} in {where}{unreadable}"
 
 
 def lookup_rule(rule_id: str) -> registry.Rule | None:

@@ -90,5 +90,5 @@ def all_rules() -> list[Rule]:
 
 def _load_all() -> None:
     # Importing the engines registers their rules; each import is done once by Python.
-    import contractkit.lint.rules  # noqa: F401
+    import contractkit.lint.rules
     import contractkit.validate.rules  # noqa: F401

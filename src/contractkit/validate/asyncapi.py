@@ -1,4 +1,4 @@
-"""Structural validation of AsyncAPI 2.x and 3.0 against the official JSON Schemas (vendored): 2.x, 3.0 and 3.1, located."""
+"""Structural validation of AsyncAPI 2.x, 3.0 and 3.1 against the official JSON Schemas (vendored), located."""
 
 from __future__ import annotations
 

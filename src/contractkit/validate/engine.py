@@ -16,8 +16,14 @@ def validate_document(doc: Document, *, contract: str | None = None) -> list[Fin
     reached (with broken refs, only the root file as written, so that nothing is reported twice).
     """
     findings = [
-        Finding(REF_UNRESOLVED.id, REF_UNRESOLVED.severity, problem.detail,
-                problem.location or doc.root.location(()), hint=problem.tip, contract=contract)
+        Finding(
+            REF_UNRESOLVED.id,
+            REF_UNRESOLVED.severity,
+            problem.detail,
+            problem.location or doc.root.location(()),
+            hint=problem.tip,
+            contract=contract,
+        )
         for problem in doc.ref_problems()
     ]
     follow = not findings
@@ -25,5 +31,7 @@ def validate_document(doc: Document, *, contract: str | None = None) -> list[Fin
         rule, problems = OPENAPI_STRUCTURE, openapi.structure_problems(doc, follow_refs=follow)
     else:
         rule, problems = ASYNCAPI_STRUCTURE, asyncapi.structure_problems(doc, follow_refs=follow)
-    findings.extend(Finding(rule.id, rule.severity, message, location, contract=contract) for message, location in problems)
+    findings.extend(
+        Finding(rule.id, rule.severity, message, location, contract=contract) for message, location in problems
+    )
     return findings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -45,7 +46,7 @@ def structure_problems(doc: Document, *, follow_refs: bool = True) -> Iterator[t
                 yield message, location
     except RecursionError:
         yield "the document is too deeply recursive for openapi-spec-validator", doc.root.location(())
-    except Exception as exc:  # noqa: BLE001 - openapi-spec-validator crashes on some invalid shapes
+    except Exception as exc:
         # Known case: a scalar `x-` extension under `paths` (jsonschema-path's accessor raises KeyError).
         # The meta-schema problems above usually explain it; say that the deeper check stopped.
         yield (
@@ -78,14 +79,12 @@ def _tracking(cls: type[Any]) -> type[Any]:
     """Subclass a keyword validator so that its errors remember the spec path being validated."""
     from jsonschema_path import SchemaPath
 
-    def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:  # noqa: N807
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
         path = next((a for a in args if isinstance(a, SchemaPath)), None)
         for error in cls.__call__(self, *args, **kwargs):
             if path is not None and getattr(error, _PARTS_ATTR, None) is None:
-                try:
+                with contextlib.suppress(AttributeError):  # an error type with slots keeps no location
                     setattr(error, _PARTS_ATTR, path.parts)
-                except AttributeError:  # pragma: no cover - an error type with slots
-                    pass
             yield error
 
     return type(cls.__name__, (cls,), {"__call__": __call__})

@@ -40,21 +40,6 @@ def _walk(value: JsonValue, key: str) -> Iterator[JsonValue]:
             stack.extend(child for child in node if isinstance(child, dict | list))
 
 
-def _refs(doc: Document) -> Iterator[tuple[SourceFile, tuple[str, ...], str]]:
-    """Yield (file, pointer tokens of the ref object, ref) for every ``$ref`` of every file the document reaches."""
-    for file in doc.files():
-        stack: list[tuple[JsonValue, tuple[str, ...]]] = [(file.data, ())]
-        while stack:
-            node, at = stack.pop()
-            if isinstance(node, dict):
-                ref = node.get("$ref")
-                if isinstance(ref, str):
-                    yield file, at, ref
-                stack.extend((child, (*at, key)) for key, child in node.items() if isinstance(child, dict | list))
-            elif isinstance(node, list):
-                stack.extend((child, (*at, str(i))) for i, child in enumerate(node) if isinstance(child, dict | list))
-
-
 def _component(doc: Document, file: SourceFile, at: tuple[str, ...], ref: str) -> Component | None:
     """Return the root document's component that the ``$ref`` targets (or reaches into), if any."""
     try:
@@ -74,7 +59,7 @@ def _inside(file: SourceFile, at: tuple[str, ...], component: Component, doc: Do
 def _used(doc: Document, schemas: set[str]) -> set[Component]:
     """Return the components of the root document that something outside them uses."""
     used: set[Component] = set()
-    for file, at, ref in _refs(doc):  # not doc.refs(): it yields (pointer, ref) pairs without the file
+    for file, at, ref in doc.refs():
         component = _component(doc, file, at, ref)
         if component is not None and not _inside(file, at, component, doc):
             used.add(component)

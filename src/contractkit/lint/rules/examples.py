@@ -1,8 +1,9 @@
 """House rule for examples (OpenAPI 3.0/3.1, AsyncAPI 2.x/3.x): every example validates against its schema.
 
 Schemas are validated as dereferenced copies built through the document's cursor, so refs to other files
-work, and each schema is copied once however many examples use it. A discriminator's mapping becomes URNs of
-those copies in a :mod:`referencing` registry, so openapi-schema-validator picks the mapped variant as usual.
+work, and each schema is copied once however many examples use it. A recursive ref and a discriminator's
+mapping become URNs of those copies in a :mod:`referencing` registry, so the validator follows recursion to
+any depth and openapi-schema-validator picks the mapped variant as usual.
 """
 
 from __future__ import annotations
@@ -57,10 +58,11 @@ _DROPPED = frozenset((
     "$dynamicAnchor", "$dynamicRef", "$recursiveRef", "$recursiveAnchor", "$vocabulary",
 ))  # fmt: skip
 _JSON_SCHEMA_FORMATS = ("application/vnd.aai.asyncapi", "application/schema+json", "application/schema+yaml")
-# A schema the validator cannot apply (an unknown type, a regex Python cannot compile...) is validation's
-# business, not this rule's: the example is skipped.
-_UNUSABLE = (jsonschema.exceptions.UnknownType, jsonschema.exceptions.SchemaError, Unresolvable, re.error,
-             RecursionError, TypeError, ValueError)  # fmt: skip
+# A schema the validator cannot apply (an unknown `type`, a regex Python cannot compile, `minimum: "5"`,
+# `multipleOf: 0`, a ref loop with no data in between) is validation's business: the example is skipped.
+_UNUSABLE = (
+    jsonschema.exceptions.UnknownType, Unresolvable, re.error, RecursionError, TypeError, ArithmeticError,
+)  # fmt: skip
 
 
 def _format_checker(*checkers: FormatChecker) -> FormatChecker:
@@ -93,8 +95,7 @@ class _Dialect:
 def _dialect(doc: Document) -> _Dialect:
     standard = Draft202012Validator.FORMAT_CHECKER
     if doc.spec.kind is SpecKind.ASYNCAPI:
-        draft7: dict[Direction, type[Validator]] = {"plain": Draft7Validator, "read": Draft7Validator,
-                                                    "write": Draft7Validator}  # fmt: skip
+        draft7: dict[Direction, type[Validator]] = dict.fromkeys(("plain", "read", "write"), Draft7Validator)
         return _Dialect(draft7, Draft7Validator.FORMAT_CHECKER, DRAFT7)
     if doc.spec.major_minor == "3.0":
         oas30: dict[Direction, type[Validator]] = {
@@ -110,10 +111,11 @@ def _dialect(doc: Document) -> _Dialect:
 class _Schemas:
     """Dereferenced copies of a document's schemas, memoised per schema node.
 
-    A ref that would loop back into a schema being copied becomes ``{}`` (anything goes), so a recursive schema
-    is checked to the depth where it recurses. In OpenAPI 3.1 the siblings of a ``$ref`` apply too. A schema
-    that reaches a broken ref has no copy (``None``): validation reports the ref, and a ``{}`` in its place
-    could make a ``oneOf`` or a ``not`` fail.
+    A ref that would loop back into a schema being copied becomes a ``$ref`` to that schema's URN in the
+    registry (rather than ``{}``), so a recursive schema is checked at every depth of the example without the
+    copy ever looping. In OpenAPI 3.1 the siblings of a ``$ref`` apply too. A schema that reaches a broken ref
+    has no copy (``None``): validation reports the ref, and ``{}`` in its place could make a ``oneOf`` or a
+    ``not`` fail.
     """
 
     def __init__(self, doc: Document, *, openapi: bool) -> None:
@@ -122,7 +124,7 @@ class _Schemas:
         self.siblings = openapi and doc.spec.major_minor != "3.0"
         self.resources: dict[str, JsonValue] = {}
         self._memo: dict[Identity, JsonValue] = {}
-        self._active: set[Identity] = set()
+        self._building: dict[Identity, dict[str, JsonValue]] = {}  # copies in progress
         self._broken: set[Identity] = set()
         self._frames: list[bool] = []  # one per copy in progress: whether it reached a broken ref
         self._urns: dict[Identity, str] = {}
@@ -181,11 +183,11 @@ class _Schemas:
             if key in self._broken:
                 self._taint()
             return self._memo[key]
-        if key in self._active:
-            return {}
-        self._active.add(key)
-        self._frames.append(False)
+        if key in self._building:
+            return {"$ref": self._urn(cursor)}
         out: dict[str, JsonValue] = {}
+        self._building[key] = out
+        self._frames.append(False)
         for name, raw in value.items():
             if not _applies(name):
                 continue
@@ -204,7 +206,7 @@ class _Schemas:
         if self._frames.pop():
             self._broken.add(key)
             self._taint()
-        self._active.discard(key)
+        del self._building[key]
         self._memo[key] = out
         return out
 
@@ -247,7 +249,8 @@ class _Schemas:
         urn = self._urns.get(target.identity)
         if urn is None:
             urn = self._urns[target.identity] = f"urn:contractkit:schema:{len(self._urns)}"
-            self.resources[urn] = self._copy(target)
+            building = self._building.get(target.identity)
+            self.resources[urn] = building if building is not None else self._copy(target)
         elif target.identity in self._broken:
             self._taint()
         return urn
@@ -307,19 +310,19 @@ class _Collector:
 
     def examples(self, holder: Cursor, direction: Direction, subject: str, operation: str | None) -> None:
         """Queue the `example` and `examples` of a media type, parameter or header against its `schema`."""
-        schema = self.schemas.at(holder, "schema")
-        target = holder.get("schema")
         self.walk_schema(holder, "schema")
-        if schema is None or target is None or not isinstance(holder.value, dict):
+        schema = self.schemas.at(holder, "schema")
+        if schema is None or not isinstance(holder.value, dict):
             return
+        schema_at = (holder.file.name, (*holder.parts, "schema"))
         if "example" in holder.value:
             node = Cursor(self.doc, holder.file, (*holder.parts, "example"), holder.value["example"])
-            self.add(node, schema, target.identity, direction, f"example{subject}", operation)
+            self.add(node, schema, schema_at, direction, f"example{subject}", operation)
         examples = holder.get("examples")
         for name, example in examples.items() if examples is not None else ():
             if isinstance(example.value, dict) and "value" in example.value:
                 node = Cursor(self.doc, example.file, (*example.parts, "value"), example.value["value"])
-                self.add(node, schema, target.identity, direction, f"example `{name}`{subject}", operation)
+                self.add(node, schema, schema_at, direction, f"example `{name}`{subject}", operation)
 
     def walk_schema(self, holder: Cursor, key: str) -> None:
         """Queue the schema-level examples of the schema at ``holder[key]`` and of all its subschemas."""
@@ -485,8 +488,7 @@ class _Collector:
             return None  # Avro, RAML, ...: not JSON Schema
         self.walk_schema(holder, key)
         schema = self.schemas.at(holder, key)
-        target = holder.get(key)
-        return None if schema is None or target is None else (schema, target.identity)
+        return None if schema is None else (schema, (holder.file.name, (*holder.parts, key)))
 
 
 def _entries(owner: Cursor, key: str) -> Iterator[tuple[str, Cursor]]:
@@ -494,8 +496,10 @@ def _entries(owner: Cursor, key: str) -> Iterator[tuple[str, Cursor]]:
     return section.items() if section is not None else iter(())
 
 
-def _describe(error: jsonschema.ValidationError) -> str:
+def _describe(error: jsonschema.ValidationError, direction: Direction) -> str:
     """Return the message for one (most specific) error, with OpenAPI's keywords explained."""
+    if error.validator == "required" and isinstance(error.instance, dict) and isinstance(error.validator_value, list):
+        return "missing required " + ", ".join(f"`{name}`" for name in _missing(error, direction))
     if error.validator == "readOnly":
         return "a `readOnly` property must not be sent in a request"
     if error.validator == "writeOnly":
@@ -510,6 +514,22 @@ def _describe(error: jsonschema.ValidationError) -> str:
                 return f"missing discriminator property `{prop}`"
             return f"discriminator `{prop}` value {short(instance[prop])} is not mapped to a schema"
     return describe(error)
+
+
+def _missing(error: jsonschema.ValidationError, direction: Direction) -> list[str]:
+    """Return the required properties the instance lacks, leaving out those its direction exempts."""
+    assert isinstance(error.instance, dict) and isinstance(error.validator_value, list)  # checked by the caller
+    properties = error.schema.get("properties") if isinstance(error.schema, dict) else None
+    exempt = {"read": "writeOnly", "write": "readOnly"}.get(direction)
+    missing = []
+    for name in error.validator_value:
+        if name in error.instance:
+            continue
+        schema = properties.get(name) if isinstance(properties, dict) else None
+        if exempt is not None and isinstance(schema, dict) and schema.get(exempt) is True:
+            continue
+        missing.append(str(name))
+    return missing or [str(name) for name in error.validator_value if name not in error.instance]
 
 
 def _validate(ctx: LintContext, tasks: list[_Task], schemas: _Schemas) -> None:
@@ -536,7 +556,7 @@ def _validate(ctx: LintContext, tasks: list[_Task], schemas: _Schemas) -> None:
             if path in reported:
                 continue
             reported.add(path)
-            detail = _describe(specific)
+            detail = _describe(specific, task.direction)
             where = f" at {to_pointer(path)}" if path else ""
             ctx.report(task.at, f"invalid {task.what}{where}: {detail}", operation=task.operation)
 

@@ -44,16 +44,16 @@ def _list_reason(op: Operation) -> str | None:
         return None
     operation_id = op.cursor.raw("operationId")
     if isinstance(operation_id, str) and _LIST_ID.match(operation_id):
-        return f"`operationId` `{operation_id}`"
+        return f"its `operationId` `{operation_id}`"
     for param in op.parameters():
         if isinstance(param.value, dict) and param.value.get("in") == "query":
             name = param.value.get("name")
             if name in _PAGE_PARAMETERS:
-                return f"query parameter `{name}`"
+                return f"its query parameter `{name}`"
     media = _ok_json(op, only=None)
     schema = media.get("schema") if media is not None else None
     if schema is not None and _is_array(schema):
-        return "a `200` array response"
+        return "its `200` array response"
     return None
 
 
@@ -89,7 +89,7 @@ def list_pagination_envelope_missing(ctx: LintContext) -> None:
         where = f"list endpoint `{op.label}`"
         hint = (
             f"return `allOf: [{{$ref: '{envelope.ref_from(media)}'}}, {{properties: {{items: {{type: array, "
-            f"items: ...}}}}}}]` (it is a list endpoint because of its {reason})"
+            f"items: ...}}}}}}]` (it counts as a list endpoint because of {reason})"
         )
         if envelope.identity is not None and is_or_extends(schema, envelope.identity):
             continue
