@@ -3,7 +3,8 @@
 Every test works in a tree written to ``tmp_path`` (the working directory, so names are short)::
 
     root/                   the contracts root: refs may not leave it
-    ├── api/main.yaml       the contract under test
+    ├── api/main.yaml       a contract whose refs all resolve
+    ├── api/contract.yaml   the contract of one test (written by the test)
     ├── api/{a,b}.yaml      a circular chain A -> B -> A
     ├── api/broken.yaml     a shared file that does not parse
     ├── api/linked -> ../../outside   a symlink that leads out of the root
@@ -15,7 +16,9 @@ from __future__ import annotations
 
 import os
 import textwrap
+import urllib.error
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -24,7 +27,8 @@ from contractkit.findings import Location
 from contractkit.loaders import Document, FileStore, Limits, clear_cache, load_document, open_document
 from contractkit.validate import validate_document
 
-from conftest import Served  # tests/loaders/conftest.py
+if TYPE_CHECKING:
+    from conftest import Served  # tests/loaders/conftest.py (a type only: never import a conftest at run time)
 
 HEADER = 'openapi: 3.1.0\ninfo:\n  title: t\n  version: "1"\npaths: {}\n'
 
@@ -123,20 +127,42 @@ def test_the_main_contract_has_no_ref_problem(tree: Path) -> None:
 @pytest.mark.parametrize(
     ("path", "location"),
     [
-        pytest.param(("UseLocal", "type"), Location("root/api/main.yaml", "/components/schemas/Local/type", 16, 7), id="local-pointer"),
+        pytest.param(
+            ("UseLocal", "type"),
+            Location("root/api/main.yaml", "/components/schemas/Local/type", 16, 7),
+            id="local-pointer",
+        ),
         pytest.param(("UseFile", "type"), Location("root/other/y.yaml", "/Z/type", 2, 3), id="relative-file"),
         pytest.param(
             ("UseNested", "properties", "name", "type"),
             Location("root/other/y.yaml", "/Z/properties/name/type", 5, 7),
             id="nested-relative-files",
         ),
-        pytest.param(("UseSlash", "type"), Location("root/api/main.yaml", "/x-odd/a~1b/type", 8, 5), id="tilde-1-escaped-slash"),
-        pytest.param(("UseTilde", "type"), Location("root/api/main.yaml", "/x-odd/c~0d/type", 10, 5), id="tilde-0-escaped-tilde"),
-        pytest.param(("UsePercent", "type"), Location("root/api/main.yaml", "/x-odd/sp ace/type", 12, 5), id="percent-encoded-pointer"),
-        pytest.param(("UsePercentFile", "format"), Location("root/other/my file.yaml", "/Spaced/format", 3, 3), id="percent-encoded-file"),
+        pytest.param(
+            ("UseSlash", "type"), Location("root/api/main.yaml", "/x-odd/a~1b/type", 8, 5), id="tilde-1-escaped-slash"
+        ),
+        pytest.param(
+            ("UseTilde", "type"), Location("root/api/main.yaml", "/x-odd/c~0d/type", 10, 5), id="tilde-0-escaped-tilde"
+        ),
+        pytest.param(
+            ("UsePercent", "type"),
+            Location("root/api/main.yaml", "/x-odd/sp ace/type", 12, 5),
+            id="percent-encoded-pointer",
+        ),
+        pytest.param(
+            ("UsePercentFile", "format"),
+            Location("root/other/my file.yaml", "/Spaced/format", 3, 3),
+            id="percent-encoded-file",
+        ),
         pytest.param(("UseFileUri", "type"), Location("root/other/y.yaml", "/Z/type", 2, 3), id="file-uri"),
-        pytest.param(("UseAbsolute", "type"), Location("root/other/y.yaml", "/Z/type", 2, 3), id="absolute-path-inside-the-root"),
-        pytest.param(("UseChain", "type"), Location("root/api/main.yaml", "/components/schemas/Local/type", 16, 7), id="chain-of-refs"),
+        pytest.param(
+            ("UseAbsolute", "type"), Location("root/other/y.yaml", "/Z/type", 2, 3), id="absolute-path-inside-the-root"
+        ),
+        pytest.param(
+            ("UseChain", "type"),
+            Location("root/api/main.yaml", "/components/schemas/Local/type", 16, 7),
+            id="chain-of-refs",
+        ),
         pytest.param(
             ("Tree", "properties", "children", "items", "properties", "children", "items", "type"),
             Location("root/api/main.yaml", "/components/schemas/Tree/type", 38, 7),
@@ -180,8 +206,12 @@ def test_refs_lists_every_ref_of_every_file(tree: Path) -> None:
             "`root/api/contract.yaml` has nothing at `/components/schemas/Nope`",
             id="missing-local-pointer",
         ),
-        pytest.param("../other/y.yaml#/Z/nope", "`root/other/y.yaml` has nothing at `/Z/nope`", id="missing-pointer-in-a-file"),
-        pytest.param("#/components/schemas/target", "has nothing at `/components/schemas/target`", id="pointer-is-case-sensitive"),
+        pytest.param(
+            "../other/y.yaml#/Z/nope", "`root/other/y.yaml` has nothing at `/Z/nope`", id="missing-pointer-in-a-file"
+        ),
+        pytest.param(
+            "#/components/schemas/target", "has nothing at `/components/schemas/target`", id="pointer-is-case-sensitive"
+        ),
         pytest.param("https://example.com/schemas.yaml#/A", "remote references are refused", id="remote-https"),
         pytest.param("http://127.0.0.1:9/schemas.yaml#/A", "remote references are refused", id="remote-http"),
         pytest.param("../../outside/o.yaml#/O", "leaves the contracts root", id="escape-by-dot-dot"),
@@ -189,7 +219,9 @@ def test_refs_lists_every_ref_of_every_file(tree: Path) -> None:
         pytest.param("file://{tmp}/outside/o.yaml#/O", "leaves the contracts root", id="escape-by-file-uri"),
         pytest.param("./linked/o.yaml#/O", "leaves the contracts root", id="escape-by-symlink"),
         pytest.param("ftp://example.com/o.yaml", "unsupported reference scheme `ftp:`", id="unsupported-scheme"),
-        pytest.param("#components/schemas/Target", "is not a JSON pointer (it must start with `/`)", id="fragment-not-a-pointer"),
+        pytest.param(
+            "#components/schemas/Target", "is not a JSON pointer (it must start with `/`)", id="fragment-not-a-pointer"
+        ),
         pytest.param(
             "./a.yaml#/A",
             "circular `$ref` chain: root/api/a.yaml#/A -> root/api/b.yaml#/B -> root/api/a.yaml#/A",
@@ -251,7 +283,8 @@ def test_each_broken_ref_is_reported_once(tree: Path) -> None:
     assert [(p.location, p.detail) for p in problems] == [
         (
             Location("root/other/bad.yaml", "/Q/$ref", 2, 3),
-            "cannot follow `$ref: ./nope.yaml`: cannot load `root/other/nope.yaml`: no such file (root/other/nope.yaml)",
+            "cannot follow `$ref: ./nope.yaml`: cannot load `root/other/nope.yaml`: "
+            "no such file (root/other/nope.yaml)",
         )
     ]
 
@@ -287,12 +320,29 @@ def test_a_remote_ref_is_fetched_when_allowed(tree: Path, http_server: Served) -
     assert validate_document(doc) == []
 
 
-def test_a_missing_remote_document_is_an_unresolved_ref(tree: Path, http_server: Served) -> None:
+def test_a_missing_remote_document_is_an_unresolved_ref(
+    tree: Path, http_server: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created: list[urllib.error.HTTPError] = []
+    real_init = urllib.error.HTTPError.__init__
+
+    def recording_init(self: urllib.error.HTTPError, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        created.append(self)
+
+    monkeypatch.setattr(urllib.error.HTTPError, "__init__", recording_init)
     url = f"{http_server.url}/missing.yaml"
     (problem,) = load(tree, ONE_REF.replace("{ref}", f"{url}#/A"), limits=Limits(allow_remote=True)).ref_problems()
+    unclosed = [error for error in created if not error.closed]
+    for error in unclosed:  # do not leave the socket for a later test's garbage collection to report
+        error.close()
     assert f"cannot fetch `{url}`" in problem.detail
     assert "404" in problem.detail
     assert problem.location == Location("root/api/contract.yaml", *REF_AT)
+    # urllib's HTTPError holds the response and its socket until it is closed; left open, the socket is
+    # reported (ResourceWarning) whenever the garbage collector gets to it, in some later, unrelated test.
+    assert len(created) == 1
+    assert unclosed == [], "the HTTPError of the failed fetch was not closed: its socket leaks"
 
 
 def test_a_remote_document_that_does_not_parse_is_an_unresolved_ref(tree: Path, http_server: Served) -> None:
@@ -338,6 +388,25 @@ def test_load_document_is_cached_until_the_file_changes(tree: Path) -> None:
     assert second is not first
     assert second.data["info"]["title"] == "u"  # type: ignore[index, call-overload]
     assert load_document(path, root_dir=tree) is second
+
+
+def test_load_document_sees_a_change_to_a_shared_file(tree: Path) -> None:
+    # The root file is unchanged, but the shared file its ref leads to gained the missing pointer: a cached
+    # document must not keep reporting the ref as broken (a long-running process, a watcher, a test session).
+    path = tree / "api/contract.yaml"
+    path.write_text(ONE_REF.replace("{ref}", "../other/y.yaml#/Later"), encoding="utf-8")
+    before = load_document(path, root_dir=tree)
+    assert len(before.ref_problems()) == 1
+
+    shared = tree / "other/y.yaml"
+    shared.write_text(shared.read_text(encoding="utf-8") + "Later:\n  type: string\n", encoding="utf-8")
+    stat = shared.stat()
+    os.utime(shared, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    after = load_document(path, root_dir=tree)
+    assert after.ref_problems() == []
+    assert after.locate(("components", "schemas", "Target", "type")) == Location(
+        "root/other/y.yaml", "/Later/type", 7, 3
+    )
 
 
 def test_load_document_is_cached_per_root_and_limits(tree: Path) -> None:

@@ -137,7 +137,9 @@ def test_yaml_is_composed_once_at_parse_time(monkeypatch: pytest.MonkeyPatch) ->
             Location("orders.yaml", "/paths/~1orders~1{id}/get", 4, 5),
             id="slashes-are-escaped-as-tilde-1",
         ),
-        pytest.param(("paths", "~draft"), Location("orders.yaml", "/paths/~0draft", 12, 3), id="tilde-is-escaped-as-tilde-0"),
+        pytest.param(
+            ("paths", "~draft"), Location("orders.yaml", "/paths/~0draft", 12, 3), id="tilde-is-escaped-as-tilde-0"
+        ),
         pytest.param(
             ("components", "schemas", "a/b~c"),
             Location("orders.yaml", "/components/schemas/a~1b~0c", 16, 5),

@@ -38,44 +38,68 @@ def bomb(levels: int = 9, width: int = 10) -> str:
     [
         pytest.param(
             "openapi: 3.1.0\ninfo:\n  title: x\n   version: 1\n",
-            "contract.yaml", 4, 11, "mapping values are not allowed",
+            "contract.yaml",
+            4,
+            11,
+            "mapping values are not allowed",
             id="yaml-bad-indentation",
         ),
         pytest.param(
             # The quote opens on line 3; libyaml only notices at the end of the stream (line 5). The user needs
             # the line of the opening quote: in a 3,000-line file "line 3001" does not find the typo.
             'openapi: 3.1.0\ninfo:\n  title: "x\n  version: 1\n',
-            "contract.yaml", 3, 10, "quoted scalar",
+            "contract.yaml",
+            3,
+            10,
+            "quoted scalar",
             id="yaml-unclosed-quote",
         ),
         pytest.param(
             "openapi: 3.1.0\ninfo:\n\ttitle: x\n",
-            "contract.yaml", 3, 1, "cannot start any token",
+            "contract.yaml",
+            3,
+            1,
+            "cannot start any token",
             id="yaml-tab-indentation",
         ),
         pytest.param(
             "openapi: 3.1.0\ntags: [a, b\npaths: {}\n",
-            "contract.yaml", 3, 6, "did not find expected ',' or ']'",
+            "contract.yaml",
+            3,
+            6,
+            "did not find expected ',' or ']'",
             id="yaml-unclosed-flow-sequence",
         ),
         pytest.param(
             "openapi: 3.1.0\n---\nopenapi: 3.0.0\n",
-            "contract.yaml", 2, 1, "expected a single document",
+            "contract.yaml",
+            2,
+            1,
+            "expected a single document",
             id="yaml-two-documents",
         ),
         pytest.param(
             '{\n  "openapi": "3.1.0",\n  "paths": {},\n}\n',
-            "contract.json", 4, 1, "expecting property name enclosed in double quotes",
+            "contract.json",
+            4,
+            1,
+            "expecting property name enclosed in double quotes",
             id="json-trailing-comma",
         ),
         pytest.param(
             '{\n  "openapi": "3.1.0",\n  "paths": tru\n}\n',
-            "contract.json", 3, 12, "expecting value",
+            "contract.json",
+            3,
+            12,
+            "expecting value",
             id="json-bad-literal",
         ),
         pytest.param(
             '{\n  "openapi": "3.1.0"\n  "paths": {}\n}\n',
-            "contract.json", 3, 3, "expecting ',' delimiter",
+            "contract.json",
+            3,
+            3,
+            "expecting ',' delimiter",
             id="json-missing-comma",
         ),
     ],
@@ -120,7 +144,10 @@ def test_syntax_errors_are_located(text: str, name: str, line: int, column: int,
             "    }\n"
             "  }\n"
             "}\n",
-            "contract.json", "type", 11, 9,
+            "contract.json",
+            "type",
+            11,
+            9,
             id="json-key-used-earlier-in-another-object",
         ),
     ],
@@ -215,16 +242,25 @@ def test_recursive_alias_is_refused(text: str, line: int, column: int) -> None:
 @pytest.mark.parametrize(
     ("text", "limits", "line", "column", "words"),
     [
-        pytest.param("a: " + "[" * 300 + "]" * 300 + "\n", Limits(), 1, 259, "deeper than 256 levels", id="flow-default"),
+        pytest.param(
+            "a: " + "[" * 300 + "]" * 300 + "\n", Limits(), 1, 259, "deeper than 256 levels", id="flow-default"
+        ),
         pytest.param(
             "".join("  " * i + f"k{i}:\n" for i in range(12)) + "  " * 12 + "leaf\n",
-            Limits(max_depth=10), 11, 21, "deeper than 10 levels",
+            Limits(max_depth=10),
+            11,
+            21,
+            "deeper than 10 levels",
             id="block-custom-limit",
         ),
-        pytest.param("a:\n  b:\n    c:\n      d: 1\n", Limits(max_depth=4), 4, 10, "deeper than 4 levels", id="one-too-deep"),
+        pytest.param(
+            "a:\n  b:\n    c:\n      d: 1\n", Limits(max_depth=4), 4, 10, "deeper than 4 levels", id="one-too-deep"
+        ),
     ],
 )
-def test_nesting_deeper_than_the_limit_is_refused(text: str, limits: Limits, line: int, column: int, words: str) -> None:
+def test_nesting_deeper_than_the_limit_is_refused(
+    text: str, limits: Limits, line: int, column: int, words: str
+) -> None:
     with pytest.raises(ContractSyntaxError) as info:
         parse(text, limits=limits)
     error = info.value
@@ -268,7 +304,9 @@ def test_merge_key_is_refused() -> None:
 @pytest.mark.parametrize(
     ("text", "tag"),
     [
-        pytest.param("a: !!python/object:os.system {}\n", "tag:yaml.org,2002:python/object:os.system", id="python-object"),
+        pytest.param(
+            "a: !!python/object:os.system {}\n", "tag:yaml.org,2002:python/object:os.system", id="python-object"
+        ),
         pytest.param("a: !!python/name:os.system\n", "tag:yaml.org,2002:python/name:os.system", id="python-name"),
         pytest.param("a: !custom value\n", "!custom", id="custom-local-tag"),
         pytest.param("a: !!binary aGVsbG8=\n", "tag:yaml.org,2002:binary", id="yaml-1.1-binary"),
@@ -386,7 +424,9 @@ def test_the_size_limit_can_be_raised(tmp_path: Path, size: int, max_bytes: int,
 @pytest.mark.parametrize(
     ("content", "name", "byte", "line", "column"),
     [
-        pytest.param(b'openapi: 3.1.0\ninfo:\n  title: caf\xe9\n  version: "1"\n', "latin1.yaml", "0xe9", 3, 13, id="latin1-yaml"),
+        pytest.param(
+            b'openapi: 3.1.0\ninfo:\n  title: caf\xe9\n  version: "1"\n', "latin1.yaml", "0xe9", 3, 13, id="latin1-yaml"
+        ),
         pytest.param(b'{\n  "openapi": "3.1.0",\n  "x": "\xff"\n}\n', "bad.json", "0xff", 3, 9, id="json"),
         pytest.param(b"\xfeopenapi: 3.1.0\n", "first-byte.yaml", "0xfe", 1, 1, id="first-byte"),
         pytest.param("openapi: 3.1.0\ninfo:\n  title: é\n".encode("utf-16"), "utf16.yaml", "0xff", 1, 1, id="utf-16"),
@@ -410,7 +450,11 @@ def test_bytes_that_are_not_utf8_are_refused_with_their_position(
     ("name", "content"),
     [
         pytest.param("bom.yaml", b"\xef\xbb\xbf" + VALID.encode(), id="yaml"),
-        pytest.param("bom.json", b'\xef\xbb\xbf{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}', id="json"),
+        pytest.param(
+            "bom.json",
+            b'\xef\xbb\xbf{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}',
+            id="json",
+        ),
     ],
 )
 def test_a_utf8_bom_is_accepted(tmp_path: Path, name: str, content: bytes) -> None:
@@ -454,13 +498,17 @@ def test_a_directory_is_not_a_contract(tmp_path: Path) -> None:
         pytest.param("0x1F: x\n", {"31": "x"}, id="hex-key-is-normalised"),
         pytest.param("~: x\nnull: y\n", None, id="null-keys-collide"),
         pytest.param("date: 2024-01-02\n", {"date": "2024-01-02"}, id="date-stays-a-string"),
-        pytest.param("at: 2001-12-14t21:59:43.10-05:00\n", {"at": "2001-12-14t21:59:43.10-05:00"}, id="timestamp-stays-a-string"),
+        pytest.param(
+            "at: 2001-12-14t21:59:43.10-05:00\n", {"at": "2001-12-14t21:59:43.10-05:00"}, id="timestamp-stays-a-string"
+        ),
         pytest.param("2024-01-02: x\n", {"2024-01-02": "x"}, id="date-key"),
         pytest.param("on: 1\n", {"true": 1}, id="on-key-is-true"),
         pytest.param("yes: 1\n", {"true": 1}, id="yes-key-is-true"),
         pytest.param("off: 1\n", {"false": 1}, id="off-key-is-false"),
         pytest.param("on: 1\nyes: 2\n", None, id="on-and-yes-keys-collide"),
-        pytest.param("v: on\nw: yes\nx: off\ny: no\n", {"v": True, "w": True, "x": False, "y": False}, id="on-yes-off-no-values"),
+        pytest.param(
+            "v: on\nw: yes\nx: off\ny: no\n", {"v": True, "w": True, "x": False, "y": False}, id="on-yes-off-no-values"
+        ),
         pytest.param("v: y\nw: n\n", {"v": "y", "w": "n"}, id="y-n-stay-strings"),
         pytest.param('v: "on"\n', {"v": "on"}, id="quoted-on-is-a-string"),
         pytest.param("enum: [on, off]\n", {"enum": [True, False]}, id="enum-on-off"),

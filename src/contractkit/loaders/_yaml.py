@@ -9,7 +9,7 @@ it into ``dict``/``list``/scalars itself so that it can refuse what a contract m
 * nesting deeper than ``max_depth`` (the builder recurses; real contracts nest a few dozen levels);
 * merge keys (``<<``) and tags other than the YAML core schema (``!!python/...``, custom ``!tags``).
 
-Timestamps stay strings (an OpenAPI ``format: date`` example is text), mapping keys become strings (JSON has
+Timestamps and YAML 1.1 base-60 numbers (``18:00``) stay strings (an OpenAPI ``format: date`` example is text), mapping keys become strings (JSON has
 no other keys: ``200:`` is the response ``"200"``).
 """
 
@@ -178,6 +178,8 @@ class _Builder:
         tag = node.tag
         if tag in (_STR, _TIMESTAMP, _VALUE):
             return str(node.value)
+        if tag in (_INT, _FLOAT) and ":" in node.value:
+            return str(node.value)  # YAML 1.1 base 60 (`18:00` -> 1080): every JSON-era reader means a string
         if tag == _INT:
             return int(self._scalars.construct_yaml_int(node))
         if tag == _FLOAT:
