@@ -35,13 +35,27 @@ def short(value: object) -> str:
 
 
 def most_specific(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
-    """Return the deepest relevant error under a ``oneOf``/``anyOf`` failure (jsonschema's ``best_match``)."""
+    """Return the most telling error under a ``oneOf``/``anyOf`` failure.
+
+    The OpenAPI and AsyncAPI meta-schemas say "a Reference or an X" everywhere; an X that is wrong also fails
+    the Reference branch with "`$ref` is required", which jsonschema's ``best_match`` prefers for being
+    shallow. That branch is dropped, and among the rest the error deepest in the instance wins (it names the
+    offending value), ``best_match`` breaking ties.
+    """
     while error.context:
-        deeper = best_match(error.context)
+        candidates = [e for e in error.context if not _is_reference_branch(e)]
+        if not candidates:
+            break
+        deepest = max(len(e.absolute_path) for e in candidates)
+        deeper = best_match([e for e in candidates if len(e.absolute_path) == deepest])
         if deeper is None or deeper is error:
             break
         error = deeper
     return error
+
+
+def _is_reference_branch(error: jsonschema.ValidationError) -> bool:
+    return error.validator == "required" and error.validator_value == ["$ref"]
 
 
 def describe(error: jsonschema.ValidationError) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from contractkit.errors import ContractSyntaxError
 from contractkit.findings import Finding, Location, Report, Severity
 from contractkit.reporters import REPORTERS, JsonReporter
 from contractkit.reporters.json import finding_to_dict, report_to_dict
@@ -56,7 +57,7 @@ def parse(report: Report) -> dict[str, Any]:
 )
 def test_summary_and_findings(report: Report, summary: dict[str, int], rule_ids: list[str]) -> None:
     data = parse(report)
-    assert list(data) == ["command", "checked", "summary", "findings"]
+    assert list(data) == ["command", "checked", "summary", "findings", "errors"]
     assert data["command"] == "lint"
     assert data["checked"] == report.checked
     assert data["summary"] == summary
@@ -116,8 +117,26 @@ def test_messages_round_trip(message: str) -> None:
 def test_empty_report_exact_output() -> None:
     assert render(Report("validate", checked=["a.yaml"])) == (
         '{\n  "command": "validate",\n  "checked": [\n    "a.yaml"\n  ],\n'
-        '  "summary": {\n    "error": 0,\n    "warning": 0,\n    "info": 0\n  },\n  "findings": []\n}\n'
+        '  "summary": {\n    "error": 0,\n    "warning": 0,\n    "info": 0\n  },\n'
+        '  "findings": [],\n  "errors": []\n}\n'
     )
+
+
+def test_unreadable_inputs_are_listed_under_errors() -> None:
+    error = ContractSyntaxError(
+        "duplicate key `a`", title="could not parse `x.yaml`", location=Location("x.yaml", "", 2, 1)
+    )
+    data = parse(Report("validate", checked=["x.yaml"], errors=[error]))
+    assert data["errors"] == [
+        {
+            "title": "could not parse `x.yaml`",
+            "message": "duplicate key `a`",
+            "file": "x.yaml",
+            "line": 2,
+            "column": 1,
+            "tip": None,
+        }
+    ]
 
 
 def test_report_to_dict_matches_rendered_output() -> None:

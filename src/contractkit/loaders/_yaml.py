@@ -9,8 +9,8 @@ it into ``dict``/``list``/scalars itself so that it can refuse what a contract m
 * nesting deeper than ``max_depth`` (the builder recurses; real contracts nest a few dozen levels);
 * merge keys (``<<``) and tags other than the YAML core schema (``!!python/...``, custom ``!tags``).
 
-Timestamps and YAML 1.1 base-60 numbers (``18:00``) stay strings (an OpenAPI ``format: date`` example is text), mapping keys become strings (JSON has
-no other keys: ``200:`` is the response ``"200"``).
+Timestamps and YAML 1.1 base-60 numbers (``18:00``) stay strings (an OpenAPI ``format: date`` example is
+text); mapping keys become strings (JSON has no other keys: ``200:`` is the response ``"200"``).
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ def compose(text: str) -> yaml.Node | None:
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # an unclosed quote or bracket: point where it opened, not at the end
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         what = " ".join(part for part in (exc.context, exc.problem) if part)
         raise YamlProblem(what or "invalid YAML", line, column) from exc

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contractkit.errors import ContractInvalid, UnresolvedRef
+from contractkit.errors import ContractInvalid, ContractkitError, UnresolvedRef
 from contractkit.findings import Location
 from contractkit.loaders.files import FileStore
 from contractkit.loaders.limits import Limits
@@ -124,14 +124,18 @@ class Document:
             for at, ref in _iter_refs(file, file.data, ()):
                 yield file, at, ref
 
-    def locate(self, path: tuple[str | int, ...]) -> Location:
+    def locate(self, path: tuple[str | int, ...], *, follow_last: bool = True) -> Location:
         """Return the source location of the node at ``path`` of the *resolved* document.
 
         Refs are followed on the way, so a path that runs through a shared file ends there. A path that
-        leaves the document stops at the last node that exists.
+        leaves the document stops at the last node that exists. With ``follow_last=False`` a ``$ref`` at the
+        end of the path is not followed: the location is the reference itself (where a value is wrong *as a
+        reference*, for example a `$ref` where the specification wants a string).
         """
         cursor = self.cursor()
-        for part in path:
+        for index, part in enumerate(path):
+            if not follow_last and index == len(path) - 1 and cursor.is_ref(str(part)) is not None:
+                return cursor.file.location((*cursor.parts, str(part)))
             child = cursor.get(str(part))
             if child is None:
                 break
@@ -142,13 +146,17 @@ class Document:
         problems: list[UnresolvedRef] = []
         queue = [self.root]
         self._files = {self.root.name: self.root}
+        seen: set[tuple[str, object]] = set()
         while queue:
             file = queue.pop()
             for at, ref in _iter_refs(file, file.data, ()):
                 try:
                     target = self.resolver.follow(file, (*at, "$ref"), ref)
                 except UnresolvedRef as exc:
-                    problems.append(exc)
+                    # A broken ref in a shared file is reached by every chain through it: report it once.
+                    if (exc.detail, exc.location) not in seen:
+                        seen.add((exc.detail, exc.location))
+                        problems.append(exc)
                     continue
                 if target.file.name not in self._files:
                     self._files[target.file.name] = target.file
@@ -279,11 +287,24 @@ def load_document(path: Path, *, root_dir: Path | None = None, limits: Limits | 
     key = (path, (root_dir or path.parent).resolve(), store.limits)
     root = store.load(path)
     cached = _DOCUMENTS.get(key)
-    if cached is not None and cached[0] is root:
+    if cached is not None and cached[0] is root and _unchanged(cached[1], store):
         return cached[1]
     doc = open_document(path, store=store, root_dir=root_dir)
     _DOCUMENTS[key] = (root, doc)
     return doc
+
+
+def _unchanged(doc: Document, store: FileStore) -> bool:
+    """Return whether every local file ``doc`` reached is still the one it parsed (the store caches by mtime)."""
+    if doc.ref_problems():
+        return False  # a missing file may have appeared since: check a broken document afresh
+    for file in [doc.root, *doc.resolver.loaded_files()]:
+        try:
+            if store.load(file.path) is not file:
+                return False
+        except ContractkitError:
+            return False
+    return True
 
 
 def forget_documents() -> None:

@@ -103,11 +103,15 @@ class FileStore:
         """
         if size > self.limits.max_bytes:
             raise ContractSyntaxError(
-                f"the document is {size / _MIB:.1f} MiB, over the limit of {self.limits.max_bytes / _MIB:.1f} MiB",
+                f"the document is {_size(size)}, over the limit of {_size(self.limits.max_bytes)}",
                 title=f"could not load `{name}`",
                 location=Location(name),
                 tip="split it into files joined by relative `$ref`s, or raise the limit with `--max-bytes`.",
             )
+
+
+def _size(count: int) -> str:
+    return f"{count / _MIB:.1f} MiB" if count >= _MIB // 10 else f"{count:,} bytes"
 
 
 def _decode(data: bytes, name: str) -> str:

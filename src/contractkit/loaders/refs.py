@@ -10,7 +10,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from contractkit.errors import ContractkitError, UnresolvedRef
 from contractkit.loaders.pointer import parse_pointer, to_pointer
@@ -41,6 +41,14 @@ class RefResolver:
         self._remote: dict[str, SourceFile] = {}
         # (referring file, address) -> file: resolving a path and stat-ing it is the cost of a cross-file ref.
         self._files: dict[tuple[str, str], SourceFile] = {}
+
+    def loaded_files(self) -> list[SourceFile]:
+        """Return every local file this resolver has loaded (also those whose pointer was then missing)."""
+        return [file for file in self._files.values() if not self.is_remote(file)]
+
+    def is_remote(self, file: SourceFile) -> bool:
+        """Return whether ``file`` was fetched from a URL."""
+        return file.name in self._remote
 
     def follow(self, file: SourceFile, at: tuple[str, ...], ref: str) -> Target:
         """Resolve ``ref`` found in ``file`` at ``at``, following chains of refs to a non-ref value.
@@ -102,6 +110,8 @@ class RefResolver:
         return Target(target_file, parts, value)
 
     def _file_for(self, file: SourceFile, at: tuple[str, ...], ref: str, address: str) -> SourceFile:
+        if self.is_remote(file):  # a relative ref inside a remote document is relative to its URL
+            address = urljoin(file.name, address)
         scheme = urlsplit(address).scheme.lower()
         if scheme in ("http", "https"):
             return self._remote_file(file, at, ref, address)
@@ -144,15 +154,20 @@ class RefResolver:
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
                 data = response.read(self.store.limits.max_bytes + 1)
+        except urllib.error.HTTPError as exc:
+            exc.close()  # an HTTPError holds the response's socket
+            raise self._error(file, at, ref, f"cannot fetch `{url}`: {exc}", None) from None
         except (urllib.error.URLError, OSError) as exc:
             raise self._error(file, at, ref, f"cannot fetch `{url}`: {exc}", None) from None
-        self.store.check_size(len(data), url)
         try:
+            self.store.check_size(len(data), url)
             text = data.decode("utf-8-sig")
+            name = urlsplit(url).path
+            source = parse_source(text, name=url, path=Path(name or "/remote"), limits=self.store.limits)
         except UnicodeDecodeError:
             raise self._error(file, at, ref, f"`{url}` is not UTF-8 text", None) from None
-        name = urlsplit(url).path
-        source = parse_source(text, name=url, path=Path(name or "/remote"), limits=self.store.limits)
+        except ContractkitError as exc:
+            raise self._error(file, at, ref, f"cannot load `{url}`: {exc}", exc.tip) from None
         self._remote[url] = source
         return source
 

@@ -95,17 +95,30 @@ def parse_source(text: str, *, name: str, path: Path, limits: Limits) -> SourceF
         ContractSyntaxError: bad syntax, a duplicate key, an alias bomb, too deep, or an empty document.
     """
     if not text.strip():
-        raise ContractSyntaxError(
-            "the file is empty",
-            title=f"could not load `{name}`",
-            location=Location(name),
-            tip="a contract needs at least `openapi:` or `asyncapi:` and `info:`.",
-        )
+        raise _empty(name)
     if name.endswith(".json") or path.suffix == ".json":
-        return SourceFile(name, path, text, _parse_json(text, name))
+        data = _parse_json(text, name, limits)
+        return SourceFile(name, path, text, data)
+    nodes = _compose_and_build(text, name, limits)
+    if nodes[1] is None:
+        raise _empty(name)
+    return SourceFile(name, path, text, nodes[1], nodes[0], True)
+
+
+def _empty(name: str) -> ContractSyntaxError:
+    return ContractSyntaxError(
+        "the file is empty",
+        title=f"could not load `{name}`",
+        location=Location(name),
+        tip="it holds no YAML or JSON content (only whitespace, comments or `---`); "
+        "a contract needs at least `openapi:` or `asyncapi:` and `info:`.",
+    )
+
+
+def _compose_and_build(text: str, name: str, limits: Limits) -> tuple[yaml.Node | None, JsonValue]:
     try:
         nodes = _yaml.compose(text)
-        data = _yaml.build(nodes, max_nodes=limits.max_nodes, max_depth=limits.max_depth)
+        return nodes, _yaml.build(nodes, max_nodes=limits.max_nodes, max_depth=limits.max_depth)
     except _yaml.YamlProblem as exc:
         raise ContractSyntaxError(
             exc.message,
@@ -113,10 +126,9 @@ def parse_source(text: str, *, name: str, path: Path, limits: Limits) -> SourceF
             location=Location(name, "", exc.line, exc.column),
             tip="fix the YAML at that position; `yamllint` gives more detail on style problems.",
         ) from exc
-    return SourceFile(name, path, text, data, nodes, True)
 
 
-def _parse_json(text: str, name: str) -> JsonValue:
+def _parse_json(text: str, name: str, limits: Limits) -> JsonValue:
     def unique(pairs: list[tuple[str, JsonValue]]) -> dict[str, JsonValue]:
         result = dict(pairs)
         if len(result) != len(pairs):
@@ -128,6 +140,12 @@ def _parse_json(text: str, name: str) -> JsonValue:
     try:
         value: JsonValue = json.loads(text, object_pairs_hook=unique)
     except _DuplicateKey as exc:
+        # JSON is YAML: let the YAML builder find the exact duplicate (it raises at the second key).
+        try:
+            _compose_and_build(text.replace("\t", " "), name, limits)
+        except ContractSyntaxError as located:
+            if located.detail == f"duplicate key `{exc.key}`":
+                raise located from None
         line, column = _find_key(text, exc.key)
         raise ContractSyntaxError(
             f"duplicate key `{exc.key}`",
@@ -146,7 +164,31 @@ def _parse_json(text: str, name: str) -> JsonValue:
         raise ContractSyntaxError(
             "the document nests too deeply", title=f"could not parse `{name}`", location=Location(name)
         ) from None
+    if _depth_exceeds(value, limits.max_depth):
+        raise ContractSyntaxError(
+            f"the document nests deeper than {limits.max_depth} levels",
+            title=f"could not parse `{name}`",
+            location=Location(name),
+            tip="real contracts nest a few dozen levels; flatten it with `$ref`s to components.",
+        )
     return value
+
+
+def _depth_exceeds(value: JsonValue, max_depth: int) -> bool:
+    level: list[JsonValue] = [value]
+    depth = 0
+    while level:
+        depth += 1
+        if depth > max_depth:
+            return True
+        following: list[JsonValue] = []
+        for node in level:
+            if isinstance(node, dict):
+                following.extend(v for v in node.values() if isinstance(v, dict | list))
+            elif isinstance(node, list):
+                following.extend(v for v in node if isinstance(v, dict | list))
+        level = following
+    return False
 
 
 class _DuplicateKey(Exception):

@@ -27,7 +27,8 @@ from contractkit.reporters._common import counts, visible
 if TYPE_CHECKING:
     from typing import TextIO
 
-    from contractkit.findings import Finding, Report
+    from contractkit.errors import ContractkitError
+from contractkit.findings import Finding, Report
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -62,7 +63,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         report: the report to convert.
 
     Returns:
-        A dict with the keys ``command``, ``checked``, ``summary`` and ``findings``, in that order.
+        A dict with the keys ``command``, ``checked``, ``summary``, ``findings`` and ``errors`` (inputs that
+        could not be read: the command exits 2), in that order.
     """
     findings = visible(report)
     return {
@@ -70,6 +72,19 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "checked": list(report.checked),
         "summary": counts(findings),
         "findings": [finding_to_dict(f) for f in findings],
+        "errors": [_error_to_dict(e) for e in report.errors],
+    }
+
+
+def _error_to_dict(error: ContractkitError) -> dict[str, Any]:
+    location = error.location
+    return {
+        "title": error.title,
+        "message": error.detail,
+        "file": location.file if location else None,
+        "line": location.line if location and location.line else None,
+        "column": location.column if location and location.column else None,
+        "tip": error.tip,
     }
 
 

@@ -35,7 +35,7 @@ def structure_problems(doc: Document, *, follow_refs: bool = True) -> Iterator[t
         data = {**data, "asyncapi": schema_name.removesuffix(".json")}
     for error in _validator(schema_name).iter_errors(data):
         specific = most_specific(error)
-        yield describe(specific), doc.locate(instance_path(specific))
+        yield describe(specific), doc.locate(instance_path(specific), follow_last=False)
 
 
 @cache

@@ -32,7 +32,7 @@ def structure_problems(doc: Document, *, follow_refs: bool = True) -> Iterator[t
     validator = validator_class(data, base_uri=doc.root.path.resolve().as_uri())
     for error in validator.schema_validator.iter_errors(data):
         specific = most_specific(error)
-        yield describe(specific), doc.locate(instance_path(specific))
+        yield describe(specific), doc.locate(instance_path(specific), follow_last=False)
     if not follow_refs:
         return
     seen: set[tuple[str, Location]] = set()
