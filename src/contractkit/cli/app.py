@@ -13,9 +13,15 @@ from contractkit.cli import checks, rules
 
 app = typer.Typer(
     name="contractkit",
-    help="Contract-first API governance: validate, lint and check OpenAPI and AsyncAPI contracts.",
+    help=(
+        "Contract-first API governance: validate, lint and check OpenAPI and AsyncAPI contracts.\n\n"
+        "With no contract named, a command works on every contract of the catalog (contracts/catalog.yaml, "
+        "found from the working directory). Exit codes: 0 clean, 1 findings at or above --fail-on, "
+        "2 usage error or unreadable input, 70 a bug in contractkit."
+    ),
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

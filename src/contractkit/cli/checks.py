@@ -108,6 +108,6 @@ def register(app: typer.Typer) -> None:
     )
     check = _command(api.check)
     check.__doc__ = "Validate and lint in one pass: the contract gate over contracts/."
-    app.command("validate")(validate)
-    app.command("lint")(lint)
-    app.command("check")(check)
+    app.command("validate", short_help="Validate contracts against the OpenAPI/AsyncAPI specification.")(validate)
+    app.command("lint", short_help="Check contracts against the house rules.")(lint)
+    app.command("check", short_help="Validate and lint in one pass: the contract gate.")(check)

@@ -26,6 +26,6 @@ def register(app: typer.Typer) -> None:
     def rules(
         format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.")] = RulesFormat.TEXT,
     ) -> None:
-        """List every rule: id, engine, default severity, spec kinds and why it exists."""
+        """List every rule with its engine, default severity and rationale."""
         with error_boundary():
             typer.echo(render_rules(format.value), nl=False)
