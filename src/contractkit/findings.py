@@ -78,6 +78,10 @@ class Finding:
         operation: the operation it concerns, as ``GET /orders`` or ``SEND order.created``.
         hint: how to fix it; reporters print it as ``Tip: ...``.
         contract: the catalog id of the contract it was found in, when known.
+        base_location: for a breaking change, where the node was in the base version (``location`` is then
+            the revision side, or the nearest node that still exists there).
+        accepted: for a breaking change that the ignores file approves, the reason given there; an accepted
+            change is shown, but never fails a run.
     """
 
     rule_id: str
@@ -87,6 +91,8 @@ class Finding:
     operation: str | None = None
     hint: str | None = None
     contract: str | None = None
+    base_location: Location | None = None
+    accepted: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Return the key that orders findings by file, line, column, rule and message."""
@@ -124,4 +130,7 @@ class Report:
 
     def has_at_least(self, severity: Severity) -> bool:
         """Return whether any finding is at ``severity`` or worse (never true for ``OFF``-only reports)."""
-        return any(f.severity is not Severity.OFF and f.severity.at_least(severity) for f in self.findings)
+        return any(
+            f.severity is not Severity.OFF and f.accepted is None and f.severity.at_least(severity)
+            for f in self.findings
+        )

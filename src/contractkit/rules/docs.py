@@ -39,10 +39,10 @@ def _as_dict(rule: Rule) -> dict[str, object]:
 
 
 def _table(rules: list[Rule]) -> str:
-    rows = [("RULE", "ENGINE", "SEVERITY", "SPECS", "WHY")]
-    rows += [(r.id, r.kind.value, r.severity.value, _specs(r), r.summary) for r in rules]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(widths[i]) if i < 4 else cell for i, cell in enumerate(row)).rstrip() for row in rows]
+    rows = [("RULE", "ENGINE", "LEVEL", "DIRECTION", "SPECS", "WHY")]
+    rows += [(r.id, r.kind.value, r.severity.value, r.direction or "-", _specs(r), r.summary) for r in rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = ["  ".join(cell.ljust(widths[i]) if i < 5 else cell for i, cell in enumerate(row)).rstrip() for row in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -60,6 +60,14 @@ def _markdown(rules: list[Rule]) -> str:
     for kind in RuleKind:
         of_kind = [r for r in rules if r.kind is kind]
         if not of_kind:
+            continue
+        if kind is RuleKind.BREAKING:
+            out += ["", f"## {_TITLES[kind]}", "", "| id | level | direction | specs | why | fix |"]
+            out += ["| --- | --- | --- | --- | --- | --- |"]
+            out += [
+                f"| `{r.id}` | {r.severity.value} | {r.direction} | {_specs(r)} | {_cell(r.summary)} | {_cell(r.doc)} |"
+                for r in of_kind
+            ]
             continue
         out += ["", f"## {_TITLES[kind]}", "", "| id | severity | specs | why |", "| --- | --- | --- | --- |"]
         out += [f"| `{r.id}` | {r.severity.value} | {_specs(r)} | {_cell(r.summary)} |" for r in of_kind]

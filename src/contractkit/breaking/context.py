@@ -1,0 +1,61 @@
+"""What the diff walkers report into: both documents, and a way to record a change with both locations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from contractkit.breaking.registry import ChangeRule
+from contractkit.findings import Finding
+from contractkit.loaders.document import Cursor, Document
+
+
+@dataclass(slots=True)
+class DiffContext:
+    """One comparison of a base and a revision document.
+
+    Attributes:
+        base: the document before the change.
+        revision: the document after it.
+        contract: the catalog id, when known.
+        changes: what was found so far.
+    """
+
+    base: Document
+    revision: Document
+    contract: str | None = None
+    changes: list[Finding] = field(default_factory=list)
+
+    def report(
+        self,
+        rule: ChangeRule,
+        message: str,
+        *,
+        base: Cursor | None = None,
+        revision: Cursor | None = None,
+        near: Cursor | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Record a change.
+
+        ``revision`` is where the change is in the new version; for a removal, ``near`` is the closest node
+        that still exists there (the finding points at it, so a PR annotation lands on a changed file).
+        """
+        anchor = revision or near
+        if anchor is not None:
+            location = anchor.location
+        elif base is not None:
+            location = base.location
+        else:
+            location = self.revision.root.location(())
+        self.changes.append(
+            Finding(
+                rule.id,
+                rule.level,
+                message,
+                location,
+                operation=operation,
+                hint=rule.fix or None,
+                contract=self.contract,
+                base_location=base.location if base is not None else None,
+            )
+        )

@@ -1,0 +1,358 @@
+"""Every OpenAPI breaking-change rule, in one place: id, level, direction, rationale and fix.
+
+Levels follow oasdiff's: error = breaking (an existing client fails), warning = possibly breaking,
+info = compatible (listed in the changelog). Ids name the change, not its badness: subject, then change.
+Request rules judge what clients send (a narrowing breaks); response rules judge what clients read (a
+widening or a removal breaks). Schema rules apply at any depth (body, property, item, parameter, header).
+"""
+
+from __future__ import annotations
+
+from contractkit.breaking.registry import ERROR, INFO, WARNING, change_rule
+
+DEPRECATE = "deprecate it first (`deprecated: true` with an `x-sunset` date) and remove it in a new major version."
+NEW_VERSION = "ship the change in a new major version (a new path prefix), or keep accepting the old form."
+
+# --- paths and operations -------------------------------------------------------------------------------
+API_PATH_REMOVED = change_rule(
+    "api-path-removed", ERROR, "operation", "clients calling a removed path get 404", DEPRECATE
+)
+API_OPERATION_REMOVED = change_rule(
+    "api-operation-removed", ERROR, "operation", "clients calling a removed operation get 404 or 405", DEPRECATE
+)
+API_PATH_ADDED = change_rule("api-path-added", INFO, "operation", "a new path breaks no existing client")
+API_OPERATION_ADDED = change_rule("api-operation-added", INFO, "operation", "a new operation breaks no existing client")
+API_OPERATION_ID_CHANGED = change_rule(
+    "api-operation-id-changed",
+    WARNING,
+    "operation",
+    "generated SDKs name methods after the `operationId`: renaming it breaks their callers (not the wire)",
+    "keep the old `operationId`; rename only in a new major version.",
+)
+API_OPERATION_DEPRECATED = change_rule(
+    "api-operation-deprecated", INFO, "operation", "a deprecation warns clients before a removal"
+)
+API_SECURITY_ADDED = change_rule(
+    "request-security-requirement-added",
+    ERROR,
+    "request",
+    "clients that called the operation without those credentials are now rejected with 401/403",
+    "add the new requirement as an alternative (a second entry of `security`) until clients have migrated.",
+)
+API_SECURITY_SCOPE_ADDED = change_rule(
+    "request-security-scope-added",
+    ERROR,
+    "request",
+    "tokens issued with the old scopes are now refused",
+    "accept the old scopes as an alternative until clients have new tokens.",
+)
+API_SECURITY_RELAXED = change_rule(
+    "request-security-requirement-removed", INFO, "request", "accepting more credentials breaks no client"
+)
+
+# --- parameters -----------------------------------------------------------------------------------------
+PARAM_REQUIRED_ADDED = change_rule(
+    "request-required-parameter-added",
+    ERROR,
+    "request",
+    "clients that do not send the new parameter are rejected",
+    "make it optional with a server-side default.",
+)
+PARAM_OPTIONAL_ADDED = change_rule(
+    "request-optional-parameter-added", INFO, "request", "an optional parameter breaks no client"
+)
+PARAM_BECAME_REQUIRED = change_rule(
+    "request-parameter-became-required",
+    ERROR,
+    "request",
+    "clients that omitted the parameter are now rejected",
+    "keep it optional with a server-side default.",
+)
+PARAM_BECAME_OPTIONAL = change_rule(
+    "request-parameter-became-optional", INFO, "request", "accepting a missing parameter breaks no client"
+)
+PARAM_REMOVED = change_rule(
+    "request-parameter-removed",
+    WARNING,
+    "request",
+    "clients still send it: a strict server rejects them, a lenient one silently ignores what they meant",
+    DEPRECATE,
+)
+PARAM_STYLE_CHANGED = change_rule(
+    "request-parameter-style-changed",
+    ERROR,
+    "request",
+    "the same value is now serialised differently (`style`/`explode`): old clients send what the server misreads",
+    NEW_VERSION,
+)
+
+# --- bodies and media types ------------------------------------------------------------------------------
+BODY_BECAME_REQUIRED = change_rule(
+    "request-body-became-required",
+    ERROR,
+    "request",
+    "clients that sent no body are now rejected",
+    "keep the body optional.",
+)
+BODY_ADDED_REQUIRED = change_rule(
+    "request-body-added-required",
+    ERROR,
+    "request",
+    "clients that sent no body are now rejected",
+    "make the new body optional.",
+)
+BODY_REMOVED = change_rule(
+    "request-body-removed", WARNING, "request", "clients still send a body the server no longer reads", DEPRECATE
+)
+REQUEST_MEDIA_TYPE_REMOVED = change_rule(
+    "request-body-media-type-removed",
+    ERROR,
+    "request",
+    "clients sending that content type get 415",
+    "keep accepting the media type.",
+)
+REQUEST_MEDIA_TYPE_ADDED = change_rule(
+    "request-body-media-type-added", INFO, "request", "accepting another content type breaks no client"
+)
+RESPONSE_MEDIA_TYPE_REMOVED = change_rule(
+    "response-media-type-removed",
+    ERROR,
+    "response",
+    "clients that accept only that content type can no longer be served",
+    "keep producing the media type.",
+)
+RESPONSE_MEDIA_TYPE_ADDED = change_rule(
+    "response-media-type-added", INFO, "response", "clients choose the content type with `Accept`"
+)
+
+# --- responses ------------------------------------------------------------------------------------------
+SUCCESS_STATUS_REMOVED = change_rule(
+    "response-success-status-removed",
+    ERROR,
+    "response",
+    "clients that handle that success status now see a status they do not expect",
+    "keep returning the status, or add the new one next to it in a new major version.",
+)
+STATUS_REMOVED = change_rule(
+    "response-status-removed",
+    WARNING,
+    "response",
+    "an error status that is no longer documented may still be handled by clients: usually harmless",
+)
+SUCCESS_STATUS_ADDED = change_rule(
+    "response-success-status-added",
+    WARNING,
+    "response",
+    "clients that check for the old success status may not handle the new one",
+    "document it, and keep returning the old status to existing clients.",
+)
+STATUS_ADDED = change_rule("response-status-added", INFO, "response", "a newly documented error status")
+HEADER_REMOVED = change_rule(
+    "response-required-header-removed",
+    ERROR,
+    "response",
+    "clients that read the header no longer get it",
+    "keep sending the header.",
+)
+HEADER_BECAME_OPTIONAL = change_rule(
+    "response-header-became-optional",
+    ERROR,
+    "response",
+    "clients that rely on the header may no longer get it",
+    "keep the header required.",
+)
+OPTIONAL_HEADER_REMOVED = change_rule(
+    "response-optional-header-removed", WARNING, "response", "clients may read the optional header", DEPRECATE
+)
+
+# --- schemas: request side (what clients send) -----------------------------------------------------------
+REQ_TYPE_CHANGED = change_rule(
+    "request-type-changed",
+    ERROR,
+    "request",
+    "values of the old type, which clients send, are now rejected",
+    NEW_VERSION,
+)
+REQ_TYPE_WIDENED = change_rule("request-type-widened", INFO, "request", "accepting more types breaks no client")
+REQ_NULLABLE_REMOVED = change_rule(
+    "request-nullable-removed", ERROR, "request", "clients sending `null` are now rejected", "keep accepting `null`."
+)
+REQ_BECAME_NULLABLE = change_rule("request-became-nullable", INFO, "request", "accepting `null` breaks no client")
+REQ_ENUM_VALUE_REMOVED = change_rule(
+    "request-enum-value-removed",
+    ERROR,
+    "request",
+    "clients sending the removed value are rejected",
+    "keep accepting the value; deprecate it in its description.",
+)
+REQ_ENUM_VALUE_ADDED = change_rule(
+    "request-enum-value-added", INFO, "request", "accepting a new value breaks no client"
+)
+REQ_ENUM_ADDED = change_rule(
+    "request-enum-added",
+    ERROR,
+    "request",
+    "a free value became a closed list: clients sending other values are rejected",
+    NEW_VERSION,
+)
+REQ_PROPERTY_REQUIRED_ADDED = change_rule(
+    "request-required-property-added",
+    ERROR,
+    "request",
+    "clients that do not send the new property are rejected",
+    "make it optional, with a server-side default.",
+)
+REQ_PROPERTY_ADDED = change_rule("request-property-added", INFO, "request", "an optional property breaks no client")
+REQ_PROPERTY_BECAME_REQUIRED = change_rule(
+    "request-property-became-required",
+    ERROR,
+    "request",
+    "clients that omitted the property are now rejected",
+    "keep it optional, with a server-side default.",
+)
+REQ_PROPERTY_BECAME_OPTIONAL = change_rule(
+    "request-property-became-optional", INFO, "request", "accepting a missing property breaks no client"
+)
+REQ_PROPERTY_REMOVED = change_rule(
+    "request-property-removed",
+    WARNING,
+    "request",
+    "clients still send it: rejected if the schema is closed, silently ignored otherwise",
+    DEPRECATE,
+)
+REQ_BOUND_NARROWED = change_rule(
+    "request-bound-narrowed",
+    ERROR,
+    "request",
+    "values inside the old bounds (`maximum`, `minimum`, `maxLength`, `minLength`, `maxItems`, `minItems`, "
+    "exclusive bounds) are now rejected",
+    "keep the old bounds; validate the new limit only in a new major version.",
+)
+REQ_BOUND_WIDENED = change_rule("request-bound-widened", INFO, "request", "accepting more values breaks no client")
+REQ_PATTERN_ADDED = change_rule(
+    "request-pattern-added",
+    ERROR,
+    "request",
+    "values that do not match the new `pattern` are now rejected",
+    NEW_VERSION,
+)
+REQ_PATTERN_CHANGED = change_rule(
+    "request-pattern-changed", ERROR, "request", "values matching the old `pattern` may now be rejected", NEW_VERSION
+)
+REQ_PATTERN_REMOVED = change_rule("request-pattern-removed", INFO, "request", "accepting more values breaks no client")
+REQ_FORMAT_CHANGED = change_rule(
+    "request-format-changed", WARNING, "request", "values of the old `format` may now be rejected", NEW_VERSION
+)
+REQ_VARIANT_REMOVED = change_rule(
+    "request-variant-removed",
+    ERROR,
+    "request",
+    "clients sending the shape of a removed `oneOf`/`anyOf` variant are rejected",
+    "keep accepting the variant.",
+)
+REQ_VARIANT_ADDED = change_rule("request-variant-added", INFO, "request", "accepting another shape breaks no client")
+REQ_ADDITIONAL_FORBIDDEN = change_rule(
+    "request-additional-properties-forbidden",
+    WARNING,
+    "request",
+    "clients sending properties the schema does not list are now rejected",
+    "keep the schema open.",
+)
+REQ_DISCRIMINATOR_CHANGED = change_rule(
+    "request-discriminator-changed",
+    ERROR,
+    "request",
+    "the property or mapping that selects the `oneOf` variant changed: old payloads select nothing",
+    NEW_VERSION,
+)
+
+# --- schemas: response side (what clients read) ----------------------------------------------------------
+RESP_TYPE_CHANGED = change_rule(
+    "response-type-changed",
+    ERROR,
+    "response",
+    "clients parsing the old type fail on the new one",
+    "add a new property with the new type; keep the old one.",
+)
+RESP_TYPE_NARROWED = change_rule("response-type-narrowed", INFO, "response", "sending fewer types breaks no client")
+RESP_BECAME_NULLABLE = change_rule(
+    "response-became-nullable",
+    ERROR,
+    "response",
+    "clients that do not expect `null` crash on it",
+    "omit the property instead of sending `null`, or add a new one.",
+)
+RESP_NULLABLE_REMOVED = change_rule("response-nullable-removed", INFO, "response", "no longer sending `null` is safe")
+RESP_ENUM_VALUE_ADDED = change_rule(
+    "response-enum-value-added",
+    ERROR,
+    "response",
+    "clients with an exhaustive switch or a generated enum fail on the new value",
+    "mark the enum `x-extensible-enum: true` (clients must then handle unknown values) before adding values.",
+)
+RESP_EXTENSIBLE_ENUM_VALUE_ADDED = change_rule(
+    "response-extensible-enum-value-added",
+    INFO,
+    "response",
+    "the enum is marked `x-extensible-enum`: clients promised to handle unknown values",
+)
+RESP_ENUM_VALUE_REMOVED = change_rule("response-enum-value-removed", INFO, "response", "sending fewer values is safe")
+RESP_PROPERTY_REMOVED = change_rule(
+    "response-required-property-removed",
+    ERROR,
+    "response",
+    "clients that read the property no longer get it",
+    DEPRECATE,
+)
+RESP_OPTIONAL_PROPERTY_REMOVED = change_rule(
+    "response-optional-property-removed",
+    WARNING,
+    "response",
+    "clients may read the optional property",
+    DEPRECATE,
+)
+RESP_PROPERTY_BECAME_OPTIONAL = change_rule(
+    "response-property-became-optional",
+    ERROR,
+    "response",
+    "clients that rely on the property may no longer get it",
+    "keep it required.",
+)
+RESP_PROPERTY_BECAME_REQUIRED = change_rule(
+    "response-property-became-required", INFO, "response", "always sending a property is safe"
+)
+RESP_PROPERTY_ADDED = change_rule(
+    "response-property-added", INFO, "response", "clients ignore properties they do not know (tolerant reader)"
+)
+RESP_BOUND_WIDENED = change_rule(
+    "response-bound-widened",
+    WARNING,
+    "response",
+    "clients that validate or size buffers by the old bounds may fail on larger or longer values",
+    "keep the old bounds, or document the change for clients.",
+)
+RESP_BOUND_NARROWED = change_rule("response-bound-narrowed", INFO, "response", "sending fewer values is safe")
+RESP_PATTERN_CHANGED = change_rule(
+    "response-pattern-changed",
+    WARNING,
+    "response",
+    "clients that validate against the old `pattern` may reject new values",
+)
+RESP_FORMAT_CHANGED = change_rule(
+    "response-format-changed", WARNING, "response", "clients parsing the old `format` may fail on new values"
+)
+RESP_VARIANT_ADDED = change_rule(
+    "response-variant-added",
+    WARNING,
+    "response",
+    "clients that handle each `oneOf`/`anyOf` variant may not handle the new one",
+    "tell clients to ignore unknown variants (a discriminator with a default branch) before adding one.",
+)
+RESP_VARIANT_REMOVED = change_rule("response-variant-removed", INFO, "response", "sending fewer shapes is safe")
+RESP_DISCRIMINATOR_CHANGED = change_rule(
+    "response-discriminator-changed",
+    ERROR,
+    "response",
+    "clients select the variant by the discriminator: a changed property or mapping selects nothing",
+    NEW_VERSION,
+)
