@@ -18,12 +18,14 @@ class DiffContext:
         revision: the document after it.
         contract: the catalog id, when known.
         changes: what was found so far.
+        cache: memo of derived views (a schema shared by many operations is normalised once per side).
     """
 
     base: Document
     revision: Document
     contract: str | None = None
     changes: list[Finding] = field(default_factory=list)
+    cache: dict[object, object] = field(default_factory=dict)
 
     def report(
         self,

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from contractkit.breaking.context import DiffContext
-from contractkit.breaking.registry import ChangeRule
 from contractkit.breaking.openapi import rules as r
 from contractkit.breaking.openapi.schemas import REQUEST, RESPONSE, SchemaDiff
+from contractkit.breaking.registry import ChangeRule
 from contractkit.lint.walk import Operation, operations
 from contractkit.loaders.document import Cursor, Document
 

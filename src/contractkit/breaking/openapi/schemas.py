@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass, field
 
 from contractkit.breaking.context import DiffContext
-from contractkit.breaking.registry import ChangeRule
 from contractkit.breaking.openapi import rules as r
 from contractkit.breaking.openapi.schema_view import LOWER, UPPER, SchemaView, accepts, describe_types, view
+from contractkit.breaking.registry import ChangeRule
 from contractkit.loaders.document import Cursor
 
 REQUEST, RESPONSE = "request", "response"
@@ -37,8 +37,8 @@ class SchemaDiff:
         if key in self._seen:
             return  # recursive schema: this pair is being (or was) compared
         self._seen.add(key)
-        old = view(base, openapi_30=self.ctx.base.spec.major_minor == "3.0")
-        new = view(revision, openapi_30=self.ctx.revision.spec.major_minor == "3.0")
+        old = self._view(base, self.ctx.base.spec.major_minor == "3.0")
+        new = self._view(revision, self.ctx.revision.spec.major_minor == "3.0")
         self._types(old, new, path)
         self._enum(old, new, path)
         self._bounds(old, new, path)
@@ -49,6 +49,13 @@ class SchemaDiff:
             self.compare(old.items, new.items, f"{path}[]")
 
     # --- helpers -------------------------------------------------------------------------------------
+    def _view(self, cursor: Cursor, openapi_30: bool) -> SchemaView:
+        key = ("view", id(cursor.doc), cursor.identity)
+        cached = self.ctx.cache.get(key)
+        if not isinstance(cached, SchemaView):
+            cached = self.ctx.cache[key] = view(cursor, openapi_30=openapi_30)
+        return cached
+
     def _at(self, path: str) -> str:
         return f"`{path}` in the {self.where}" if path else f"the {self.where}"
 
