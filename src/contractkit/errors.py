@@ -10,7 +10,8 @@ not be read or the command was used wrongly. The command line maps them to exit 
         ├── ContractNotFound    a path, contract id or file reference that does not exist
         ├── ContractSyntaxError YAML/JSON that cannot be parsed (bad syntax, duplicate key, alias bomb, too big)
         ├── ContractInvalid     a document that is not OpenAPI or AsyncAPI at all
-        └── UnresolvedRef       a `$ref` that cannot or may not be followed
+        ├── UnresolvedRef       a `$ref` that cannot or may not be followed
+        └── ToolFailed          an external tool (git, oasdiff, ...) failed or is missing
 """
 
 from __future__ import annotations
@@ -89,3 +90,9 @@ class UnresolvedRef(InputError):
     """A ``$ref`` that cannot be followed (missing target, circular) or may not be (remote, escapes the root)."""
 
     default_title = "unresolved $ref"
+
+
+class ToolFailed(InputError):
+    """An external tool contractkit drives (git, oasdiff, ...) is missing or failed."""
+
+    default_title = "an external tool failed"

@@ -9,15 +9,19 @@ import tempfile
 from pathlib import Path
 
 from contractkit.findings import Report
-from contractkit.reporters import REPORTERS
+from contractkit.reporters import Reporter
 
 
-def emit(report: Report, fmt: str, output: Path | None, *, color: bool | None) -> None:
-    """Render ``report`` as ``fmt`` to ``output`` (atomically) or to standard output."""
-    reporter = REPORTERS[fmt]
+def emit(report: Report, reporter: Reporter, output: Path | None, *, color: bool | None) -> None:
+    """Render ``report`` with ``reporter`` to ``output`` (atomically) or to standard output."""
     if output is None:
         use_color = color if color is not None else (sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-        reporter.render(report, sys.stdout, color=use_color)
+        try:
+            reporter.render(report, sys.stdout, color=use_color)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (`| head`): not a bug. Stop writing; the exit code still tells the verdict.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
     buffer = io.StringIO()
     reporter.render(report, buffer, color=False)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from contractkit.cli import checks, rules
+from contractkit.cli import breaking, checks, rules
 
 app = typer.Typer(
     name="contractkit",
@@ -51,6 +51,7 @@ def _root(
 
 
 checks.register(app)
+breaking.register(app)
 rules.register(app)
 
 

@@ -14,6 +14,7 @@ from contractkit import api
 from contractkit.cli._errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, error_boundary, print_error
 from contractkit.cli._output import emit
 from contractkit.findings import Report, Severity
+from contractkit.reporters import REPORTERS
 
 
 class Format(enum.StrEnum):
@@ -83,7 +84,7 @@ def _command(run: Callable[[list[str], api.Options], Report]) -> Callable[..., N
         with error_boundary():
             options = api.Options(catalog=catalog, root=root, max_bytes=max_bytes, allow_remote_refs=allow_remote_refs)
             report = run(list(targets or []), options)
-            emit(report, format.value, output, color=color)
+            emit(report, REPORTERS[format.value], output, color=color)
             for error in report.errors:
                 print_error(error, sys.stderr)
             if report.errors:

@@ -14,17 +14,22 @@ picks one from :data:`REPORTERS` by the ``--format`` name::
 =========  =====================================================================
 
 Findings whose severity is ``OFF`` are never shown by any reporter.
+
+``contractkit breaking`` and ``changelog`` render a report of *changes* (each finding a change from a base
+to a revision, with a level and maybe an acceptance) and pick from :data:`BREAKING_REPORTERS` and
+:data:`CHANGELOG_REPORTERS`: the same five names but SARIF, plus ``markdown``, the PR-comment layout.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from contractkit.reporters.github import GithubReporter
-from contractkit.reporters.json import JsonReporter
+from contractkit.reporters.github import ChangesGithubReporter, GithubReporter
+from contractkit.reporters.json import BreakingJsonReporter, ChangelogJsonReporter, JsonReporter
 from contractkit.reporters.junit import JunitReporter
+from contractkit.reporters.markdown import MarkdownReporter
 from contractkit.reporters.sarif import SarifReporter
-from contractkit.reporters.text import TextReporter
+from contractkit.reporters.text import BreakingTextReporter, ChangelogTextReporter, TextReporter
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -32,10 +37,18 @@ if TYPE_CHECKING:
     from contractkit.findings import Report
 
 __all__ = [
+    "BREAKING_REPORTERS",
+    "CHANGELOG_REPORTERS",
     "REPORTERS",
+    "BreakingJsonReporter",
+    "BreakingTextReporter",
+    "ChangelogJsonReporter",
+    "ChangelogTextReporter",
+    "ChangesGithubReporter",
     "GithubReporter",
     "JsonReporter",
     "JunitReporter",
+    "MarkdownReporter",
     "Reporter",
     "SarifReporter",
     "TextReporter",
@@ -63,5 +76,23 @@ REPORTERS: dict[str, Reporter] = {
     "json": JsonReporter(),
     "github": GithubReporter(),
     "sarif": SarifReporter(),
+    "junit": JunitReporter(),
+}
+
+#: The reporters of ``contractkit breaking`` by ``--format`` name: the JSON is ``{"breaking", "changes"}``.
+BREAKING_REPORTERS: dict[str, Reporter] = {
+    "text": BreakingTextReporter(),
+    "json": BreakingJsonReporter(),
+    "markdown": MarkdownReporter(),
+    "github": ChangesGithubReporter(),
+    "junit": JunitReporter(),
+}
+
+#: The reporters of ``contractkit changelog`` by ``--format`` name: changes grouped by operation.
+CHANGELOG_REPORTERS: dict[str, Reporter] = {
+    "text": ChangelogTextReporter(),
+    "json": ChangelogJsonReporter(),
+    "markdown": MarkdownReporter(),
+    "github": ChangesGithubReporter(),
     "junit": JunitReporter(),
 }

@@ -8,12 +8,12 @@ appended to it as well; it appears on the run's summary page.
 
 from __future__ import annotations
 
-import html
 import os
 from typing import TYPE_CHECKING
 
 from contractkit.findings import Severity
 from contractkit.reporters._common import counts, location_text, posix_path, printable, summary_line, visible
+from contractkit.reporters.markdown import markdown_cell, render_markdown
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -48,7 +48,8 @@ def annotation(finding: Finding) -> str:
         finding: the finding (its severity must not be ``OFF``).
 
     Returns:
-        ``::error file=F,line=L,col=C,title=RULE::message``, or ``warning``/``notice`` for lower severities.
+        ``::error file=F,line=L,col=C,title=RULE::message``, or ``warning``/``notice`` for lower severities;
+        a change accepted by the ignores file is a ``notice`` that gives the reason.
     """
     loc = finding.location
     props: list[tuple[str, str]] = []
@@ -60,21 +61,12 @@ def annotation(finding: Finding) -> str:
             props.append(("col", str(loc.column)))
     props.append(("title", finding.rule_id))
     body = finding.message if not finding.hint else f"{finding.message}\nTip: {finding.hint}"
+    level = _LEVELS[finding.severity]
+    if finding.accepted is not None:  # approved in the ignores file: shown on the line, never as a failure
+        body = f"{finding.message}\nAccepted ({finding.severity.value}): {finding.accepted}"
+        level = "notice"
     joined = ",".join(f"{key}={escape_property(printable(value))}" for key, value in props)
-    return f"::{_LEVELS[finding.severity]} {joined}::{escape_data(printable(body))}"
-
-
-def _cell(text: str) -> str:
-    """Make ``text`` safe for a Markdown table cell, keeping its backtick code spans."""
-    parts = text.replace("|", "\\|").split("`")
-    for index, part in enumerate(parts):
-        lines = [printable(line) for line in part.splitlines()]
-        if index % 2 and index < len(parts) - 1:
-            # Inside a code span (an unpaired last backtick opens none): no markup, no line break.
-            parts[index] = " ".join(lines)
-        else:  # outside: no raw HTML, line breaks as <br>
-            parts[index] = "<br>".join(html.escape(line, quote=False) for line in lines)
-    return "`".join(parts)
+    return f"::{level} {joined}::{escape_data(printable(body))}"
 
 
 def step_summary(report: Report) -> str:
@@ -87,14 +79,14 @@ def step_summary(report: Report) -> str:
         Markdown text starting with a blank line and ending with a newline (no table without findings).
     """
     # The leading blank line keeps the title on a line of its own after an earlier step's text.
-    out = [f"\n### contractkit {_cell(report.command)}\n\n{summary_line(report)}\n\n"]
+    out = [f"\n### contractkit {markdown_cell(report.command)}\n\n{summary_line(report)}\n\n"]
     findings = visible(report)
     if findings:
         out.append(_TABLE_HEAD)
     for f in findings:
         loc = posix_path(location_text(f.location))
         cells = (f.severity.value, f"`{f.rule_id}`", loc, f.operation or "", f.message, f.hint or "")
-        out.append("| " + " | ".join(_cell(c) for c in cells) + " |\n")
+        out.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |\n")
     if findings:
         out.append("\n")
     return "".join(out)
@@ -132,6 +124,42 @@ class GithubReporter:
             with open(summary_path, "a", encoding="utf-8", errors="backslashreplace") as summary:
                 summary.write(step_summary(report))
         tally = counts(findings)
+        if tally["error"] > ANNOTATION_LIMIT or tally["warning"] > ANNOTATION_LIMIT:
+            rest = f"all {len(findings)} are in the job summary" if summary_path else "the text format lists all"
+            note = f"GitHub shows only {ANNOTATION_LIMIT} errors and {ANNOTATION_LIMIT} warnings per step; {rest}"
+            stream.write(f"::notice title=contractkit::{escape_data(note)}\n")
+
+
+class ChangesGithubReporter(GithubReporter):
+    """Render a ``breaking`` or ``changelog`` report as annotations on the revision's lines.
+
+    Breaking changes are ``error`` annotations and possibly breaking ones ``warning``s; accepted changes are
+    ``notice``s with their reason; compatible changes are not annotated (they are in the job summary, which is
+    the Markdown of :mod:`contractkit.reporters.markdown`).
+    """
+
+    def render(self, report: Report, stream: TextIO, *, color: bool = False) -> None:
+        """Write one workflow command per change at ``warning`` or above (or accepted), and the job summary.
+
+        Args:
+            report: the changes of one comparison.
+            stream: where to write (GitHub reads the step's standard output).
+            color: ignored; workflow commands are never coloured.
+
+        Raises:
+            OSError: the step summary file could not be written.
+        """
+        del color
+        findings = [f for f in visible(report) if f.severity.at_least(Severity.WARNING) or f.accepted is not None]
+        for finding in findings:
+            stream.write(annotation(finding) + "\n")
+        environ = os.environ if self.environ is None else self.environ
+        summary_path = environ.get("GITHUB_STEP_SUMMARY", "")
+        if summary_path:
+            with open(summary_path, "a", encoding="utf-8", errors="backslashreplace") as summary:
+                summary.write(f"\n### contractkit {markdown_cell(report.command)}\n\n{render_markdown(report)}\n")
+        failing = [f for f in findings if f.accepted is None]
+        tally = counts(failing)
         if tally["error"] > ANNOTATION_LIMIT or tally["warning"] > ANNOTATION_LIMIT:
             rest = f"all {len(findings)} are in the job summary" if summary_path else "the text format lists all"
             note = f"GitHub shows only {ANNOTATION_LIMIT} errors and {ANNOTATION_LIMIT} warnings per step; {rest}"

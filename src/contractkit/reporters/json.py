@@ -22,13 +22,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from contractkit.breaking.changelog import Changelog, is_breaking
 from contractkit.reporters._common import counts, visible
 
 if TYPE_CHECKING:
     from typing import TextIO
 
     from contractkit.errors import ContractkitError
-from contractkit.findings import Finding, Report
+from contractkit.findings import Finding, Location, Report
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -101,4 +102,90 @@ class JsonReporter:
         """
         del color
         json.dump(report_to_dict(report), stream, indent=2)
+        stream.write("\n")
+
+
+def location_to_dict(location: Location) -> dict[str, Any]:
+    """Return ``{"file", "line", "column", "pointer"}`` (``line`` and ``column`` 0 when unknown)."""
+    return {"file": location.file, "line": location.line, "column": location.column, "pointer": location.pointer}
+
+
+def change_to_dict(finding: Finding) -> dict[str, Any]:
+    """Return one change as the ``breaking`` and ``changelog`` JSON write it.
+
+    Returns:
+        ``{"id", "level", "message", "operation", "location", "base_location", "accepted", "fix"}``: ``level``
+        is ``error`` (breaking), ``warning`` (possibly breaking) or ``info`` (compatible); ``location`` is in the
+        revision, ``base_location`` in the base (``null`` for an addition); ``accepted`` is the ignores file's
+        reason, or ``null``.
+    """
+    return {
+        "id": finding.rule_id,
+        "level": finding.severity.value,
+        "message": finding.message,
+        "operation": finding.operation,
+        "location": location_to_dict(finding.location),
+        "base_location": location_to_dict(finding.base_location) if finding.base_location is not None else None,
+        "accepted": finding.accepted,
+        "fix": finding.hint,
+    }
+
+
+class BreakingJsonReporter:
+    """Render a ``breaking`` report as ``{"breaking": bool, "changes": [...]}`` (every change, every level).
+
+    ``breaking`` is true when a change of level ``error`` is not accepted by the ignores file.
+    """
+
+    def render(self, report: Report, stream: TextIO, *, color: bool = False) -> None:
+        """Write ``report`` to ``stream`` as JSON, indented by 2, with a trailing newline.
+
+        Args:
+            report: the changes of one comparison.
+            stream: where to write.
+            color: ignored; JSON is never coloured.
+        """
+        del color
+        findings = visible(report)
+        document = {"breaking": is_breaking(findings), "changes": [change_to_dict(f) for f in findings]}
+        json.dump(document, stream, indent=2)
+        stream.write("\n")
+
+
+class ChangelogJsonReporter:
+    """Render a ``changelog`` report: the verdict, then every change grouped by operation.
+
+    The shape::
+
+        {"breaking": false,
+         "summary": {"breaking": 0, "possibly_breaking": 0, "compatible": 2, "accepted": 0},
+         "checked": ["b2b-orders"],
+         "operations": [{"contract": "b2b-orders", "operation": "GET /orders", "changes": [<change>...]}],
+         "notes": [<change>...]}
+
+    ``operation`` is ``null`` for the changes outside any operation; ``notes`` are about the run (an expired
+    ignore entry). Each change is written as by :func:`change_to_dict`.
+    """
+
+    def render(self, report: Report, stream: TextIO, *, color: bool = False) -> None:
+        """Write ``report`` to ``stream`` as JSON, indented by 2, with a trailing newline.
+
+        Args:
+            report: the changes of one comparison.
+            stream: where to write.
+            color: ignored; JSON is never coloured.
+        """
+        del color
+        log = Changelog.of(report.findings)
+        document = {
+            "breaking": is_breaking(report.findings),
+            "summary": log.verdict.as_dict(),
+            "checked": list(report.checked),
+            "operations": [
+                {"contract": g.contract, "operation": g.operation, "changes": [change_to_dict(f) for f in g.changes]}
+                for g in log.groups
+            ],
+            "notes": [change_to_dict(f) for f in log.notes],
+        }
+        json.dump(document, stream, indent=2)
         stream.write("\n")

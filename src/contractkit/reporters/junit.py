@@ -2,8 +2,9 @@ r"""The JUnit XML reporter, for CI systems that show test results (GitLab, Jenki
 
 Every contract checked is one ``<testsuite name="contractkit <command>">``. A contract without findings at
 or above ``warning`` gets one passing ``<testcase>``; otherwise each such finding is a ``<testcase>``
-holding a ``<failure type="<rule-id>" message="...">`` with the location, operation and tip. Info findings
-are listed in the suite's ``<system-out>``. Findings of a contract that is not in ``report.checked`` get a
+holding a ``<failure type="<rule-id>" message="...">`` with the location, operation and tip. Info findings,
+and breaking changes accepted by the ignores file (with their reason), are listed in the suite's
+``<system-out>``. Findings of a contract that is not in ``report.checked`` get a
 suite of their own.
 
 The XML is built with :mod:`xml.etree.ElementTree`, and characters XML 1.0 cannot carry (most control
@@ -76,7 +77,7 @@ def _suite(report: Report, item: str, findings: list[Finding]) -> ET.Element:
     suite = _element("testsuite", name=f"contractkit {report.command}")
     properties = ET.SubElement(suite, "properties")
     properties.append(_element("property", name="contract", value=item))
-    failing = [f for f in findings if f.severity.at_least(Severity.WARNING)]
+    failing = [f for f in findings if f.severity.at_least(Severity.WARNING) and f.accepted is None]
     for finding in failing:
         loc = finding.location
         case = _element("testcase", classname=item, name=f"{finding.rule_id} at {location_text(loc)}")
@@ -89,7 +90,14 @@ def _suite(report: Report, item: str, findings: list[Finding]) -> ET.Element:
     if not failing:
         suite.append(_element("testcase", classname=item, name=report.command))
     notes = [
-        f"{location_text(f.location)}  info  {f.rule_id}  {f.message}" for f in findings if f.severity is Severity.INFO
+        f"{location_text(f.location)}  info  {f.rule_id}  {f.message}"
+        for f in findings
+        if f.severity is Severity.INFO and f.accepted is None
+    ]
+    notes += [
+        f"{location_text(f.location)}  accepted {f.severity.value}  {f.rule_id}  {f.message}  (reason: {f.accepted})"
+        for f in findings
+        if f.accepted is not None
     ]
     if notes:
         suite.append(_element("system-out", "\n".join(notes)))

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from contractkit.breaking.changelog import LEVEL_NAMES, NOTE_RULES, Changelog, ChangeReport, previous_location
 from contractkit.findings import Finding, Report, Severity
-from contractkit.reporters._common import location_text, printable, summary_line, visible
+from contractkit.reporters._common import location_text, plural, printable, summary_line, visible
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -24,6 +25,7 @@ _BOLD = "1"
 _DIM = "2"
 _SEVERITY_STYLE = {Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;36"}
 _TIP_STYLE = "32"
+_ACCEPTED_STYLE = "1;32"
 _SEVERITY_WIDTH = max(len(sev.value) for sev in _SEVERITY_STYLE)
 
 
@@ -56,7 +58,8 @@ def format_finding(finding: Finding, *, color: bool = False) -> list[str]:
 
     Returns:
         The head line ``path:line:col  severity  rule-id  message``, the continuation lines of a
-        multi-line message, then an ``in <operation> (contract <id>)`` line and a ``Tip:`` line when known.
+        multi-line message, then an ``in <operation> (contract <id>)`` line, for a change a ``was at`` line
+        (where a removed node was) and an ``accepted:`` line (the ignores file's reason), and a ``Tip:`` line.
     """
     first, *rest = _lines(finding.message)
     padding = " " * (_SEVERITY_WIDTH - len(finding.severity.value))
@@ -74,6 +77,13 @@ def format_finding(finding: Finding, *, color: bool = False) -> list[str]:
     context = _context(finding)
     if context is not None:
         lines.extend(f"  {line}" for line in _lines(context))
+    before = previous_location(finding)
+    if before is not None:
+        lines.append(f"  was at {printable(location_text(before))}")
+    if finding.accepted is not None:
+        reason, *more = _lines(finding.accepted)
+        lines.append(f"  {_paint('accepted:', _ACCEPTED_STYLE, color)} {reason}")
+        lines.extend(f"            {line}" for line in more)
     if finding.hint:
         tip, *more = _lines(finding.hint)
         lines.append(f"  {_paint('Tip:', _TIP_STYLE, color)} {tip}")
@@ -92,6 +102,11 @@ class TextReporter:
             stream: where to write (the CLI passes ``sys.stdout``).
             color: use ANSI colours; the CLI passes ``isatty()`` and honours ``NO_COLOR``.
         """
+        self.write_findings(report, stream, color=color)
+        self.write_summary(summary_line(report), report, stream, color=color)
+
+    def write_findings(self, report: Report, stream: TextIO, *, color: bool = False) -> None:
+        """Write every visible finding, a blank line between files and after the last one."""
         previous_file: str | None = None
         findings = visible(report)
         for finding in findings:
@@ -102,8 +117,106 @@ class TextReporter:
                 stream.write(line + "\n")
         if findings:
             stream.write("\n")
-        summary = summary_line(report)
+
+    def write_summary(self, summary: str, report: Report, stream: TextIO, *, color: bool = False) -> None:
+        """Write the summary line, red when ``report`` has an error that is not accepted."""
         if color:
             style = _SEVERITY_STYLE[Severity.ERROR] if report.has_at_least(Severity.ERROR) else _BOLD
             summary = _paint(summary, style, color)
         stream.write(summary + "\n")
+
+
+def change_summary(report: Report, *, shown: str = "") -> str:
+    """Return the verdict line of a change report: ``1 breaking · 0 possibly breaking · 2 compatible in 3 contracts``.
+
+    Args:
+        report: a ``breaking`` or ``changelog`` report.
+        shown: a note appended after the contracts (what the output left out).
+    """
+    log = Changelog.of(report.findings)
+    unreadable = f"; {len(report.errors)} could not be read (errors on stderr)" if report.errors else ""
+    skipped = report.skipped if isinstance(report, ChangeReport) else []
+    if skipped:
+        unreadable += f"; not compared: {', '.join(name for name, _ in skipped)}"
+    return f"{log.verdict} in {plural(len(report.checked), 'contract')}{unreadable}{shown}"
+
+
+class BreakingTextReporter(TextReporter):
+    """Render a ``breaking`` report: breaking and possibly breaking changes (accepted ones too), then the verdict.
+
+    Compatible changes are only counted (``contractkit changelog`` lists them); every other format has them all.
+    """
+
+    def render(self, report: Report, stream: TextIO, *, color: bool = False) -> None:
+        """Write the changes at ``warning`` or above, grouped by file, then the verdict line.
+
+        Args:
+            report: the changes of one comparison.
+            stream: where to write.
+            color: use ANSI colours.
+        """
+        kept = [f for f in report.findings if f.severity.at_least(Severity.WARNING) or f.accepted is not None]
+        hidden = sum(1 for f in report.findings if f.severity is Severity.INFO and f.accepted is None)
+        shown = Report(report.command, kept, report.checked, report.errors)
+        note = f" (compatible changes: `contractkit changelog` lists {'it' if hidden == 1 else 'them'})"
+        self.write_findings(shown, stream, color=color)
+        self.write_summary(change_summary(report, shown=note if hidden else ""), report, stream, color=color)
+
+
+class ChangelogTextReporter:
+    """Render every change grouped by operation, breaking ones first in each group, then the verdict."""
+
+    def render(self, report: Report, stream: TextIO, *, color: bool = False) -> None:
+        """Write one block per operation, the notes about the run, and the verdict line.
+
+        Args:
+            report: the changes of one comparison.
+            stream: where to write.
+            color: use ANSI colours.
+        """
+        log = Changelog.of(report.findings)
+        for group in log.groups:
+            stream.write(_paint(printable(group.title), _BOLD, color) + "\n")
+            for finding in group.changes:
+                stream.write("\n".join(_change_lines(finding, color)) + "\n")
+            stream.write("\n")
+        if log.notes:
+            stream.write(_paint("about this run", _BOLD, color) + "\n")
+            for finding in log.notes:
+                stream.write("\n".join(_change_lines(finding, color)) + "\n")
+            stream.write("\n")
+        summary = change_summary(report)
+        if color:
+            summary = _paint(summary, _SEVERITY_STYLE[Severity.ERROR] if log.verdict.breaking else _BOLD, color)
+        stream.write(summary + "\n")
+
+
+def _change_lines(finding: Finding, color: bool) -> list[str]:
+    """``  breaking  rule-id  message`` then the location, the old location, the acceptance and the tip."""
+    if finding.accepted is not None:
+        label = "accepted"
+    elif finding.rule_id in NOTE_RULES:  # about the run, not a change: its plain severity
+        label = finding.severity.value
+    else:
+        label = LEVEL_NAMES.get(finding.severity, finding.severity.value)
+    style = _ACCEPTED_STYLE if finding.accepted is not None else _SEVERITY_STYLE[finding.severity]
+    first, *rest = _lines(finding.message)
+    pad = " " * (_LABEL_WIDTH - len(label))
+    lines = [f"  {_paint(label, style, color)}{pad}  {_paint(printable(finding.rule_id), _DIM, color)}  {first}"]
+    indent = " " * (_LABEL_WIDTH + 4)
+    lines.extend(indent + line for line in rest)
+    where = f"at {location_text(finding.location)}"
+    before = previous_location(finding)
+    if before is not None:
+        where += f", was at {location_text(before)}"
+    lines.append(indent + printable(where))
+    if finding.accepted is not None:
+        lines.extend(indent + line for line in _lines(f"accepted ({finding.severity.value}): {finding.accepted}"))
+    if finding.hint:
+        tip, *more = _lines(finding.hint)
+        lines.append(f"{indent}{_paint('Tip:', _TIP_STYLE, color)} {tip}")
+        lines.extend(f"{indent}     {line}" for line in more)
+    return lines
+
+
+_LABEL_WIDTH = max(len(name) for name in (*LEVEL_NAMES.values(), "accepted"))

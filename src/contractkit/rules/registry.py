@@ -90,5 +90,8 @@ def all_rules() -> list[Rule]:
 
 def _load_all() -> None:
     # Importing the engines registers their rules; each import is done once by Python.
+    import contractkit.breaking.catalog_rules
+    import contractkit.breaking.ignores
+    import contractkit.breaking.openapi.rules
     import contractkit.lint.rules
     import contractkit.validate.rules  # noqa: F401

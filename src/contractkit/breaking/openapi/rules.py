@@ -20,6 +20,14 @@ API_PATH_REMOVED = change_rule(
 API_OPERATION_REMOVED = change_rule(
     "api-operation-removed", ERROR, "operation", "clients calling a removed operation get 404 or 405", DEPRECATE
 )
+API_BASE_PATH_CHANGED = change_rule(
+    "api-base-path-changed",
+    WARNING,
+    "operation",
+    "the path of the first `servers` URL changed: clients that call the old full URLs get 404, unless the old "
+    "base path is still served",
+    "keep serving the old base path (an alias or a redirect) until clients have moved.",
+)
 API_PATH_ADDED = change_rule("api-path-added", INFO, "operation", "a new path breaks no existing client")
 API_OPERATION_ADDED = change_rule("api-operation-added", INFO, "operation", "a new operation breaks no existing client")
 API_OPERATION_ID_CHANGED = change_rule(
@@ -45,6 +53,13 @@ API_SECURITY_SCOPE_ADDED = change_rule(
     "request",
     "tokens issued with the old scopes are now refused",
     "accept the old scopes as an alternative until clients have new tokens.",
+)
+API_SECURITY_SCHEME_CHANGED = change_rule(
+    "request-security-scheme-changed",
+    ERROR,
+    "request",
+    "clients send their credentials the old way (scheme type, HTTP scheme, header or query name): they are refused",
+    "add the new scheme as an alternative requirement next to the old one until clients have migrated.",
 )
 API_SECURITY_RELAXED = change_rule(
     "request-security-requirement-removed", INFO, "request", "accepting more credentials breaks no client"
@@ -120,6 +135,13 @@ RESPONSE_MEDIA_TYPE_REMOVED = change_rule(
     "response",
     "clients that accept only that content type can no longer be served",
     "keep producing the media type.",
+)
+ERROR_MEDIA_TYPE_REMOVED = change_rule(
+    "response-error-media-type-removed",
+    WARNING,
+    "response",
+    "clients that parse error bodies of that content type may not understand the new one",
+    "keep producing the media type for errors, or move all errors to `application/problem+json` in a new version.",
 )
 RESPONSE_MEDIA_TYPE_ADDED = change_rule(
     "response-media-type-added", INFO, "response", "clients choose the content type with `Accept`"

@@ -1,0 +1,116 @@
+"""Changes to the catalog itself: a contract added or removed between two revisions (matched by id).
+
+The base catalog is read leniently (only each entry's ``id`` and ``path`` are needed), so a catalog written
+for an older contractkit still compares; the revision's catalog was checked in full by
+:func:`~contractkit.catalog.read_catalog`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from contractkit.breaking.registry import ERROR, INFO, change_rule
+from contractkit.catalog.model import Catalog, Contract
+from contractkit.errors import ConfigError
+from contractkit.findings import Finding, Location
+from contractkit.loaders.source import SourceFile
+from contractkit.rules.registry import SpecKind
+
+__all__ = ["CONTRACT_ADDED", "CONTRACT_REMOVED", "BaseEntry", "added", "read_base_catalog", "removed"]
+
+_BOTH = (SpecKind.OPENAPI, SpecKind.ASYNCAPI)
+
+CONTRACT_REMOVED = change_rule(
+    "contract-removed",
+    ERROR,
+    "catalog",
+    "every client of a contract that leaves the catalog loses the API (or its governance) at once",
+    "mark it `lifecycle: deprecated` first, and remove it once no client uses it.",
+    specs=_BOTH,
+)
+CONTRACT_ADDED = change_rule("contract-added", INFO, "catalog", "a new contract breaks no existing client", specs=_BOTH)
+
+
+@dataclass(frozen=True, slots=True)
+class BaseEntry:
+    """A contract as the base catalog listed it.
+
+    Attributes:
+        id: its id.
+        path: its root file, as a work tree path (it may have moved or gone since).
+        location: the entry in the base catalog (``<ref>:contracts/catalog.yaml:12:5``).
+    """
+
+    id: str
+    path: Path
+    location: Location
+
+
+def read_base_catalog(source: SourceFile, root: Path) -> dict[str, BaseEntry]:
+    """Return the contracts of a catalog read from another revision, by id.
+
+    Args:
+        source: the catalog file at that revision.
+        root: the folder its paths are relative to (the current catalog's folder).
+
+    Raises:
+        ConfigError: the file has no ``contracts`` list of entries with an ``id`` and a ``path``.
+    """
+    data = source.data
+    contracts = data.get("contracts") if isinstance(data, dict) else None
+    if not isinstance(contracts, list):
+        raise _invalid(source, (), "there is no `contracts` list")
+    entries: dict[str, BaseEntry] = {}
+    for index, entry in enumerate(contracts):
+        at = ("contracts", str(index))
+        fields = (entry.get("id"), entry.get("path")) if isinstance(entry, dict) else (None, None)
+        if not isinstance(fields[0], str) or not isinstance(fields[1], str):
+            raise _invalid(source, at, f"entry {index + 1} has no `id` and `path`")
+        entries.setdefault(fields[0], BaseEntry(fields[0], (root / fields[1]).resolve(), source.location(at)))
+    return entries
+
+
+def removed(base: dict[str, BaseEntry], catalog: Catalog, current: SourceFile, ref: str) -> list[Finding]:
+    """Return a ``contract-removed`` change for every base contract whose id the catalog no longer lists.
+
+    Args:
+        base: the base catalog's entries.
+        catalog: the current catalog.
+        current: the current catalog file (each change points at its ``contracts`` key).
+        ref: the base revision, for the message.
+    """
+    anchor = current.location(("contracts",))
+    return [
+        Finding(
+            CONTRACT_REMOVED.id,
+            CONTRACT_REMOVED.level,
+            f"contract `{entry.id}` was removed from the catalog (it was in it at `{ref}`)",
+            anchor,
+            hint=CONTRACT_REMOVED.fix,
+            contract=entry.id,
+            base_location=entry.location,
+        )
+        for entry in base.values()
+        if catalog.get(entry.id) is None
+    ]
+
+
+def added(contract: Contract, why: str) -> Finding:
+    """Return the ``contract-added`` change for ``contract``, saying ``why`` it counts as new."""
+    return Finding(
+        CONTRACT_ADDED.id,
+        CONTRACT_ADDED.level,
+        f"contract `{contract.id}` is new: {why}",
+        contract.location or Location(contract.path.as_posix()),
+        contract=contract.id,
+    )
+
+
+def _invalid(source: SourceFile, at: tuple[str, ...], detail: str) -> ConfigError:
+    return ConfigError(
+        detail,
+        title=f"cannot read the base catalog `{source.name}`",
+        location=source.location(at),
+        tip="compare against a revision whose catalog lists `contracts:` with an `id` and `path` each.",
+    )

@@ -1,0 +1,144 @@
+"""Comparing request bodies, responses, their media types and response headers of an operation pair."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from contractkit.breaking.context import DiffContext
+from contractkit.breaking.openapi import rules as r
+from contractkit.breaking.openapi.schemas import SchemaDiff
+from contractkit.breaking.registry import ChangeRule
+from contractkit.lint.walk import Operation
+from contractkit.loaders.document import Cursor
+
+
+def media_types(holder: Cursor | None) -> dict[str, Cursor]:
+    """Return the media types of a `content` holder, by lower-case name without parameters (``; charset``)."""
+    content = holder.get("content") if holder is not None else None
+    if content is None:
+        return {}
+    return {name.split(";")[0].strip().lower(): media for name, media in content.items()}
+
+
+def compare_request_body(ctx: DiffContext, old: Operation, new: Operation, label: str, direction: str) -> None:
+    """Report a request body added, removed, made required, and the changes of its media types."""
+    before, after = old.cursor.get("requestBody"), new.cursor.get("requestBody")
+    if before is None:
+        if after is not None and after.raw("required") is True:
+            text = "a required request body was added"
+            ctx.report(r.BODY_ADDED_REQUIRED, text, base=old.cursor, revision=after, operation=label)
+        return
+    if after is None:
+        ctx.report(r.BODY_REMOVED, "the request body was removed", base=before, near=new.cursor, operation=label)
+        return
+    if before.raw("required") is not True and after.raw("required") is True:
+        text = "the request body became required"
+        ctx.report(r.BODY_BECAME_REQUIRED, text, base=before, revision=after, operation=label)
+    rules = (r.REQUEST_MEDIA_TYPE_REMOVED, r.REQUEST_MEDIA_TYPE_ADDED)
+    _compare_content(ctx, before, after, label, direction, "request body", rules)
+
+
+def _compare_content(
+    ctx: DiffContext,
+    before: Cursor,
+    after: Cursor,
+    label: str,
+    direction: str,
+    where: str,
+    rules: tuple[ChangeRule, ChangeRule | None],
+) -> None:
+    removed, added = rules
+    old_media, new_media = media_types(before), media_types(after)
+    for name, media in old_media.items():
+        counterpart = new_media.get(name)
+        if counterpart is None:
+            text = f"media type `{name}` was removed from the {where}"
+            ctx.report(removed, text, base=media, near=after, operation=label)
+            continue
+        old_schema, new_schema = media.get("schema"), counterpart.get("schema")
+        if old_schema is not None and new_schema is not None:
+            SchemaDiff(ctx, direction, label, f"{where} `{name}`").compare(old_schema, new_schema)
+    for name, media in new_media.items():
+        if name not in old_media and added is not None:
+            text = f"media type `{name}` was added to the {where}"
+            ctx.report(added, text, base=before, revision=media, operation=label)
+
+
+def is_success(status: str) -> bool:
+    """Return whether a response key is a success status (``200``, ``204``, ``2XX``)."""
+    return status.startswith("2")
+
+
+def compare_responses(ctx: DiffContext, old: Operation, new: Operation, label: str, direction: str) -> None:
+    """Report removed and added responses, and the changes of the responses both versions have."""
+    before = {_status(key): response for key, response in _items(old.cursor.get("responses"))}
+    after = {_status(key): response for key, response in _items(new.cursor.get("responses"))}
+    near = new.cursor.get("responses") or new.cursor
+    for status, response in before.items():
+        counterpart = after.get(status)
+        if counterpart is None:
+            rule = r.SUCCESS_STATUS_REMOVED if is_success(status) else r.STATUS_REMOVED
+            ctx.report(rule, f"response `{status}` was removed", base=response, near=near, operation=label)
+            continue
+        where = f"response `{status}`"
+        if is_success(status):
+            rules = (r.RESPONSE_MEDIA_TYPE_REMOVED, r.RESPONSE_MEDIA_TYPE_ADDED)
+        else:
+            rules = (r.ERROR_MEDIA_TYPE_REMOVED, r.RESPONSE_MEDIA_TYPE_ADDED)
+        _compare_content(ctx, response, counterpart, label, direction, where, rules)
+        _compare_headers(ctx, response, counterpart, label, status, direction)
+    for status, response in after.items():
+        if status not in before:
+            rule = r.SUCCESS_STATUS_ADDED if is_success(status) else r.STATUS_ADDED
+            text = f"response `{status}` was added"
+            ctx.report(rule, text, base=old.cursor, revision=response, operation=label)
+
+
+def _status(key: str) -> str:
+    return key.upper() if key.lower().endswith("xx") else key  # `2xx` is `2XX`
+
+
+def _items(cursor: Cursor | None) -> Iterator[tuple[str, Cursor]]:
+    if cursor is not None:
+        for key, child in cursor.items():
+            if not key.startswith("x-"):
+                yield key, child
+
+
+def _headers(response: Cursor) -> dict[str, tuple[str, Cursor]]:
+    """Return the response headers by lower-case name, with the name as written."""
+    # A map of names, not an object with extensions: `X-Rate-Limit` is a header. A `Content-Type` response
+    # header "SHALL be ignored" (the media type says it).
+    headers = response.get("headers")
+    items = headers.items() if headers is not None else ()
+    return {k.lower(): (k, v) for k, v in items if k.lower() != "content-type"}
+
+
+def _compare_headers(ctx: DiffContext, before: Cursor, after: Cursor, label: str, status: str, direction: str) -> None:
+    old_headers, new_headers = _headers(before), _headers(after)
+    for key, (name, header) in old_headers.items():
+        required = header.raw("required") is True
+        if key not in new_headers:
+            rule = r.HEADER_REMOVED if required else r.OPTIONAL_HEADER_REMOVED
+            text = f"header `{name}` of response `{status}` was removed"
+            ctx.report(rule, text, base=header, near=after, operation=label)
+            continue
+        name, counterpart = new_headers[key]
+        text = f"header `{name}` of response `{status}`"
+        if required and counterpart.raw("required") is not True:
+            ctx.report(
+                r.HEADER_BECAME_OPTIONAL, f"{text} became optional", base=header, revision=counterpart, operation=label
+            )
+        old_schema, new_schema = _header_schema(header), _header_schema(counterpart)
+        if old_schema is not None and new_schema is not None:
+            SchemaDiff(ctx, direction, label, text).compare(old_schema, new_schema)
+
+
+def _header_schema(header: Cursor) -> Cursor | None:
+    schema = header.get("schema")
+    if schema is not None:
+        return schema
+    content = header.get("content")
+    for _, media in content.items() if content is not None else ():
+        return media.get("schema")
+    return None
