@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from contractkit._gc import gc_paused
 from contractkit.breaking.context import DiffContext
 from contractkit.errors import UsageError
 from contractkit.findings import Finding
@@ -34,5 +35,6 @@ def diff_documents(base: Document, revision: Document, *, contract: str | None =
     if engine is None:
         raise UsageError(f"breaking-change checks for {base.spec.kind.value} are not available yet")
     ctx = DiffContext(base, revision, contract)
-    engine(ctx)
+    with gc_paused():
+        engine(ctx)
     return sorted(ctx.changes, key=lambda f: (-f.severity.rank, f.operation or "", f.rule_id, f.message))

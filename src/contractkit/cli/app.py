@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import os
+import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated
@@ -56,8 +58,28 @@ rules.register(app)
 
 
 def main() -> None:
-    """Run the command line (the ``contractkit`` console script)."""
-    app(prog_name="contractkit")
+    """Run the command line (the ``contractkit`` console script).
+
+    The process ends with :func:`os._exit` once the output is flushed: tearing down the millions of objects
+    of two big parsed contracts took longer than comparing them (1.2 s of 2.2 s on the twilio pair), and a
+    one-shot command has nothing left to clean up.
+    """
+    try:
+        app(prog_name="contractkit")
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): the exit code still tells the verdict
+        pass
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    os._exit(code)
 
 
 __all__ = ["Path", "app", "enum", "main"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contractkit._gc import gc_paused
 from contractkit.errors import ContractNotFound, ContractSyntaxError, InputError
 from contractkit.findings import Location
 from contractkit.loaders.limits import Limits
@@ -47,7 +48,8 @@ class FileStore:
         name = self.name_of(path)
         data = self.read_bytes(path)
         text = _decode(data, name)
-        source = parse_source(text, name=name, path=path, limits=self.limits)
+        with gc_paused():
+            source = parse_source(text, name=name, path=path, limits=self.limits)
         if key is not None:
             _CACHE[key] = source
         return source

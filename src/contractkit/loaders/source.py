@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from contractkit._gc import gc_paused
 from contractkit.errors import ContractSyntaxError
 from contractkit.findings import Location
 from contractkit.loaders import _yaml
@@ -82,7 +83,8 @@ class SourceFile:
             self._composed = True
             try:
                 # JSON never holds tabs inside strings; outside them a tab is plain whitespace that YAML rejects.
-                self._nodes = _yaml.compose(self.text.replace("\t", " "))
+                with gc_paused():
+                    self._nodes = _yaml.compose(self.text.replace("\t", " "))
             except _yaml.YamlProblem:
                 self._nodes = None
         return self._nodes
