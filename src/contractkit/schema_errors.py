@@ -10,7 +10,7 @@ from jsonschema.exceptions import best_match
 _repr = reprlib.Repr()
 _repr.maxstring = 60
 _repr.maxother = 60
-_repr.maxlist = 5
+_repr.maxlist = 12
 _repr.maxdict = 4
 _repr.maxlevel = 2
 
@@ -91,3 +91,19 @@ def describe(error: jsonschema.ValidationError) -> str:
 def instance_path(error: jsonschema.ValidationError) -> tuple[str, ...]:
     """Return the path of the offending value as string tokens."""
     return tuple(str(part) for part in error.absolute_path)
+
+
+def located_message(error: jsonschema.ValidationError) -> tuple[str, tuple[str, ...], bool]:
+    """Return (message, instance path, whether a `$ref` at the end of the path should be followed).
+
+    The message names the offending key (`` `minLength`: expected `integer`...``). A `$ref` at the end of the
+    path is followed (the problem is in what it points to) unless the offending value *is* a reference
+    object (a `$ref` where the specification wants, say, a string).
+    """
+    path = instance_path(error)
+    message = describe(error)
+    if path and not path[-1].isdigit():
+        message = f"`{path[-1]}`: {message}"
+    instance = error.instance
+    is_reference = isinstance(instance, dict) and isinstance(instance.get("$ref"), str)
+    return message, path, not is_reference

@@ -230,3 +230,25 @@ def test_no_catalog_and_no_argument_is_a_usage_error(tmp_path: Path, monkeypatch
     code, _, err = run("validate")
     assert code == 2
     assert "no catalog found" in err
+
+
+@pytest.mark.parametrize(
+    ("fmt", "needle"),
+    [
+        pytest.param("github", "::error file=contracts/broken/openapi.yaml,line=", id="github-annotation"),
+        pytest.param("sarif", '"ruleId": "input-unreadable"', id="sarif-result"),
+        pytest.param("junit", "input-unreadable", id="junit-failure"),
+        pytest.param("json", '"errors": [', id="json-errors"),
+    ],
+)
+def test_unreadable_contract_shows_in_ci_formats(repo: Path, fmt: str, needle: str) -> None:
+    write(
+        repo,
+        {
+            "contracts/catalog.yaml": catalog(ENTRY + ENTRY.replace("good", "broken")),
+            "contracts/broken/openapi.yaml": "openapi: 3.1.0\ninfo: {title: a}\ninfo: {title: b}\n",
+        },
+    )
+    code, out, _ = run("validate", "--format", fmt)
+    assert code == 2
+    assert needle in out

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from contractkit.errors import UsageError
 from contractkit.findings import Report
 from contractkit.reporters import Reporter
 
@@ -29,9 +30,18 @@ def emit(report: Report, reporter: Reporter, output: Path | None, *, color: bool
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+
+    Raises:
+        UsageError: ``path`` is a folder.
+    """
+    if path.is_dir():
+        raise UsageError(f"`{path}` is a folder", title="cannot write the report", tip="give --output a file name.")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is read by CI uploaders running as others
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

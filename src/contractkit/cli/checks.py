@@ -54,7 +54,8 @@ RootOption = Annotated[
     Path | None,
     typer.Option(
         "--root",
-        help="For files outside the catalog: the folder `$ref`s may not leave. Default: the working directory.",
+        help="For files outside the catalog: the folder `$ref`s may not leave. Default: the working directory, "
+        "or the file's own folder when it is outside the working directory.",
     ),
 ]
 MaxBytesOption = Annotated[

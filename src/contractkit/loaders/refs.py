@@ -129,7 +129,8 @@ class RefResolver:
                 at,
                 ref,
                 f"the reference leaves the contracts root `{self.root_dir}`",
-                "keep shared files under the contracts root (for example `contracts/common/`).",
+                "keep shared files under the contracts root (for example `contracts/common/`), or, for files "
+                "outside a catalog, widen the root with `--root DIR`.",
             )
         try:
             return self.store.load(resolved)

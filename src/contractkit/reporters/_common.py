@@ -27,6 +27,25 @@ def visible(report: Report) -> list[Finding]:
     return sorted((f for f in report.findings if f.severity is not Severity.OFF), key=Finding.sort_key)
 
 
+def with_unreadable(report: Report) -> list[Finding]:
+    """Return :func:`visible` findings plus one ``input-unreadable`` error per input that could not be read.
+
+    The formats a CI system reads (annotations, SARIF, JUnit) must show a contract that could not even be
+    parsed; the text format prints those errors on stderr instead.
+    """
+    extra = [
+        Finding(
+            "input-unreadable",
+            Severity.ERROR,
+            f"{error.title}: {error.detail}",
+            error.location or Location("<input>"),
+            hint=error.tip,
+        )
+        for error in report.errors
+    ]
+    return sorted([*visible(report), *extra], key=Finding.sort_key)
+
+
 def counts(findings: list[Finding]) -> dict[str, int]:
     """Count findings per shown severity.
 

@@ -12,7 +12,7 @@ import os
 from typing import TYPE_CHECKING
 
 from contractkit.findings import Severity
-from contractkit.reporters._common import counts, location_text, posix_path, printable, summary_line, visible
+from contractkit.reporters._common import counts, location_text, posix_path, printable, summary_line, with_unreadable
 from contractkit.reporters.markdown import markdown_cell, render_markdown
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def step_summary(report: Report) -> str:
     """
     # The leading blank line keeps the title on a line of its own after an earlier step's text.
     out = [f"\n### contractkit {markdown_cell(report.command)}\n\n{summary_line(report)}\n\n"]
-    findings = visible(report)
+    findings = with_unreadable(report)
     if findings:
         out.append(_TABLE_HEAD)
     for f in findings:
@@ -115,7 +115,7 @@ class GithubReporter:
             OSError: the step summary file could not be written.
         """
         del color
-        findings = visible(report)
+        findings = with_unreadable(report)
         for finding in findings:
             stream.write(annotation(finding) + "\n")
         environ = os.environ if self.environ is None else self.environ
@@ -150,7 +150,9 @@ class ChangesGithubReporter(GithubReporter):
             OSError: the step summary file could not be written.
         """
         del color
-        findings = [f for f in visible(report) if f.severity.at_least(Severity.WARNING) or f.accepted is not None]
+        findings = [
+            f for f in with_unreadable(report) if f.severity.at_least(Severity.WARNING) or f.accepted is not None
+        ]
         for finding in findings:
             stream.write(annotation(finding) + "\n")
         environ = os.environ if self.environ is None else self.environ

@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from contractkit.findings import Severity
-from contractkit.reporters._common import location_text, posix_path, visible
+from contractkit.reporters._common import location_text, posix_path, with_unreadable
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -118,7 +118,7 @@ def to_junit(report: Report) -> ET.Element:
         The root element, with ``tests``, ``failures`` and ``errors`` totals in its attributes.
     """
     root = _element("testsuites", name=f"contractkit {report.command}")
-    for item, findings in _groups(report, visible(report)).items():
+    for item, findings in _groups(report, with_unreadable(report)).items():
         root.append(_suite(report, item, findings))
     for total in ("tests", "failures", "errors"):
         root.set(total, str(sum(int(suite.get(total, "0")) for suite in root)))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from contractkit.findings import Severity
-from contractkit.reporters._common import lookup_rule, posix_path, visible
+from contractkit.reporters._common import lookup_rule, posix_path, with_unreadable
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -114,7 +114,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
     Returns:
         The log as plain dicts and lists, ready for :func:`json.dump`.
     """
-    findings = visible(report)
+    findings = with_unreadable(report)
     indexes: dict[str, int] = {}
     rules: list[dict[str, Any]] = []
     for finding in findings:

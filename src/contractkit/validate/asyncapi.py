@@ -13,7 +13,7 @@ import jsonschema
 from contractkit.findings import Location
 from contractkit.loaders.document import Document
 from contractkit.loaders.inline import inline_external
-from contractkit.schema_errors import describe, instance_path, most_specific
+from contractkit.schema_errors import located_message, most_specific
 
 # The schema each declared version is checked against. 2.x documents before 2.6 are checked as 2.6, which
 # accepts them (2.6 only added fields); 3.0.x patch versions share 3.0.0.
@@ -35,7 +35,8 @@ def structure_problems(doc: Document, *, follow_refs: bool = True) -> Iterator[t
         data = {**data, "asyncapi": schema_name.removesuffix(".json")}
     for error in _validator(schema_name).iter_errors(data):
         specific = most_specific(error)
-        yield describe(specific), doc.locate(instance_path(specific), follow_last=False)
+        message, path, follow = located_message(specific)
+        yield message, doc.locate(path, follow_last=follow)
 
 
 @cache

@@ -31,7 +31,7 @@ def validate_document(doc: Document, *, contract: str | None = None) -> list[Fin
         rule, problems = OPENAPI_STRUCTURE, openapi.structure_problems(doc, follow_refs=follow)
     else:
         rule, problems = ASYNCAPI_STRUCTURE, asyncapi.structure_problems(doc, follow_refs=follow)
-    findings.extend(
-        Finding(rule.id, rule.severity, message, location, contract=contract) for message, location in problems
-    )
+    # A problem in a shared schema is met everywhere the schema is used: report each place in the source once.
+    unique = dict.fromkeys(problems)
+    findings.extend(Finding(rule.id, rule.severity, message, where, contract=contract) for message, where in unique)
     return findings

@@ -13,7 +13,7 @@ from contractkit.findings import Location
 from contractkit.loaders.document import Document
 from contractkit.loaders.inline import inline_external
 from contractkit.loaders.types import JsonValue
-from contractkit.schema_errors import describe, instance_path, most_specific, short
+from contractkit.schema_errors import located_message, most_specific, short
 
 _PARTS_ATTR = "_contractkit_parts"
 
@@ -32,15 +32,20 @@ def structure_problems(doc: Document, *, follow_refs: bool = True) -> Iterator[t
     validator = validator_class(data, base_uri=doc.root.path.resolve().as_uri())
     for error in validator.schema_validator.iter_errors(data):
         specific = most_specific(error)
-        yield describe(specific), doc.locate(instance_path(specific), follow_last=False)
+        message, path, follow = located_message(specific)
+        yield message, doc.locate(path, follow_last=follow)
     if not follow_refs:
         return
     seen: set[tuple[str, Location]] = set()
     try:
         for error in validator.root_validator(validator.schema_path):
-            parts = getattr(error, _PARTS_ATTR, ())
-            location = doc.locate(tuple(str(p) for p in parts))
-            message = describe(most_specific(error)) if isinstance(error, jsonschema.ValidationError) else str(error)
+            parts = tuple(str(p) for p in getattr(error, _PARTS_ATTR, ()))
+            if isinstance(error, jsonschema.ValidationError):
+                # A schema's meta-check reports paths relative to the schema the walk was validating.
+                message, inner, follow = located_message(most_specific(error))
+                location = doc.locate((*parts, *inner), follow_last=follow)
+            else:
+                message, location = str(error), doc.locate(parts)
             if (message, location) not in seen:
                 seen.add((message, location))
                 yield message, location

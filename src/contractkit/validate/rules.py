@@ -48,3 +48,12 @@ CATALOG_KIND_MISMATCH = register(
         "the catalog must say what a contract is: `kind: openapi` for OpenAPI, `kind: asyncapi` for AsyncAPI",
     )
 )
+INPUT_UNREADABLE = register(
+    Rule(
+        "input-unreadable",
+        RuleKind.VALIDATE,
+        Severity.ERROR,
+        "a contract that cannot be parsed (bad YAML/JSON, duplicate key, too big, not a contract) checks nothing; "
+        "the command exits 2",
+    )
+)

@@ -558,7 +558,14 @@ def _validate(ctx: LintContext, tasks: list[_Task], schemas: _Schemas) -> None:
             reported.add(path)
             detail = _describe(specific, task.direction)
             where = f" at {to_pointer(path)}" if path else ""
-            ctx.report(task.at, f"invalid {task.what}{where}: {detail}", operation=task.operation)
+            # Point at the offending value inside the example (examples are inline data: no refs to follow).
+            at = task.at.file.location((*task.at.parts, *path)) if path else task.at.location
+            ctx.report(
+                at,
+                f"invalid {task.what}{where}: {detail}",
+                operation=task.operation,
+                hint="fix the example value, or the schema if the example shows what is really sent",
+            )
 
 
 @lint_rule(
