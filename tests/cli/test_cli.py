@@ -175,6 +175,15 @@ def test_unknown_rule_in_policy_is_a_usage_error(repo: Path) -> None:
     code, _, err = run("lint")
     assert code == 2
     assert "operation-id-mising" in err
+    assert "contracts/catalog.yaml:10:5" in err
+    assert "did you mean `operation-id-mising` -> `operation-id-missing`?" in err
+
+
+def test_misspelt_rule_option_is_a_usage_error(repo: Path) -> None:
+    write(repo, {"contracts/catalog.yaml": catalog(ENTRY, "lint:\n  options:\n    problem_schema: x.yaml#/P\n")})
+    code, _, err = run("lint")
+    assert code == 2
+    assert "problem_schema" in err
 
 
 def test_policy_severity_override_and_fail_on(repo: Path) -> None:

@@ -34,16 +34,19 @@ class LintPolicy:
     Attributes:
         severities: rule id -> severity, overriding each rule's default.
         options: rule options (``problem-schema``, ``pagination-envelope``, ``trace-headers``, ...).
+        locations: rule id -> where the policy sets it (to point at a typo).
     """
 
     severities: Mapping[str, Severity] = field(default_factory=_frozen)
     options: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    locations: Mapping[str, Location] = field(default_factory=lambda: MappingProxyType({}))
 
     def merged(self, override: LintPolicy) -> LintPolicy:
         """Return this policy with ``override`` applied on top (a contract's own policy over the catalog's)."""
         return LintPolicy(
             _frozen({**self.severities, **override.severities}),
             MappingProxyType({**self.options, **override.options}),
+            MappingProxyType({**self.locations, **override.locations}),
         )
 
 

@@ -24,7 +24,16 @@ _POLICY = {
     "additionalProperties": False,
     "properties": {
         "rules": {"type": "object", "additionalProperties": _SEVERITY},
-        "options": {"type": "object"},
+        # The options of the house rules; a misspelt key would silently leave a rule on its default.
+        "options": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "problem-schema": {"type": "string", "pattern": "#/"},
+                "pagination-envelope": {"type": "string", "pattern": "#/"},
+                "trace-headers": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            },
+        },
     },
 }
 CATALOG_SCHEMA: dict[str, Any] = {
@@ -135,7 +144,7 @@ def _build(path: Path, source: SourceFile) -> Catalog:
                 owner=str(entry["owner"]),
                 lifecycle=Lifecycle(entry["lifecycle"]),
                 description=str(entry.get("description", "")),
-                lint=_policy(entry.get("lint")),
+                lint=_policy(entry.get("lint"), source, ("contracts", str(index), "lint")),
                 location=source.location(("contracts", str(index))),
             )
         )
@@ -145,10 +154,10 @@ def _build(path: Path, source: SourceFile) -> Catalog:
         max_bytes=int(loader.get("max-bytes", DEFAULT_MAX_BYTES)),  # type: ignore[arg-type]
         allow_remote=bool(loader.get("allow-remote-refs", False)),
     )
-    return Catalog(path, root, tuple(contracts), _policy(data.get("lint")), limits)
+    return Catalog(path, root, tuple(contracts), _policy(data.get("lint"), source, ("lint",)), limits)
 
 
-def _policy(raw: object) -> LintPolicy:
+def _policy(raw: object, source: SourceFile, at: tuple[str, ...]) -> LintPolicy:
     if not isinstance(raw, dict):
         return LintPolicy()
     rules = raw.get("rules") or {}
@@ -157,4 +166,5 @@ def _policy(raw: object) -> LintPolicy:
     return LintPolicy(
         MappingProxyType({str(k): Severity.OFF if v is False else Severity.parse(str(v)) for k, v in rules.items()}),
         MappingProxyType({str(k): v for k, v in options.items()}),
+        MappingProxyType({str(k): source.location((*at, "rules", str(k))) for k in rules}),
     )

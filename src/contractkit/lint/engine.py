@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from contractkit.catalog.model import LintPolicy
 from contractkit.errors import ConfigError
 from contractkit.findings import Finding, Severity
@@ -20,11 +22,17 @@ def lint_document(doc: Document, policy: LintPolicy | None = None, *, contract: 
         ConfigError: the policy names a rule that does not exist.
     """
     policy = policy or LintPolicy()
-    unknown = sorted(set(policy.severities) - _known_ids())
+    known = _known_ids()
+    unknown = sorted(set(policy.severities) - known)
     if unknown:
+        guesses = [difflib.get_close_matches(rule_id, known, n=1) for rule_id in unknown]
+        suggestions = [f"`{u}` -> `{g[0]}`" for u, g in zip(unknown, guesses, strict=True) if g]
         raise ConfigError(
             f"unknown rule id(s) in the lint policy: {', '.join(f'`{r}`' for r in unknown)}",
-            tip="`contractkit rules` lists every rule id.",
+            title="invalid lint policy",
+            location=policy.locations.get(unknown[0]),
+            tip=(f"did you mean {', '.join(suggestions)}? " if suggestions else "")
+            + "`contractkit rules` lists every rule id.",
         )
     findings: list[Finding] = []
     for rule_id, lint_rule in sorted(LINT_RULES.items()):
