@@ -62,10 +62,11 @@ def line_of(finding: Finding, folder: Path) -> str:
         where = Path.cwd() / where
     # One finding, one line; a message that names a file by its absolute path (the engine names an unnamed
     # `$ref` variant by where it is) is made relative to the pair, so the golden does not depend on the checkout.
-    message = " ".join(finding.message.split()).replace(f"{folder}/", "")
+    real = folder.resolve()  # the loader resolves symlinks (shared/ may be one): compare resolved paths
+    message = " ".join(finding.message.split()).replace(f"{folder}/", "").replace(f"{real}/", "")
     return (
         f"{finding.severity.value:<7} {finding.rule_id} | {finding.operation or '-'} | {message} | "
-        f"{where.relative_to(folder).as_posix()}:{finding.location.line}"
+        f"{where.resolve().relative_to(real).as_posix()}:{finding.location.line}"
     )
 
 
