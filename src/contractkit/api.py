@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contractkit.catalog.model import Catalog
-from contractkit.catalog.reader import find_catalog, read_catalog
+from contractkit.catalog.reader import load_catalog
 from contractkit.errors import ContractkitError, InputError
 from contractkit.findings import Finding, Location, Report, Severity
 from contractkit.lint.engine import lint_document
@@ -42,12 +42,6 @@ class Options:
     allow_remote_refs: bool = False
 
 
-def load_catalog(options: Options) -> Catalog | None:
-    """Return the catalog named by ``options`` or found from the working directory (``None`` if none)."""
-    path = options.catalog or find_catalog()
-    return read_catalog(path) if path is not None else None
-
-
 def validate(arguments: list[str], options: Options | None = None) -> Report:
     """Validate the contracts named by ``arguments`` (default: the whole catalog) against their specification."""
     return _run("validate", arguments, options or Options(), validating=True, linting=False)
@@ -64,7 +58,7 @@ def check(arguments: list[str], options: Options | None = None) -> Report:
 
 
 def _run(command: str, arguments: list[str], options: Options, *, validating: bool, linting: bool) -> Report:
-    catalog = load_catalog(options)
+    catalog = load_catalog(options.catalog)
     selection = select(arguments, catalog, root=options.root)
     limits = _limits(catalog, options)
     report = Report(command)
@@ -124,12 +118,7 @@ def _strays(catalog: Catalog) -> list[Finding]:
 
 def _limits(catalog: Catalog | None, options: Options) -> Limits:
     base = catalog.limits if catalog is not None else Limits()
-    return Limits(
-        max_bytes=options.max_bytes or base.max_bytes,
-        max_nodes=base.max_nodes,
-        max_depth=base.max_depth,
-        allow_remote=options.allow_remote_refs or base.allow_remote,
-    )
+    return base.overridden(max_bytes=options.max_bytes, allow_remote=options.allow_remote_refs)
 
 
 def fails(report: Report, fail_on: Severity) -> bool:

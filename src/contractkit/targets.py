@@ -75,7 +75,7 @@ def select(arguments: list[str], catalog: Catalog | None, *, root: Path | None =
             targets.extend(_from_contract(c, catalog) for c in catalog.contracts if c.path.is_relative_to(resolved))
             continue
         if path.is_file():
-            targets.append(_from_file(path, catalog, root))
+            targets.append(target_for_file(path, catalog, root))
             continue
         known = ", ".join(c.id for c in catalog.contracts) if catalog is not None else "none (no catalog found)"
         raise ContractNotFound(
@@ -91,7 +91,8 @@ def _from_contract(contract: Contract, catalog: Catalog) -> Target:
     return Target(contract.id, contract.path, catalog.root, contract)
 
 
-def _from_file(path: Path, catalog: Catalog | None, root: Path | None) -> Target:
+def target_for_file(path: Path, catalog: Catalog | None, root: Path | None) -> Target:
+    """Return the target for the contract file ``path`` (which need not exist: it may live only in git)."""
     resolved = path.resolve()
     if catalog is not None:
         contract = catalog.by_path(resolved)

@@ -30,14 +30,14 @@ from contractkit.breaking.engine import diff_documents
 from contractkit.breaking.git import GitFileStore, GitRepo
 from contractkit.breaking.ignores import IGNORES_FILE, Ignore, apply_ignores, read_ignores
 from contractkit.catalog.model import Catalog
-from contractkit.catalog.reader import find_catalog, read_catalog
+from contractkit.catalog.reader import load_catalog
 from contractkit.errors import ContractkitError, ContractNotFound, UsageError
 from contractkit.findings import Finding, Location
 from contractkit.loaders.document import Document, open_document
 from contractkit.loaders.files import FileStore, display_name
 from contractkit.loaders.limits import Limits
 from contractkit.rules.registry import SpecKind
-from contractkit.targets import Target, select
+from contractkit.targets import Target, select, target_for_file
 
 __all__ = ["BreakingOptions", "ChangeReport", "Engine", "check_breaking", "compare_files", "compare_with_ref"]
 
@@ -108,7 +108,7 @@ def compare_files(
         UsageError: the two files are of different kinds.
     """
     options = options or BreakingOptions()
-    catalog = _load_catalog(options)
+    catalog = load_catalog(options.catalog)
     limits = _limits(catalog, options)
     report = ChangeReport(command)
     target = select([revision], catalog, root=options.root).targets[0]
@@ -124,7 +124,9 @@ def compare_files(
         with GitRepo.discover(Path.cwd()) as repo:
             in_tree = (Path.cwd() / path) if path.startswith(("./", "../")) else repo.top / path
             store = GitFileStore(repo, ref, limits)
-            base_doc = open_document(in_tree, store=store, root_dir=_root_for(in_tree, catalog, options.root))
+            base_doc = open_document(
+                in_tree, store=store, root_dir=target_for_file(in_tree, catalog, options.root).root_dir
+            )
             findings = _diff(base_doc, revision_doc, target, options, report, base_store=store)
     report.findings = _accept(findings or [], catalog, options)
     return report
@@ -153,7 +155,7 @@ def compare_with_ref(
         ConfigError: the catalog, the catalog at ``ref`` or the ignores file is invalid.
     """
     options = options or BreakingOptions()
-    catalog = _load_catalog(options)
+    catalog = load_catalog(options.catalog)
     selection = select(list(arguments), catalog, root=options.root)
     limits = _limits(catalog, options)
     report = ChangeReport(command)
@@ -302,30 +304,9 @@ def _ignores(catalog: Catalog | None, options: BreakingOptions) -> list[Ignore]:
     return read_ignores(default) if default.is_file() else []
 
 
-def _load_catalog(options: BreakingOptions) -> Catalog | None:
-    path = options.catalog or find_catalog()
-    return read_catalog(path) if path is not None else None
-
-
 def _limits(catalog: Catalog | None, options: BreakingOptions) -> Limits:
     base = catalog.limits if catalog is not None else Limits()
-    return Limits(
-        max_bytes=options.max_bytes or base.max_bytes,
-        max_nodes=base.max_nodes,
-        max_depth=base.max_depth,
-        allow_remote=options.allow_remote_refs or base.allow_remote,
-    )
-
-
-def _root_for(path: Path, catalog: Catalog | None, root: Path | None) -> Path:
-    """The folder refs may not leave, for a file that may exist only in git (as :func:`select` decides it)."""
-    resolved = path.resolve()
-    if catalog is not None and resolved.is_relative_to(catalog.root):
-        return (root or catalog.root).resolve() if catalog.by_path(resolved) is None else catalog.root
-    if root is not None:
-        return root.resolve()
-    cwd = Path.cwd().resolve()
-    return cwd if resolved.is_relative_to(cwd) else resolved.parent
+    return base.overridden(max_bytes=options.max_bytes, allow_remote=options.allow_remote_refs)
 
 
 def _is_git_spec(argument: str) -> bool:

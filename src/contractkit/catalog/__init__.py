@@ -1,7 +1,7 @@
 """The contract catalog: the list of contracts, their owners and lifecycles, and the lint policy."""
 
 from contractkit.catalog.model import CATALOG_FILE, Catalog, Contract, Lifecycle, LintPolicy
-from contractkit.catalog.reader import CATALOG_SCHEMA, find_catalog, read_catalog
+from contractkit.catalog.reader import CATALOG_SCHEMA, find_catalog, load_catalog, read_catalog
 
 __all__ = [
     "CATALOG_FILE",
@@ -11,5 +11,6 @@ __all__ = [
     "Lifecycle",
     "LintPolicy",
     "find_catalog",
+    "load_catalog",
     "read_catalog",
 ]

@@ -85,6 +85,16 @@ def find_catalog(start: Path | None = None) -> Path | None:
     return None
 
 
+def load_catalog(path: Path | None = None) -> Catalog | None:
+    """Return the catalog at ``path``, or the one :func:`find_catalog` finds, or ``None`` when there is none.
+
+    Raises:
+        ConfigError: the catalog cannot be parsed or does not follow the catalog schema.
+    """
+    found = path or find_catalog()
+    return read_catalog(found) if found is not None else None
+
+
 def read_catalog(path: Path) -> Catalog:
     """Read and check the catalog at ``path``.
 

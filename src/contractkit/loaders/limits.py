@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 
@@ -24,3 +24,7 @@ class Limits:
     max_nodes: int = 5_000_000
     max_depth: int = 256
     allow_remote: bool = False
+
+    def overridden(self, *, max_bytes: int | None = None, allow_remote: bool = False) -> Limits:
+        """Return these limits with command-line overrides applied (a flag can allow remote refs, not forbid)."""
+        return replace(self, max_bytes=max_bytes or self.max_bytes, allow_remote=allow_remote or self.allow_remote)
