@@ -77,7 +77,25 @@ def _validator_class(version: str) -> Any:
 
     base = osv.OpenAPIV31SpecValidator if version == "3.1" else osv.OpenAPIV30SpecValidator
     tracked = {name: _tracking(cls) for name, cls in base.keyword_validators.items()}
-    return type(f"Located{base.__name__}", (base,), {"keyword_validators": tracked})
+    namespace: dict[str, Any] = {"keyword_validators": tracked}
+    pinned = _jsonschema_backend(version)
+    if pinned is not None:
+        namespace["schema_validator"] = pinned
+    return type(f"Located{base.__name__}", (base,), namespace)
+
+
+def _jsonschema_backend(version: str) -> Any:
+    """Return the meta-schema validator on the `jsonschema` backend, or ``None`` before osv 0.8.
+
+    openapi-spec-validator 0.8 switches to jsonschema-rs whenever it is installed (the runtime extra may bring
+    it): its errors carry neither the path nor the message parts that contractkit locates findings with.
+    """
+    try:
+        from openapi_spec_validator.schemas import schema_v30, schema_v31
+        from openapi_spec_validator.schemas.backend.jsonschema import create_validator
+    except ImportError:  # older openapi-spec-validator: jsonschema is its only backend
+        return None
+    return create_validator(schema_v31 if version == "3.1" else schema_v30)
 
 
 def _tracking(cls: type[Any]) -> type[Any]:
