@@ -502,16 +502,17 @@ def test_a_directory_is_not_a_contract(tmp_path: Path) -> None:
             "at: 2001-12-14t21:59:43.10-05:00\n", {"at": "2001-12-14t21:59:43.10-05:00"}, id="timestamp-stays-a-string"
         ),
         pytest.param("2024-01-02: x\n", {"2024-01-02": "x"}, id="date-key"),
-        pytest.param("on: 1\n", {"true": 1}, id="on-key-is-true"),
-        pytest.param("yes: 1\n", {"true": 1}, id="yes-key-is-true"),
-        pytest.param("off: 1\n", {"false": 1}, id="off-key-is-false"),
-        pytest.param("on: 1\nyes: 2\n", None, id="on-and-yes-keys-collide"),
+        pytest.param("on: 1\n", {"on": 1}, id="on-key-stays-a-string"),
+        pytest.param("yes: 1\n", {"yes": 1}, id="yes-key-stays-a-string"),
+        pytest.param("off: 1\n", {"off": 1}, id="off-key-stays-a-string"),
+        pytest.param("true: 1\nTrue: 2\n", None, id="true-keys-collide"),
         pytest.param(
-            "v: on\nw: yes\nx: off\ny: no\n", {"v": True, "w": True, "x": False, "y": False}, id="on-yes-off-no-values"
+            "v: on\nw: yes\nx: off\ny: no\n", {"v": "on", "w": "yes", "x": "off", "y": "no"}, id="on-yes-off-no-values"
         ),
+        pytest.param("v: true\nw: False\nx: TRUE\n", {"v": True, "w": False, "x": True}, id="yaml-1.2-booleans"),
         pytest.param("v: y\nw: n\n", {"v": "y", "w": "n"}, id="y-n-stay-strings"),
         pytest.param('v: "on"\n', {"v": "on"}, id="quoted-on-is-a-string"),
-        pytest.param("enum: [on, off]\n", {"enum": [True, False]}, id="enum-on-off"),
+        pytest.param("enum: [on, off]\n", {"enum": ["on", "off"]}, id="enum-on-off-yaml-1.2"),
         pytest.param("version: 1.10\n", {"version": 1.1}, id="unquoted-version-is-a-float"),
         pytest.param("v: 017\nw: 0o17\n", {"v": 15, "w": "0o17"}, id="yaml-1.1-octal"),
         pytest.param("v: ~\nw: null\nx:\n", {"v": None, "w": None, "x": None}, id="nulls"),

@@ -15,9 +15,10 @@ Engine = Callable[[DiffContext], None]
 
 
 def _engines() -> dict[SpecKind, Engine]:
+    from contractkit.breaking.asyncapi import diff_asyncapi
     from contractkit.breaking.openapi import diff_openapi
 
-    return {SpecKind.OPENAPI: diff_openapi}
+    return {SpecKind.OPENAPI: diff_openapi, SpecKind.ASYNCAPI: diff_asyncapi}
 
 
 def diff_documents(base: Document, revision: Document, *, contract: str | None = None) -> list[Finding]:

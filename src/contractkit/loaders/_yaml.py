@@ -9,7 +9,8 @@ it into ``dict``/``list``/scalars itself so that it can refuse what a contract m
 * nesting deeper than ``max_depth`` (the builder recurses; real contracts nest a few dozen levels);
 * merge keys (``<<``) and tags other than the YAML core schema (``!!python/...``, custom ``!tags``).
 
-Timestamps and YAML 1.1 base-60 numbers (``18:00``) stay strings (an OpenAPI ``format: date`` example is
+Timestamps, YAML 1.1 base-60 numbers (``18:00``) and YAML 1.1 booleans (``on``, ``off``, ``yes``, ``no``) stay
+strings, as YAML 1.2 reads them (an OpenAPI ``format: date`` example is
 text); mapping keys become strings (JSON has no other keys: ``200:`` is the response ``"200"``).
 """
 
@@ -187,6 +188,8 @@ class _Builder:
         if tag == _FLOAT:
             return float(self._scalars.construct_yaml_float(node))
         if tag == _BOOL:
+            if node.value.lower() not in ("true", "false"):
+                return str(node.value)  # YAML 1.1 `on`/`off`/`yes`/`no`: strings in YAML 1.2, as specs are read
             return bool(self._scalars.construct_yaml_bool(node))
         if tag == _NULL:
             return None

@@ -90,6 +90,7 @@ def all_rules() -> list[Rule]:
 
 def _load_all() -> None:
     # Importing the engines registers their rules; each import is done once by Python.
+    import contractkit.breaking.asyncapi.rules
     import contractkit.breaking.catalog_rules
     import contractkit.breaking.ignores
     import contractkit.breaking.openapi.rules

@@ -8,7 +8,7 @@ widening or a removal breaks). Schema rules apply at any depth (body, property, 
 
 from __future__ import annotations
 
-from contractkit.breaking.registry import ERROR, INFO, WARNING, change_rule
+from contractkit.breaking.registry import ERROR, INFO, WARNING, ChangeRule, change_rule
 
 DEPRECATE = "deprecate it first (`deprecated: true` with an `x-sunset` date) and remove it in a new major version."
 NEW_VERSION = "ship the change in a new major version (a new path prefix), or keep accepting the old form."
@@ -377,4 +377,37 @@ RESP_DISCRIMINATOR_CHANGED = change_rule(
     "response",
     "clients select the variant by the discriminator: a changed property or mapping selects nothing",
     NEW_VERSION,
+)
+
+# --- schemas: open and closed content models (`additionalProperties: false`) ------------------------------
+REQ_CLOSED_PROPERTY_REMOVED = change_rule(
+    "request-closed-property-removed",
+    ERROR,
+    "request",
+    "the schema is closed (`additionalProperties: false`): clients that still send the removed property are "
+    "now rejected",
+    "keep the property (deprecated) until clients stop sending it, or open the schema.",
+)
+RESP_CLOSED_PROPERTY_ADDED = change_rule(
+    "response-closed-property-added",
+    ERROR,
+    "response",
+    "the schema was closed (`additionalProperties: false`): clients that validate against it reject the new property",
+    "open the schema (drop `additionalProperties: false`) in one version, add the property in a later one.",
+)
+RESP_ADDITIONAL_ALLOWED = change_rule(
+    "response-additional-properties-allowed",
+    WARNING,
+    "response",
+    "the schema was closed (`additionalProperties: false`) and is now open: clients that validate against the "
+    "old schema reject the unlisted properties they may now get",
+    "tell clients to ignore unknown properties before opening the schema.",
+)
+
+#: The schema rules (any depth of a body, parameter or header): other spec kinds report them under their own
+#: names (AsyncAPI: ``received-message-*`` and ``sent-message-*``, see breaking/asyncapi/rules.py).
+SCHEMA_RULES = tuple(
+    rule
+    for name, rule in sorted(globals().items())
+    if name.startswith(("REQ_", "RESP_")) and isinstance(rule, ChangeRule)
 )

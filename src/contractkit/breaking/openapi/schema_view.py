@@ -46,6 +46,7 @@ class SchemaView:
         properties: name -> property schema, ``allOf`` members merged.
         required: the required property names.
         additional: ``False`` when ``additionalProperties: false``.
+        sole: the only member of a `oneOf`/`anyOf` (merged into this view), to pair it with another choice's.
         additional_schema: the schema of unlisted properties (a map's values), when one is given.
         items: the array item schema.
         variants: the ``oneOf``/``anyOf`` members (a ``null`` member folded into ``nullable``).
@@ -69,6 +70,7 @@ class SchemaView:
     properties: dict[str, Cursor] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
     additional: bool = True
+    sole: Cursor | None = None
     additional_schema: Cursor | None = None
     items: Cursor | None = None
     variants: list[Cursor] = field(default_factory=list)
@@ -136,7 +138,9 @@ def _merge(result: SchemaView, cursor: Cursor, openapi_30: bool, seen: set[tuple
     result.read_only = result.read_only or raw.get("readOnly") is True
     result.write_only = result.write_only or raw.get("writeOnly") is True
     discriminator = raw.get("discriminator")
-    if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
+    if isinstance(discriminator, str):  # the AsyncAPI Schema Object names the property directly
+        result.discriminator = discriminator
+    elif isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
         result.discriminator = str(discriminator["propertyName"])
         mapping = discriminator.get("mapping")
         if isinstance(mapping, dict):
@@ -153,6 +157,7 @@ def _merge(result: SchemaView, cursor: Cursor, openapi_30: bool, seen: set[tuple
                 variants.append(member)
         if len(variants) == 1:  # a single member (beside `null`) is that member
             _merge(result, variants[0], openapi_30, seen)
+            result.sole = variants[0]
         elif variants:
             result.variants = variants
             result.variant_keyword = keyword

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from contractkit.breaking.context import DiffContext
@@ -28,6 +29,7 @@ from contractkit.breaking.openapi.variants import (
 )
 from contractkit.breaking.registry import ChangeRule
 from contractkit.loaders.document import Cursor
+from contractkit.rules.registry import SpecKind
 
 REQUEST, RESPONSE = "request", "response"
 _SCALARS = frozenset({"string", "integer", "number", "boolean"})
@@ -49,6 +51,9 @@ class SchemaDiff:
         where: the place, as messages show it (``request body `application/json```).
         textual: the value travels as text (a parameter with a `schema`): a request `string` accepts whatever
             an `integer`, `number` or `boolean` did, so that change widens.
+        renames: rule id -> the rule to report instead (AsyncAPI reports these rules under its own names).
+        openapi_30: read schemas with OpenAPI 3.0 semantics (`nullable`, boolean exclusive bounds); ``None``:
+            when the document is OpenAPI 3.0.
     """
 
     ctx: DiffContext
@@ -56,6 +61,8 @@ class SchemaDiff:
     operation: str
     where: str
     textual: bool = False
+    renames: Mapping[str, ChangeRule] = field(default_factory=dict)
+    openapi_30: bool | None = None
     _seen: set[tuple[object, object]] = field(default_factory=set)
 
     def compare(self, base: Cursor, revision: Cursor, path: str = "", *, nullable: bool = True) -> None:
@@ -91,10 +98,13 @@ class SchemaDiff:
 
     # --- helpers -------------------------------------------------------------------------------------
     def _view(self, cursor: Cursor) -> SchemaView:
-        key = ("view", id(cursor.doc), cursor.identity)
+        key = ("view", id(cursor.doc), cursor.identity, self.openapi_30)
         cached = self.ctx.cache.get(key)
         if not isinstance(cached, SchemaView):
-            cached = self.ctx.cache[key] = view(cursor, openapi_30=cursor.doc.spec.major_minor == "3.0")
+            openapi_30 = self.openapi_30
+            if openapi_30 is None:
+                openapi_30 = cursor.doc.spec.kind is SpecKind.OPENAPI and cursor.doc.spec.major_minor == "3.0"
+            cached = self.ctx.cache[key] = view(cursor, openapi_30=openapi_30)
         return cached
 
     def _at(self, path: str) -> str:
@@ -105,6 +115,7 @@ class SchemaDiff:
     ) -> None:
         base = old.cursor if isinstance(old, SchemaView) else old
         revision = new.cursor if isinstance(new, SchemaView) else new
+        rule = self.renames.get(rule.id, rule)
         self.ctx.report(rule, message, base=base, revision=revision, operation=self.operation)
 
     @property
@@ -223,7 +234,9 @@ class SchemaDiff:
             if rev_prop is None:
                 gone = f"became {hidden_flag}" if name in new.properties else "was removed"
                 if self.request:
-                    rule, text = r.REQ_PROPERTY_REMOVED, f"property {self._at(child)} {gone}"
+                    # Clients still send it: a closed schema rejects it, an open one ignores it.
+                    rule = r.REQ_PROPERTY_REMOVED if new.additional else r.REQ_CLOSED_PROPERTY_REMOVED
+                    text = f"property {self._at(child)} {gone}"
                 elif name in old.required:
                     rule, text = r.RESP_PROPERTY_REMOVED, f"required property {self._at(child)} {gone}"
                 else:
@@ -253,20 +266,24 @@ class SchemaDiff:
                 else:
                     rule, text = r.REQ_PROPERTY_ADDED, f"property {self._at(child)} was added"
             else:
-                rule, text = r.RESP_PROPERTY_ADDED, f"property {self._at(child)} was added"
+                # Clients reading with the old, closed schema reject a property it does not list.
+                rule = r.RESP_PROPERTY_ADDED if old.additional else r.RESP_CLOSED_PROPERTY_ADDED
+                text = f"property {self._at(child)} was added"
             self._report(rule, text, old.sites.get(name, old.cursor), site)
         if self.request and old.additional and not new.additional:
             self._report(
                 r.REQ_ADDITIONAL_FORBIDDEN, f"{self._at(path)} no longer accepts unlisted properties", old, new
             )
+        if not self.request and not old.additional and new.additional:
+            self._report(r.RESP_ADDITIONAL_ALLOWED, f"{self._at(path)} may now carry unlisted properties", old, new)
 
     def _variants(self, old: SchemaView, new: SchemaView, path: str, *, promote: bool = False) -> None:
         if old.discriminator is not None and new.discriminator is not None and old.discriminator != new.discriminator:
             rule = r.REQ_DISCRIMINATOR_CHANGED if self.request else r.RESP_DISCRIMINATOR_CHANGED
             text = f"discriminator of {self._at(path)} changed from `{old.discriminator}` to `{new.discriminator}`"
             self._report(rule, text, old, new)
-        old_variants = old.variants or ([old.cursor] if promote else [])
-        new_variants = new.variants or ([new.cursor] if promote else [])
+        old_variants = old.variants or ([old.sole or old.cursor] if promote else [])
+        new_variants = new.variants or ([new.sole or new.cursor] if promote else [])
         if not old_variants and not new_variants:
             self._mapping(old, new, path)
             return

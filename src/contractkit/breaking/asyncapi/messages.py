@@ -1,0 +1,98 @@
+"""Comparing two versions of one message: content type, schema format, headers, payload, AMQP binding.
+
+A message is compared once per side that reads it: sent by the application (consumers read it, compared like
+an OpenAPI response) or received (producers write it, compared like a request). Payload and header schemas go
+through the same :class:`~contractkit.breaking.openapi.schemas.SchemaDiff` as OpenAPI bodies, with the rules
+renamed for messages (:func:`~contractkit.breaking.asyncapi.rules.schema_rules`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from contractkit.breaking.asyncapi import rules as r
+from contractkit.breaking.asyncapi.bindings import compare_message_bindings
+from contractkit.breaking.asyncapi.model import SEND, Message
+from contractkit.breaking.context import DiffContext
+from contractkit.breaking.openapi.schemas import REQUEST, RESPONSE, SchemaDiff
+from contractkit.loaders.document import Cursor
+
+# Payload schema formats that are JSON Schema (or the AsyncAPI and OpenAPI supersets of it).
+_JSON_SCHEMA_FORMATS = ("application/vnd.aai.asyncapi", "application/schema+", "application/vnd.oai.openapi")
+
+
+def compare_message(
+    ctx: DiffContext, old: Message, new: Message, *, actions: Iterable[str], label: str | None, where: str
+) -> None:
+    """Report every change of one message, for each reading side in ``actions`` (``send``, ``receive``)."""
+    name = f"message `{new.key}`" + (f" on {where}" if where else "")
+    if old.content_type != new.content_type and (old.content_type or new.content_type):
+        text = f"content type of {name} changed from `{old.content_type}` to `{new.content_type}`"
+        ctx.report(r.CONTENT_TYPE_CHANGED, text, base=old.cursor, revision=new.cursor, operation=label)
+    if _deprecated(new.cursor) and not _deprecated(old.cursor):
+        ctx.report(
+            r.MESSAGE_DEPRECATED, f"{name} was deprecated", base=old.cursor, revision=new.cursor, operation=label
+        )
+    directions = sorted({RESPONSE if action == SEND else REQUEST for action in actions})
+    _payload(ctx, old, new, directions, label, name)
+    _headers(ctx, old, new, directions, label, name)
+    compare_message_bindings(ctx, old.amqp, new.amqp, f"AMQP binding of {name}", label)
+
+
+def _payload(ctx: DiffContext, old: Message, new: Message, directions: list[str], label: str | None, name: str) -> None:
+    if _normalised_format(old.schema_format) != _normalised_format(new.schema_format):
+        text = f"payload schema format of {name} changed from `{old.schema_format}` to `{new.schema_format}`"
+        ctx.report(r.PAYLOAD_FORMAT_CHANGED, text, base=old.cursor, revision=new.cursor, operation=label)
+        return
+    if old.payload is None or new.payload is None:
+        return  # no schema: anything goes, before or after
+    if not _is_json_schema(new.schema_format):
+        if old.payload.value != new.payload.value:
+            text = f"the `{new.schema_format}` payload schema of {name} changed"
+            ctx.report(r.PAYLOAD_NOT_COMPARED, text, base=old.payload, revision=new.payload, operation=label)
+        return
+    openapi_30 = (new.schema_format or "").startswith("application/vnd.oai.openapi") and "version=3.0" in (
+        new.schema_format or ""
+    )
+    for direction in directions:
+        diff = SchemaDiff(ctx, direction, label or "", f"payload of {name}", renames=r.schema_rules())
+        diff.openapi_30 = openapi_30
+        diff.compare(old.payload, new.payload)
+
+
+def _headers(ctx: DiffContext, old: Message, new: Message, directions: list[str], label: str | None, name: str) -> None:
+    if old.headers is None and new.headers is None:
+        return
+    if old.headers is None or new.headers is None:
+        # Consumers (sent messages) lose headers they read; producers (received ones) may not send required ones.
+        if old.headers is not None and RESPONSE in directions:
+            text = f"{name} no longer declares headers"
+            ctx.report(r.HEADERS_REMOVED, text, base=old.headers, near=new.cursor, operation=label)
+        elif new.headers is not None and REQUEST in directions and _requires(new.headers):
+            text = f"{name} now declares required headers"
+            ctx.report(r.HEADERS_ADDED, text, base=old.cursor, revision=new.headers, operation=label)
+        return
+    for direction in directions:
+        SchemaDiff(ctx, direction, label or "", f"headers of {name}", renames=r.schema_rules()).compare(
+            old.headers, new.headers
+        )
+
+
+def _deprecated(cursor: Cursor) -> bool:
+    return cursor.raw("deprecated") is True or cursor.raw("x-deprecated") is True
+
+
+def _requires(schema: Cursor) -> bool:
+    required = schema.raw("required")
+    return isinstance(required, list) and bool(required)
+
+
+def _is_json_schema(schema_format: str | None) -> bool:
+    return schema_format is None or schema_format.startswith(_JSON_SCHEMA_FORMATS)
+
+
+def _normalised_format(schema_format: str | None) -> str:
+    """Treat the AsyncAPI schema format of any version, and its absence, as one format."""
+    if schema_format is None or schema_format.startswith("application/vnd.aai.asyncapi"):
+        return "asyncapi"
+    return schema_format.split(";", 1)[0]

@@ -1,0 +1,154 @@
+"""Pairing the operations of two AsyncAPI documents, and comparing each pair and its messages.
+
+Operations pair by key (the 3.x ``operations`` key, the 2.x ``operationId``); an operation whose key changed
+is found again by its action and channel when that is unambiguous, so a 2.x document upgraded to 3.0 with new
+keys pairs the same. Messages pair by key within an operation. Messages of a 3.x channel that no operation uses
+are compared on their channel, for both reading sides (nobody says who reads them).
+"""
+
+from __future__ import annotations
+
+from contractkit.breaking.asyncapi import rules as r
+from contractkit.breaking.asyncapi.bindings import compare_operation_bindings
+from contractkit.breaking.asyncapi.messages import compare_message
+from contractkit.breaking.asyncapi.model import RECEIVE, SEND, AsyncModel, Channel, Message, Operation
+from contractkit.breaking.context import DiffContext
+from contractkit.loaders.document import Cursor
+
+__all__ = ["compare_operations", "compare_unused_messages"]
+
+
+def compare_operations(ctx: DiffContext, old: AsyncModel, new: AsyncModel, renames: dict[str, str]) -> None:
+    """Report operation changes and, for each pair, the changes of its messages and bindings."""
+    pairs = _pairs(old, new, renames)
+    paired_new = {id(after) for _, after in pairs.values()}
+    for key, before in old.operations.items():
+        pair = pairs.get(key)
+        if pair is None:
+            text = f"operation `{key}` ({before.action} on `{before.address}`) was removed"
+            ctx.report(r.OPERATION_REMOVED, text, base=before.cursor, near=_near(ctx), operation=before.label)
+            continue
+        _compare(ctx, before, pair[1], renames)
+    for key, after in new.operations.items():
+        if id(after) not in paired_new:
+            text = f"operation `{key}` ({after.action} on `{after.address}`) was added"
+            ctx.report(r.OPERATION_ADDED, text, revision=after.cursor, operation=after.label)
+
+
+def compare_unused_messages(ctx: DiffContext, old: AsyncModel, new: AsyncModel, renames: dict[str, str]) -> None:
+    """Compare the messages of 3.x channels that no operation of either version sends or receives."""
+    for address, before in old.channels.items():
+        after = new.channels.get(renames.get(address, address))
+        if after is None:
+            continue
+        used = {key for op in old.operations.values() if op.address == address for key in op.messages}
+        used |= {key for op in new.operations.values() if op.address == after.address for key in op.messages}
+        unused_old = {k: m for k, m in before.messages.items() if k not in used}
+        unused_new = {k: m for k, m in after.messages.items() if k not in used}
+        _messages(ctx, unused_old, unused_new, (SEND, RECEIVE), None, after, near=after.cursor)
+
+
+def _pairs(old: AsyncModel, new: AsyncModel, renames: dict[str, str]) -> dict[str, tuple[Operation, Operation]]:
+    pairs = {key: (op, new.operations[key]) for key, op in old.operations.items() if key in new.operations}
+    lone_old = [op for key, op in old.operations.items() if key not in new.operations]
+    lone_new = [op for key, op in new.operations.items() if key not in old.operations]
+    for before in lone_old:
+        address = renames.get(before.address, before.address)
+        match = [op for op in lone_new if op.action == before.action and op.address == address and not op.reply]
+        if len(match) == 1 and not before.reply:
+            pairs[before.key] = (before, match[0])
+            lone_new.remove(match[0])
+    return pairs
+
+
+def _compare(ctx: DiffContext, before: Operation, after: Operation, renames: dict[str, str]) -> None:
+    label = after.label
+    if before.action != after.action:
+        text = f"operation `{after.key}` changed from `{before.action}` to `{after.action}`"
+        ctx.report(r.OPERATION_ACTION_CHANGED, text, base=before.cursor, revision=after.cursor, operation=label)
+        return  # every message now flows the other way: comparing them as before means nothing
+    if renames.get(before.address, before.address) != after.address:
+        text = f"operation `{after.key}` moved from channel `{before.address}` to `{after.address}`"
+        ctx.report(r.OPERATION_CHANNEL_CHANGED, text, base=before.cursor, revision=after.cursor, operation=label)
+    if _deprecated(after.cursor) and not _deprecated(before.cursor):
+        text = f"operation `{after.key}` was deprecated"
+        ctx.report(r.OPERATION_DEPRECATED, text, base=before.cursor, revision=after.cursor, operation=label)
+    compare_operation_bindings(ctx, before.amqp, after.amqp, label)
+    _messages(ctx, before.messages, after.messages, (after.action,), label, None, near=after.cursor)
+
+
+def _messages(
+    ctx: DiffContext,
+    old: dict[str, Message],
+    new: dict[str, Message],
+    actions: tuple[str, ...],
+    label: str | None,
+    channel: Channel | None,
+    *,
+    near: Cursor,
+) -> None:
+    where = f"channel `{channel.address}`" if channel is not None else ""
+    pairs = _pair_messages(old, new)
+    paired_new = {id(after) for after in pairs.values()}
+    for key, before in old.items():
+        after = pairs.get(key)
+        if after is None:
+            text = f"message `{key}`" + (f" on {where}" if where else "") + " was removed"
+            ctx.report(r.MESSAGE_REMOVED, text, base=before.cursor, near=near, operation=label)
+            continue
+        compare_message(ctx, before, after, actions=actions, label=label, where=where)
+    for key, after in new.items():
+        if id(after) not in paired_new:
+            text = f"message `{key}`" + (f" on {where}" if where else "") + " was added"
+            ctx.report(r.MESSAGE_ADDED, text, revision=after.cursor, operation=label)
+
+
+def _pair_messages(old: dict[str, Message], new: dict[str, Message]) -> dict[str, Message]:
+    """Pair messages by key, then by what names them on the wire or in components.
+
+    A message's key is a name inside the document (a 3.x channel's `messages` key), not on the wire: a message
+    whose key changed is still found by the component it is, by its `name`/`messageId`, by its payload's
+    component schema, or, when one message is left on each side, by being the only one.
+    """
+    pairs = {key: new[key] for key in old if key in new}
+    lone_old = [key for key in old if key not in new]
+    lone_new = [key for key in new if key not in old]
+    for same in (_component, _wire_name, _payload_schema):
+        for key in list(lone_old):
+            wanted = same(old[key])
+            match = [k for k in lone_new if wanted is not None and same(new[k]) == wanted]
+            if len(match) == 1:
+                pairs[key] = new[match[0]]
+                lone_old.remove(key)
+                lone_new.remove(match[0])
+    if len(lone_old) == 1 and len(lone_new) == 1:
+        pairs[lone_old[0]] = new[lone_new[0]]
+    return pairs
+
+
+def _component(message: Message) -> str | None:
+    parts = message.cursor.parts
+    return parts[2] if len(parts) == 3 and parts[:2] == ("components", "messages") else None
+
+
+def _payload_schema(message: Message) -> tuple[str, ...] | None:
+    """The payload's schema pointer, when it is a shared one (an inline 2.x message carries a component schema)."""
+    payload = message.payload
+    return payload.parts if payload is not None and "components" in payload.parts else None
+
+
+def _wire_name(message: Message) -> str | None:
+    for field in ("messageId", "name"):
+        value = message.cursor.raw(field)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _deprecated(cursor: Cursor) -> bool:
+    return cursor.raw("deprecated") is True or cursor.raw("x-deprecated") is True
+
+
+def _near(ctx: DiffContext) -> Cursor:
+    root = ctx.revision.cursor()
+    return root.get("operations") or root.get("channels") or root
