@@ -33,6 +33,8 @@ _QUEUE_ARGUMENTS = (
     "x-queue-mode",
     "x-single-active-consumer",
 )
+#: The queue's bindings to exchanges (our extension: AMQP binding 0.3.0 has no field for them).
+_BOUND_TO = "x-bound-to"
 _DELIVERY = ("deliveryMode", "mandatory", "ack", "expiration", "priority")
 _MESSAGE = ("messageType", "contentEncoding")
 # What an absent field means: the binding does not say, so services declare with their AMQP client's defaults
@@ -58,6 +60,27 @@ def compare_channel_bindings(ctx: DiffContext, old: Cursor | None, new: Cursor |
     if now == "queue" or (now is None and new.get("queue") is not None):
         for name in _QUEUE_ARGUMENTS:
             _field(ctx, r.AMQP_QUEUE_CHANGED, old, new, name, f"queue of channel `{address}`", argument=True)
+        _queue_bindings(ctx, old, new, address)
+
+
+def _queue_bindings(ctx: DiffContext, old: Cursor, new: Cursor, address: str) -> None:
+    """``x-bound-to``: the exchange bindings of a queue; one dropped or changed starves its consumers."""
+    before, after = _bound(old.raw(_BOUND_TO)), _bound(new.raw(_BOUND_TO))
+    lost = sorted(before - after)
+    if before and lost:
+        shown = ", ".join(f"`{exchange}` with `{key}`" for exchange, key in lost)
+        text = f"queue of channel `{address}` is no longer bound to {shown}"
+        ctx.report(r.AMQP_ROUTING_KEY_CHANGED, text, base=old.get(_BOUND_TO) or old, revision=new.get(_BOUND_TO) or new)
+
+
+def _bound(value: object) -> set[tuple[str, str]]:
+    if not isinstance(value, list):
+        return set()
+    return {
+        (str(item.get("exchange")), str(item.get("routingKey", "")))
+        for item in value
+        if isinstance(item, dict) and item.get("exchange") is not None
+    }
 
 
 def compare_operation_bindings(ctx: DiffContext, old: Cursor | None, new: Cursor | None, label: str) -> None:

@@ -183,7 +183,8 @@ AMQP_ROUTING_KEY_CHANGED = change_rule(
     "amqp-routing-key-changed",
     ERROR,
     "operation",
-    "the routing keys (`cc`, `bcc`) changed: queues bound with the old keys no longer receive the messages",
+    "the routing keys (`cc`, `bcc`, or a queue's `x-bound-to` bindings) changed: queues bound with the old keys "
+    "no longer receive the messages",
     "publish with both the old and the new routing keys until every queue is bound to the new one.",
     specs=ASYNC,
 )
