@@ -222,7 +222,7 @@ def test_changelog_text_groups_by_operation() -> None:
 
 def test_changelog_json_shape() -> None:
     data = json.loads(render(CHANGELOG_REPORTERS, "json", report(ALL)))
-    assert list(data) == ["breaking", "summary", "checked", "operations", "notes"]
+    assert list(data) == ["breaking", "summary", "checked", "operations", "notes", "versions"]
     assert data["breaking"] is True
     assert data["summary"] == {"breaking": 1, "possibly_breaking": 1, "compatible": 3, "accepted": 1}
     assert [(g["contract"], g["operation"]) for g in data["operations"]] == [

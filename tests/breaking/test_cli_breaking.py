@@ -87,8 +87,12 @@ def write(root: Path, files: dict[str, str]) -> None:
 
 @pytest.fixture
 def pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """base/ with a two-file contract; revision/ written by each test; the working directory."""
+    """base/ with a two-file contract; revision/ written by each test; the working directory.
+
+    The revisions keep `info.version`: the versioning policy is off here (tests/breaking/policies/ tests it).
+    """
     write(tmp_path, {"base/openapi.yaml": BASE, "base/common/order.yaml": ORDER})
+    write(tmp_path, {"catalog.yaml": "version: 1\ncontracts: []\nbreaking: {policies: {versioning: false}}\n"})
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -134,8 +138,9 @@ def test_json_shape_is_exact(pair: Path) -> None:
     code, out, _ = run("breaking", "base/openapi.yaml", "revision/openapi.yaml", "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert list(data) == ["breaking", "changes"]
+    assert list(data) == ["breaking", "changes", "versions"]
     assert data["breaking"] is True
+    assert [v["required"] for v in data["versions"]] == ["major"]
     by_id = {change["id"]: change for change in data["changes"]}
     assert set(by_id) == {"api-path-removed", "api-path-added"}
     for change in data["changes"]:
@@ -311,11 +316,14 @@ def test_base_ref_over_the_catalog(repo: Path) -> None:
     code, out, _ = run("breaking", "--base-ref", "HEAD", "b2b-orders", "-f", "json")
     assert code == 1
     changes = json.loads(out)["changes"]
-    assert {c["id"] for c in changes} == {"response-property-became-optional"}
+    # the versioning policy: a breaking change under the same `info.version`
+    assert {c["id"] for c in changes} == {"response-property-became-optional", "version-not-bumped"}
+    changes = [c for c in changes if c["id"] != "version-not-bumped"]
     assert {c["base_location"]["file"] for c in changes} == {"HEAD:contracts/common/money.yaml"}
     code, out, _ = run("changelog", "--base-ref", "HEAD", "-f", "markdown")
     assert code == 0
-    assert out.startswith("**12 breaking · 0 possibly breaking · 0 compatible** in 5 contracts")
+    # 12 changes, and `version-not-bumped` for the 2 contracts that use the shared file (versioning policy)
+    assert out.startswith("**14 breaking · 0 possibly breaking · 0 compatible** in 5 contracts")
 
 
 @pytest.mark.parametrize(
@@ -375,7 +383,9 @@ def test_oasdiff_engine_reads_the_base_side_from_git(repo: Path, monkeypatch: py
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     code, out, err = run("breaking", "--base-ref", "HEAD", "mes", "--engine", "oasdiff", "-f", "json")
     assert code == 1, err
-    (change,) = json.loads(out)["changes"]
+    changes = json.loads(out)["changes"]
+    assert {c["id"] for c in changes} == {"api-path-removed-without-deprecation", "version-not-bumped"}  # policy
+    (change,) = [c for c in changes if c["id"] != "version-not-bumped"]
     assert change["id"] == "api-path-removed-without-deprecation"  # the base's shared files were written too
     assert change["message"] == "changelog"  # every level, as the native engine reports them
     assert change["base_location"]["file"] == "HEAD:contracts/mes/openapi.yaml"

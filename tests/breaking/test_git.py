@@ -43,8 +43,13 @@ def edit(path: Path, old: str, new: str) -> None:
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A git repository whose first commit holds a copy of the real contracts/; the working directory."""
+    """A git repository whose first commit holds a copy of the real contracts/; the working directory.
+
+    The tests edit contracts without bumping `info.version`: the versioning policy is off in the copy's catalog
+    (tests/breaking/policies/ tests it).
+    """
     shutil.copytree(CONTRACTS, tmp_path / "contracts")
+    edit(tmp_path / CATALOG, "    versioning: true", "    versioning: false")
     git(tmp_path, "init", "-q")
     commit(tmp_path, "contracts")
     monkeypatch.chdir(tmp_path)

@@ -22,6 +22,7 @@ from contractkit.findings import Finding, Location, Report, Severity
 __all__ = [
     "LEVEL_NAMES",
     "NOTE_RULES",
+    "BumpAdvice",
     "ChangeReport",
     "Changelog",
     "OperationGroup",
@@ -37,15 +38,74 @@ LEVEL_NAMES = {Severity.ERROR: "breaking", Severity.WARNING: "possibly breaking"
 NOTE_RULES = frozenset({"ignore-expired"})
 
 
+@dataclass(frozen=True, slots=True)
+class BumpAdvice:
+    """Which version bump the changes of one contract need, and whether the revision's ``info.version`` has it.
+
+    Attributes:
+        contract: the contract id (or file name outside the catalog).
+        required: ``major``, ``minor``, ``patch`` or ``none`` (nothing changed).
+        base_version: ``info.version`` of the base.
+        revision_version: ``info.version`` of the revision.
+        minimum: the lowest version that satisfies ``required`` (``None`` when none is needed or it is unknown).
+        ok: whether the revision's version satisfies it (``None`` when a version is not semver).
+        note: why the requirement is relaxed or met otherwise (``0.x``, a pre-release, a new major path).
+    """
+
+    contract: str
+    required: str
+    base_version: str | None
+    revision_version: str | None
+    minimum: str | None = None
+    ok: bool | None = None
+    note: str = ""
+
+    def __str__(self) -> str:
+        """Return ``b2b-orders: needs a major bump (1.4.0 -> 2.0.0 required); 1.5.0 is too small``."""
+        if self.required == "none":
+            head = f"{self.contract}: no change"
+        else:
+            head = f"{self.contract}: needs a {self.required} bump"
+            if self.minimum is not None:
+                head += f" ({self.base_version} -> {self.minimum} required)"
+        if self.ok is None:
+            if self.base_version is None or self.revision_version is None:
+                tail = "`info.version` is missing"
+            else:
+                tail = f"`{self.base_version}` -> `{self.revision_version}` cannot be checked (not semver)"
+        elif self.ok:
+            tail = f"{self.revision_version} is ok"
+        elif self.base_version == self.revision_version:
+            tail = f"the version is still {self.revision_version}"
+        else:
+            tail = f"{self.revision_version} is not enough"
+        return f"{head}; {tail}" + (f" ({self.note})" if self.note else "")
+
+    def as_dict(self) -> dict[str, object]:
+        """Return ``{"contract", "required", "base", "revision", "minimum", "ok", "note", "text"}``."""
+        return {
+            "contract": self.contract,
+            "required": self.required,
+            "base": self.base_version,
+            "revision": self.revision_version,
+            "minimum": self.minimum,
+            "ok": self.ok,
+            "note": self.note or None,
+            "text": str(self),
+        }
+
+
 @dataclass(slots=True)
 class ChangeReport(Report):
     """A :class:`~contractkit.findings.Report` of changes, plus the contracts that were not compared.
 
     Attributes:
         skipped: ``(contract, why)`` for each contract of a kind the engine does not compare (yet).
+        bumps: for each compared contract, the version bump its changes need (the versioning policy).
     """
 
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    bumps: list[BumpAdvice] = field(default_factory=list)
 
 
 def is_breaking(findings: Iterable[Finding]) -> bool:

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from contractkit.breaking.registry import ChangeRule
 from contractkit.findings import Finding
 from contractkit.loaders.document import Cursor, Document
+
+
+class RemovalPolicy(Protocol):
+    """What judges a removal (a rule with ``removes`` set) by the removed node, e.g. its deprecation and sunset."""
+
+    def judge_removal(self, finding: Finding, rule: ChangeRule, base: Cursor) -> Finding:
+        """Return ``finding`` as the policy wants it reported (unchanged, downgraded, or another rule's).
+
+        Called for each removal (a rule with ``removes`` set) reported with the removed ``base`` node.
+        """
+        ...
 
 
 @dataclass(slots=True)
@@ -19,6 +31,7 @@ class DiffContext:
         contract: the catalog id, when known.
         changes: what was found so far.
         cache: memo of derived views (a schema shared by many operations is normalised once per side).
+        policy: judges removals by the removed node (the deprecation policy); ``None``: every removal as is.
     """
 
     base: Document
@@ -26,6 +39,7 @@ class DiffContext:
     contract: str | None = None
     changes: list[Finding] = field(default_factory=list)
     cache: dict[object, object] = field(default_factory=dict)
+    policy: RemovalPolicy | None = None
 
     def report(
         self,
@@ -49,15 +63,16 @@ class DiffContext:
             location = base.location
         else:
             location = self.revision.root.location(())
-        self.changes.append(
-            Finding(
-                rule.id,
-                rule.level,
-                message,
-                location,
-                operation=operation,
-                hint=rule.fix or None,
-                contract=self.contract,
-                base_location=base.location if base is not None else None,
-            )
+        finding = Finding(
+            rule.id,
+            rule.level,
+            message,
+            location,
+            operation=operation,
+            hint=rule.fix or None,
+            contract=self.contract,
+            base_location=base.location if base is not None else None,
         )
+        if self.policy is not None and base is not None and rule.removes is not None:
+            finding = self.policy.judge_removal(finding, rule, base)
+        self.changes.append(finding)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from contractkit._gc import gc_paused
-from contractkit.breaking.context import DiffContext
+from contractkit.breaking.context import DiffContext, RemovalPolicy
 from contractkit.errors import UsageError
 from contractkit.findings import Finding
 from contractkit.loaders.document import Document
@@ -21,8 +21,13 @@ def _engines() -> dict[SpecKind, Engine]:
     return {SpecKind.OPENAPI: diff_openapi, SpecKind.ASYNCAPI: diff_asyncapi}
 
 
-def diff_documents(base: Document, revision: Document, *, contract: str | None = None) -> list[Finding]:
+def diff_documents(
+    base: Document, revision: Document, *, contract: str | None = None, policy: RemovalPolicy | None = None
+) -> list[Finding]:
     """Return every change from ``base`` to ``revision``, breaking or not, sorted by location.
+
+    ``policy`` judges removals by the removed node (see :mod:`contractkit.breaking.policies`); without one,
+    every change is reported at its rule's level.
 
     Raises:
         UsageError: the two documents are of different kinds, or no engine handles their kind yet.
@@ -35,7 +40,7 @@ def diff_documents(base: Document, revision: Document, *, contract: str | None =
     engine = _engines().get(base.spec.kind)
     if engine is None:
         raise UsageError(f"breaking-change checks for {base.spec.kind.value} are not available yet")
-    ctx = DiffContext(base, revision, contract)
+    ctx = DiffContext(base, revision, contract, policy=policy)
     with gc_paused():
         engine(ctx)
     return sorted(ctx.changes, key=lambda f: (-f.severity.rank, f.operation or "", f.rule_id, f.message))

@@ -29,6 +29,7 @@ from contractkit.breaking.changelog import ChangeReport
 from contractkit.breaking.engine import diff_documents
 from contractkit.breaking.git import GitFileStore, GitRepo
 from contractkit.breaking.ignores import IGNORES_FILE, Ignore, apply_ignores, read_ignores
+from contractkit.breaking.policies import DeprecationPolicy, Policies, apply_policies
 from contractkit.catalog.model import Catalog
 from contractkit.catalog.reader import load_catalog
 from contractkit.errors import ContractkitError, ContractNotFound, UsageError
@@ -56,7 +57,7 @@ class BreakingOptions:
         allow_remote_refs: allow ``http(s)://`` refs.
         ignores: the ignores file (default: ``breaking-ignores.yaml`` next to the catalog, if it exists).
         engine: ``native``, or ``oasdiff`` (its binary must be on ``PATH``).
-        today: the date ignore entries expire against (default: today).
+        today: the date ignore entries expire against and sunset dates are compared with (default: today).
     """
 
     catalog: Path | None = None
@@ -111,6 +112,7 @@ def compare_files(
     catalog = load_catalog(options.catalog)
     limits = _limits(catalog, options)
     report = ChangeReport(command)
+    ignores = _ignores(catalog, options)
     target = select([revision], catalog, root=options.root).targets[0]
     report.checked.append(target.name)
     revision_doc = open_document(target.path, store=FileStore(limits), root_dir=target.root_dir)
@@ -118,7 +120,7 @@ def compare_files(
     if base_path.is_file() or not _is_git_spec(base):
         base_target = select([base], catalog, root=options.root).targets[0]
         base_doc = open_document(base_target.path, store=FileStore(limits), root_dir=base_target.root_dir)
-        findings = _diff(base_doc, revision_doc, target, options, report, base_store=None)
+        findings = _diff(base_doc, revision_doc, target, options, report, base_store=None, run=(catalog, ignores))
     else:
         ref, _, path = base.partition(":")
         with GitRepo.discover(Path.cwd()) as repo:
@@ -127,8 +129,8 @@ def compare_files(
             base_doc = open_document(
                 in_tree, store=store, root_dir=target_for_file(in_tree, catalog, options.root).root_dir
             )
-            findings = _diff(base_doc, revision_doc, target, options, report, base_store=store)
-    report.findings = _accept(findings or [], catalog, options)
+            findings = _diff(base_doc, revision_doc, target, options, report, base_store=store, run=(catalog, ignores))
+    report.findings = _accept(findings or [], ignores, options)
     return report
 
 
@@ -159,6 +161,7 @@ def compare_with_ref(
     selection = select(list(arguments), catalog, root=options.root)
     limits = _limits(catalog, options)
     report = ChangeReport(command)
+    ignores = _ignores(catalog, options)
     findings: list[Finding] = []
     start = catalog.root if catalog is not None else Path.cwd()
     with GitRepo.discover(start) as repo:
@@ -170,12 +173,12 @@ def compare_with_ref(
         for target in selection.targets:
             report.checked.append(target.name)
             try:
-                findings += _compare_target(target, ref, store, work, base_catalog, options, report)
+                findings += _compare_target(target, ref, store, work, base_catalog, options, report, (catalog, ignores))
             except ContractkitError as exc:
                 report.errors.append(exc)
         if catalog is not None and base_catalog is not None and selection.whole_catalog:
             findings += removed(base_catalog, catalog, work.load(catalog.path), ref)
-    report.findings = _accept(findings, catalog, options)
+    report.findings = _accept(findings, ignores, options)
     return report
 
 
@@ -187,6 +190,7 @@ def _compare_target(
     base_catalog: dict[str, BaseEntry] | None,
     options: BreakingOptions,
     report: ChangeReport,
+    run: tuple[Catalog | None, list[Ignore]],
 ) -> list[Finding]:
     contract = target.contract
     entry = base_catalog.get(contract.id) if contract is not None and base_catalog is not None else None
@@ -206,7 +210,7 @@ def _compare_target(
         return [added(contract, f"`{shown}` did not exist at `{ref}`")]
     base_doc = open_document(base_path, store=store, root_dir=target.root_dir)
     revision_doc = open_document(target.path, store=work, root_dir=target.root_dir)
-    return _diff(base_doc, revision_doc, target, options, report, base_store=store) or []
+    return _diff(base_doc, revision_doc, target, options, report, base_store=store, run=run) or []
 
 
 def _diff(
@@ -217,25 +221,40 @@ def _diff(
     report: ChangeReport,
     *,
     base_store: GitFileStore | None,
+    run: tuple[Catalog | None, list[Ignore]],
 ) -> list[Finding] | None:
-    """Return the changes from ``base`` to ``revision``, or ``None`` when no engine compares their kind."""
+    """Return the changes from ``base`` to ``revision``, or ``None`` when no engine compares their kind.
+
+    The policies apply here (see :mod:`contractkit.breaking.policies`): deprecation inside the native engine,
+    then stability and versioning, for both engines; the bump advice goes into ``report.bumps``.
+    """
     for doc in (base, revision):
         problems = doc.ref_problems()
         if problems:
             raise problems[0]
     contract = target.contract.id if target.contract is not None else None
+    catalog, ignores = run
+    policies = Policies.of(catalog, target.contract)
+    today = options.today or dt.date.today()
     if options.engine == "oasdiff":
         if base.spec.kind is not SpecKind.OPENAPI or revision.spec.kind is not SpecKind.OPENAPI:
             report.skipped.append((target.name, "oasdiff compares OpenAPI contracts only"))
             return None
-        return _oasdiff(base, revision, contract, base_store)
-    try:
-        return diff_documents(base, revision, contract=contract)
-    except UsageError as exc:
-        if base.spec.kind is not revision.spec.kind:
-            raise
-        report.skipped.append((target.name, exc.detail))  # no engine for this kind yet
-        return None
+        findings = _oasdiff(base, revision, contract, base_store)  # no cursors: no deprecation policy
+    else:
+        removals = DeprecationPolicy(today) if policies.deprecation else None
+        try:
+            findings = diff_documents(base, revision, contract=contract, policy=removals)
+        except UsageError as exc:
+            if base.spec.kind is not revision.spec.kind:
+                raise
+            report.skipped.append((target.name, exc.detail))  # no engine for this kind yet
+            return None
+    findings, advice = apply_policies(
+        findings, base, revision, policies, name=target.name, contract=contract, ignores=ignores, today=today
+    )
+    report.bumps.append(advice)
+    return findings
 
 
 def _oasdiff(
@@ -290,8 +309,7 @@ def _base_catalog(store: GitFileStore, catalog: Catalog | None) -> dict[str, Bas
     return read_base_catalog(store.load(catalog.path), catalog.root)
 
 
-def _accept(findings: list[Finding], catalog: Catalog | None, options: BreakingOptions) -> list[Finding]:
-    ignores = _ignores(catalog, options)
+def _accept(findings: list[Finding], ignores: list[Ignore], options: BreakingOptions) -> list[Finding]:
     if not ignores:
         return findings
     return apply_ignores(findings, ignores, today=options.today or dt.date.today())

@@ -51,6 +51,58 @@ class LintPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class CodegenPolicy:
+    """The ``codegen:`` settings of the catalog or of one contract (only the keys that are set).
+
+    Attributes:
+        settings: option name (``strict-types``, ``field-names``, ``enums``, ``extra``, ``package``) -> value.
+        location: where the block is in the catalog file.
+    """
+
+    settings: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    location: Location | None = None
+
+    def merged(self, override: CodegenPolicy) -> CodegenPolicy:
+        """Return these settings with ``override``'s on top (a contract's own over the catalog's)."""
+        settings = MappingProxyType({**self.settings, **override.settings})
+        return CodegenPolicy(settings, override.location or self.location)
+
+
+@dataclass(frozen=True, slots=True)
+class BreakingPolicy:
+    """The ``breaking:`` settings of the catalog or of one contract: which breaking-change policies apply.
+
+    Each policy is ``None`` when this block does not set it; :meth:`enabled` says whether it applies (all three
+    apply unless turned off).
+
+    Attributes:
+        deprecation: a removal is allowed only after its deprecation's sunset date.
+        versioning: ``info.version`` must be bumped as the changes require.
+        stability: ``draft`` contracts and operations may change freely; a stability level may not go down.
+        location: where the block is in the catalog file.
+    """
+
+    deprecation: bool | None = None
+    versioning: bool | None = None
+    stability: bool | None = None
+    location: Location | None = None
+
+    def merged(self, override: BreakingPolicy) -> BreakingPolicy:
+        """Return these settings with those ``override`` sets on top (a contract's own over the catalog's)."""
+        return BreakingPolicy(
+            self.deprecation if override.deprecation is None else override.deprecation,
+            self.versioning if override.versioning is None else override.versioning,
+            self.stability if override.stability is None else override.stability,
+            override.location or self.location,
+        )
+
+    def enabled(self, policy: str) -> bool:
+        """Return whether the policy ``deprecation``, ``versioning`` or ``stability`` applies (default: yes)."""
+        value: bool | None = getattr(self, policy)
+        return value is not False
+
+
+@dataclass(frozen=True, slots=True)
 class Contract:
     """One contract of the catalog.
 
@@ -63,6 +115,8 @@ class Contract:
         description: one line about it.
         lint: this contract's own policy (applied over the catalog's).
         location: where the entry is in the catalog file.
+        codegen: this contract's own code generation settings (applied over the catalog's).
+        breaking: this contract's own breaking-change policies (applied over the catalog's).
     """
 
     id: str
@@ -73,6 +127,8 @@ class Contract:
     description: str = ""
     lint: LintPolicy = field(default_factory=LintPolicy)
     location: Location | None = None
+    codegen: CodegenPolicy = field(default_factory=CodegenPolicy)
+    breaking: BreakingPolicy = field(default_factory=BreakingPolicy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +141,8 @@ class Catalog:
         contracts: every contract, in catalog order.
         lint: the catalog-wide lint policy.
         limits: the loader limits.
+        codegen: the catalog-wide code generation settings.
+        breaking: the catalog-wide breaking-change policies.
     """
 
     path: Path
@@ -92,6 +150,8 @@ class Catalog:
     contracts: tuple[Contract, ...]
     lint: LintPolicy = field(default_factory=LintPolicy)
     limits: Limits = field(default_factory=Limits)
+    codegen: CodegenPolicy = field(default_factory=CodegenPolicy)
+    breaking: BreakingPolicy = field(default_factory=BreakingPolicy)
 
     def get(self, contract_id: str) -> Contract | None:
         """Return the contract with ``contract_id``, or ``None``."""
@@ -105,3 +165,7 @@ class Catalog:
     def policy_for(self, contract: Contract | None) -> LintPolicy:
         """Return the lint policy that applies to ``contract`` (the catalog's, with the contract's on top)."""
         return self.lint if contract is None else self.lint.merged(contract.lint)
+
+    def breaking_for(self, contract: Contract | None) -> BreakingPolicy:
+        """Return the breaking-change policies of ``contract`` (the catalog's, with the contract's on top)."""
+        return self.breaking if contract is None else self.breaking.merged(contract.breaking)

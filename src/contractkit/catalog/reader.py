@@ -8,7 +8,15 @@ from typing import Any
 
 import jsonschema
 
-from contractkit.catalog.model import CATALOG_FILE, Catalog, Contract, Lifecycle, LintPolicy
+from contractkit.catalog.model import (
+    CATALOG_FILE,
+    BreakingPolicy,
+    Catalog,
+    CodegenPolicy,
+    Contract,
+    Lifecycle,
+    LintPolicy,
+)
 from contractkit.errors import ConfigError, ContractkitError
 from contractkit.findings import Severity
 from contractkit.loaders.files import FileStore
@@ -36,6 +44,40 @@ _POLICY = {
         },
     },
 }
+# Code generation settings (contractkit gen): catalog-wide, and per contract except `package`.
+_CODEGEN_OPTIONS: dict[str, Any] = {
+    "strict-types": {"type": "boolean"},
+    "field-names": {"enum": ["snake_case", "as-is"]},
+    "enums": {"enum": ["literal", "enum"]},
+    "extra": {"enum": ["forbid", "ignore", "allow"]},
+}
+_CODEGEN = {"type": "object", "additionalProperties": False, "properties": _CODEGEN_OPTIONS}
+_CATALOG_CODEGEN = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        **_CODEGEN_OPTIONS,
+        "package": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "distribution-prefix": {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},
+            },
+        },
+    },
+}
+# Breaking-change policies (contractkit breaking): catalog-wide, and per contract; each one on unless turned off.
+_BREAKING = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "policies": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {name: {"type": "boolean"} for name in ("deprecation", "versioning", "stability")},
+        },
+    },
+}
 CATALOG_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["version", "contracts"],
@@ -56,10 +98,14 @@ CATALOG_SCHEMA: dict[str, Any] = {
                     "lifecycle": {"enum": [item.value for item in Lifecycle]},
                     "description": {"type": "string"},
                     "lint": _POLICY,
+                    "codegen": _CODEGEN,
+                    "breaking": _BREAKING,
                 },
             },
         },
         "lint": _POLICY,
+        "codegen": _CATALOG_CODEGEN,
+        "breaking": _BREAKING,
         "loader": {
             "type": "object",
             "additionalProperties": False,
@@ -156,6 +202,8 @@ def _build(path: Path, source: SourceFile) -> Catalog:
                 description=str(entry.get("description", "")),
                 lint=_policy(entry.get("lint"), source, ("contracts", str(index), "lint")),
                 location=source.location(("contracts", str(index))),
+                codegen=_codegen(entry.get("codegen"), source, ("contracts", str(index), "codegen")),
+                breaking=_breaking(entry.get("breaking"), source, ("contracts", str(index), "breaking")),
             )
         )
     loader = data.get("loader") or {}
@@ -164,7 +212,34 @@ def _build(path: Path, source: SourceFile) -> Catalog:
         max_bytes=int(loader.get("max-bytes", DEFAULT_MAX_BYTES)),  # type: ignore[arg-type]
         allow_remote=bool(loader.get("allow-remote-refs", False)),
     )
-    return Catalog(path, root, tuple(contracts), _policy(data.get("lint"), source, ("lint",)), limits)
+    return Catalog(
+        path,
+        root,
+        tuple(contracts),
+        _policy(data.get("lint"), source, ("lint",)),
+        limits,
+        codegen=_codegen(data.get("codegen"), source, ("codegen",)),
+        breaking=_breaking(data.get("breaking"), source, ("breaking",)),
+    )
+
+
+def _breaking(raw: object, source: SourceFile, at: tuple[str, ...]) -> BreakingPolicy:
+    policies = raw.get("policies") if isinstance(raw, dict) else None
+    if not isinstance(policies, dict):
+        return BreakingPolicy(location=source.location(at) if isinstance(raw, dict) else None)
+    flags = {name: value for name, value in policies.items() if isinstance(value, bool)}  # checked by the schema
+    return BreakingPolicy(
+        deprecation=flags.get("deprecation"),
+        versioning=flags.get("versioning"),
+        stability=flags.get("stability"),
+        location=source.location(at),
+    )
+
+
+def _codegen(raw: object, source: SourceFile, at: tuple[str, ...]) -> CodegenPolicy:
+    if not isinstance(raw, dict):
+        return CodegenPolicy()
+    return CodegenPolicy(MappingProxyType({str(k): v for k, v in raw.items()}), source.location(at))
 
 
 def _policy(raw: object, source: SourceFile, at: tuple[str, ...]) -> LintPolicy:

@@ -92,7 +92,10 @@ EngineOption = Annotated[
 TodayOption = Annotated[
     str | None,
     typer.Option(
-        "--today", metavar="YYYY-MM-DD", help="The date ignore entries expire against. Default: today's date."
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="The date ignore entries expire against and deprecation sunset dates (x-sunset, Sunset headers) are "
+        "compared with. Default: today's date.",
     ),
 ]
 

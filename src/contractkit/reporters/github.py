@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from contractkit.breaking.changelog import ChangeReport
 from contractkit.findings import Severity
 from contractkit.reporters._common import counts, location_text, posix_path, printable, summary_line, with_unreadable
 from contractkit.reporters.markdown import markdown_cell, render_markdown
@@ -155,6 +156,11 @@ class ChangesGithubReporter(GithubReporter):
         ]
         for finding in findings:
             stream.write(annotation(finding) + "\n")
+        for advice in report.bumps if isinstance(report, ChangeReport) else []:
+            if advice.required == "none" and advice.ok is not False:
+                continue  # unchanged: nothing to say
+            level = "warning" if advice.ok is False else "notice"
+            stream.write(f"::{level} title=contractkit version::{escape_data(printable(str(advice)))}\n")
         environ = os.environ if self.environ is None else self.environ
         summary_path = environ.get("GITHUB_STEP_SUMMARY", "")
         if summary_path:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from contractkit.breaking.changelog import Changelog, is_breaking
+from contractkit.breaking.changelog import Changelog, ChangeReport, is_breaking
 from contractkit.reporters._common import counts, visible
 
 if TYPE_CHECKING:
@@ -131,10 +131,18 @@ def change_to_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-class BreakingJsonReporter:
-    """Render a ``breaking`` report as ``{"breaking": bool, "changes": [...]}`` (every change, every level).
+def versions_of(report: Report) -> list[dict[str, object]]:
+    """Return the bump advice of each compared contract (see :meth:`BumpAdvice.as_dict`)."""
+    return [advice.as_dict() for advice in report.bumps] if isinstance(report, ChangeReport) else []
 
-    ``breaking`` is true when a change of level ``error`` is not accepted by the ignores file.
+
+class BreakingJsonReporter:
+    """Render a ``breaking`` report as ``{"breaking": bool, "changes": [...], "versions": [...]}``.
+
+    ``breaking`` is true when a change of level ``error`` is not accepted by the ignores file; ``changes`` holds
+    every change, every level; ``versions`` the bump each compared contract needs (``{"contract", "required",
+    "base", "revision", "minimum", "ok", "note", "text"}``, ``required`` one of ``major``, ``minor``, ``patch``,
+    ``none``).
     """
 
     def render(self, report: Report, stream: TextIO, *, color: bool = False) -> None:
@@ -147,7 +155,11 @@ class BreakingJsonReporter:
         """
         del color
         findings = visible(report)
-        document = {"breaking": is_breaking(findings), "changes": [change_to_dict(f) for f in findings]}
+        document = {
+            "breaking": is_breaking(findings),
+            "changes": [change_to_dict(f) for f in findings],
+            "versions": versions_of(report),
+        }
         json.dump(document, stream, indent=2)
         stream.write("\n")
 
@@ -161,7 +173,8 @@ class ChangelogJsonReporter:
          "summary": {"breaking": 0, "possibly_breaking": 0, "compatible": 2, "accepted": 0},
          "checked": ["b2b-orders"],
          "operations": [{"contract": "b2b-orders", "operation": "GET /orders", "changes": [<change>...]}],
-         "notes": [<change>...]}
+         "notes": [<change>...],
+         "versions": [<bump advice>...]}
 
     ``operation`` is ``null`` for the changes outside any operation; ``notes`` are about the run (an expired
     ignore entry). Each change is written as by :func:`change_to_dict`.
@@ -186,6 +199,7 @@ class ChangelogJsonReporter:
                 for g in log.groups
             ],
             "notes": [change_to_dict(f) for f in log.notes],
+            "versions": versions_of(report),
         }
         json.dump(document, stream, indent=2)
         stream.write("\n")

@@ -4,6 +4,7 @@ The layout, made to be read in a PR and updated in place (the last line is a hid
 
     **1 breaking · 2 possibly breaking · 5 compatible** in 3 contracts
 
+    - b2b-orders: needs a major bump (1.4.0 -> 2.0.0 required); 1.5.0 is not enough   <- one line per contract
     ### Breaking changes
     **`GET /orders`** · b2b-orders
     | change | where | fix |            <- one table per operation, each breaking change with its fix
@@ -105,6 +106,11 @@ def render_markdown(report: Report) -> str:
         out += [f"> **Warning**: {plural(len(report.errors), 'contract')} could not be read; see the job log.", ""]
     for name, why in report.skipped if isinstance(report, ChangeReport) else []:
         out += [f"> **Note**: {_code(name, cell=False)} was not compared: {markdown_cell(why)}", ""]
+    bumps = (
+        [a for a in report.bumps if a.required != "none" or a.ok is False] if isinstance(report, ChangeReport) else []
+    )
+    if bumps:
+        out += [f"- {'⚠️ ' if advice.ok is False else ''}{markdown_cell(str(advice))}" for advice in bumps] + [""]
     breaking = log.changes(Severity.ERROR)
     if breaking:
         out += ["### Breaking changes", "", *_table(breaking, "fix")]

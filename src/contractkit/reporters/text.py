@@ -160,6 +160,7 @@ class BreakingTextReporter(TextReporter):
         shown = Report(report.command, kept, report.checked, report.errors)
         note = f" (compatible changes: `contractkit changelog` lists {'it' if hidden == 1 else 'them'})"
         self.write_findings(shown, stream, color=color)
+        write_bumps(report, stream, color=color)
         self.write_summary(change_summary(report, shown=note if hidden else ""), report, stream, color=color)
 
 
@@ -185,10 +186,26 @@ class ChangelogTextReporter:
             for finding in log.notes:
                 stream.write("\n".join(_change_lines(finding, color)) + "\n")
             stream.write("\n")
+        write_bumps(report, stream, color=color)
         summary = change_summary(report)
         if color:
             summary = _paint(summary, _SEVERITY_STYLE[Severity.ERROR] if log.verdict.breaking else _BOLD, color)
         stream.write(summary + "\n")
+
+
+def write_bumps(report: Report, stream: TextIO, *, color: bool = False) -> None:
+    """Write the version bump each changed contract needs (``version  b2b-orders: needs a major bump ...``).
+
+    Contracts that did not change and whose version did not go down are left out (the JSON lists them all).
+    """
+    bumps = (
+        [a for a in report.bumps if a.required != "none" or a.ok is False] if isinstance(report, ChangeReport) else []
+    )
+    for advice in bumps:
+        style = _SEVERITY_STYLE[Severity.ERROR] if advice.ok is False else _BOLD
+        stream.write(f"{_paint('version', style, color)}  {printable(str(advice))}\n")
+    if bumps:
+        stream.write("\n")
 
 
 def _change_lines(finding: Finding, color: bool) -> list[str]:

@@ -94,5 +94,6 @@ def _load_all() -> None:
     import contractkit.breaking.catalog_rules
     import contractkit.breaking.ignores
     import contractkit.breaking.openapi.rules
+    import contractkit.breaking.policies
     import contractkit.lint.rules
     import contractkit.validate.rules  # noqa: F401

@@ -29,7 +29,7 @@ def compare_message(
     if old.content_type != new.content_type and (old.content_type or new.content_type):
         text = f"content type of {name} changed from `{old.content_type}` to `{new.content_type}`"
         ctx.report(r.CONTENT_TYPE_CHANGED, text, base=old.cursor, revision=new.cursor, operation=label)
-    if _deprecated(new.cursor) and not _deprecated(old.cursor):
+    if new.deprecated and not old.deprecated:
         ctx.report(
             r.MESSAGE_DEPRECATED, f"{name} was deprecated", base=old.cursor, revision=new.cursor, operation=label
         )
@@ -41,7 +41,8 @@ def compare_message(
 
 def _payload(ctx: DiffContext, old: Message, new: Message, directions: list[str], label: str | None, name: str) -> None:
     if _normalised_format(old.schema_format) != _normalised_format(new.schema_format):
-        text = f"payload schema format of {name} changed from `{old.schema_format}` to `{new.schema_format}`"
+        before, after = (f"`{f}`" if f else "the AsyncAPI default" for f in (old.schema_format, new.schema_format))
+        text = f"payload schema format of {name} changed from {before} to {after}"
         ctx.report(r.PAYLOAD_FORMAT_CHANGED, text, base=old.cursor, revision=new.cursor, operation=label)
         return
     if old.payload is None or new.payload is None:
@@ -76,10 +77,6 @@ def _headers(ctx: DiffContext, old: Message, new: Message, directions: list[str]
         SchemaDiff(ctx, direction, label or "", f"headers of {name}", renames=r.schema_rules()).compare(
             old.headers, new.headers
         )
-
-
-def _deprecated(cursor: Cursor) -> bool:
-    return cursor.raw("deprecated") is True or cursor.raw("x-deprecated") is True
 
 
 def _requires(schema: Cursor) -> bool:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from contractkit.loaders.document import Cursor, Document
 
 SEND, RECEIVE = "send", "receive"
+_DEPRECATED = ("deprecated", "x-deprecated")
 _ACTIONS_2X = {"subscribe": SEND, "publish": RECEIVE}
 
 __all__ = ["RECEIVE", "SEND", "AsyncModel", "Channel", "Message", "Operation", "read_model"]
@@ -46,6 +47,8 @@ class Message:
         content_type: its content type (the document default when it names none).
         schema_format: the payload's ``schemaFormat`` (AsyncAPI schema when absent).
         amqp: the message's AMQP binding.
+        deprecated: marked `deprecated` or `x-deprecated` (by itself or a trait).
+        anonymous: a 2.x inline message with no name: its key is its position in `oneOf`.
     """
 
     key: str
@@ -55,6 +58,8 @@ class Message:
     content_type: str | None
     schema_format: str | None
     amqp: Cursor | None
+    deprecated: bool = False
+    anonymous: bool = False
 
 
 @dataclass(slots=True)
@@ -127,7 +132,7 @@ def read_model(doc: Document) -> AsyncModel:
     """Return the model of an AsyncAPI 2.x or 3.x document."""
     root = doc.cursor()
     default = root.raw("defaultContentType")
-    reader = _Reader(str(default) if isinstance(default, str) else None)
+    reader = _Reader(str(default) if isinstance(default, str) else None, doc.spec.version.startswith("2."))
     if doc.spec.version.startswith("2."):
         return reader.read_2x(root)
     return reader.read_3x(root)
@@ -136,6 +141,7 @@ def read_model(doc: Document) -> AsyncModel:
 @dataclass(slots=True)
 class _Reader:
     default_content_type: str | None
+    traits_win: bool  # 2.x merges traits onto the object (JSON Merge Patch: a trait wins); 3.x keeps the object's
 
     # --- 2.x ----------------------------------------------------------------------------------------------
     def read_2x(self, root: Cursor) -> AsyncModel:
@@ -150,7 +156,7 @@ class _Reader:
                     continue
                 operation_id = op.raw("operationId")
                 key = str(operation_id) if isinstance(operation_id, str) else f"{action.upper()} {address}"
-                operation = Operation(key, action, address, op, amqp=_amqp(op))
+                operation = Operation(key, action, address, op, amqp=self._amqp_of(op))
                 for message in self._messages_2x(op):
                     operation.messages[message.key] = message
                     channel.messages.setdefault(message.key, message)
@@ -164,16 +170,14 @@ class _Reader:
         ref = op.is_ref("message")
         variants = declared.get("oneOf")
         if variants is None:
-            yield self._message(declared, _message_key_2x(declared, ref, "message"))
+            yield self._message(declared, _message_key_2x(declared, ref, None) or "message")
             return
         refs = declared.raw("oneOf")
         for index, variant in enumerate(variants.elements()):
             raw = refs[index] if isinstance(refs, list) and index < len(refs) else None
             variant_ref = raw.get("$ref") if isinstance(raw, dict) else None
-            yield self._message(
-                variant,
-                _message_key_2x(variant, variant_ref if isinstance(variant_ref, str) else None, f"message{index}"),
-            )
+            key = _message_key_2x(variant, variant_ref if isinstance(variant_ref, str) else None, None)
+            yield self._message(variant, key or f"message{index}", anonymous=key is None)
 
     # --- 3.x ----------------------------------------------------------------------------------------------
     def read_3x(self, root: Cursor) -> AsyncModel:
@@ -191,7 +195,7 @@ class _Reader:
             if action not in (SEND, RECEIVE) or channel_cursor is None:
                 continue  # validate reports it
             channel = by_identity.get(channel_cursor.identity) or self._channel_3x(channel_cursor.key, channel_cursor)
-            operation = Operation(key, str(action), channel.address, op, amqp=_amqp(op))
+            operation = Operation(key, str(action), channel.address, op, amqp=self._amqp_of(op))
             operation.messages = self._operation_messages(op.get("messages"), channel)
             model.operations[key] = operation
             reply = op.get("reply")
@@ -231,19 +235,24 @@ class _Reader:
         return half
 
     # --- both ---------------------------------------------------------------------------------------------
-    def _message(self, cursor: Cursor, key: str) -> Message:
+    def _pick(self, cursor: Cursor, name: str) -> Cursor | None:
+        """Return field ``name`` of ``cursor`` with its traits applied (a later trait overrides an earlier one)."""
         declared = cursor.get("traits")
         traits = list(declared.elements()) if declared is not None else []
+        order = [*traits, cursor] if not self.traits_win else [cursor, *traits]
+        for node in reversed(order):
+            found = node.get(name)
+            if found is not None:
+                return found
+        return None
 
+    def _amqp_of(self, node: Cursor) -> Cursor | None:
+        bindings = self._pick(node, "bindings")
+        return bindings.get("amqp") if bindings is not None else None
+
+    def _message(self, cursor: Cursor, key: str, *, anonymous: bool = False) -> Message:
         def pick(name: str) -> Cursor | None:
-            own = cursor.get(name)
-            if own is not None:
-                return own
-            for trait in reversed(traits):  # a later trait overrides an earlier one
-                found = trait.get(name)
-                if found is not None:
-                    return found
-            return None
+            return self._pick(cursor, name)
 
         content_type = pick("contentType")
         schema_format = cursor.raw("schemaFormat")
@@ -252,7 +261,7 @@ class _Reader:
             # 3.x Multi Format Schema Object: {schemaFormat, schema}
             schema_format = payload.value.get("schemaFormat")
             payload = payload.get("schema")
-        bindings = pick("bindings")
+        deprecated = any((found := pick(flag)) is not None and found.value is True for flag in _DEPRECATED)
         return Message(
             key,
             cursor,
@@ -260,11 +269,13 @@ class _Reader:
             pick("headers"),
             str(content_type.value) if content_type is not None else self.default_content_type,
             str(schema_format) if isinstance(schema_format, str) else None,
-            bindings.get("amqp") if bindings is not None else None,
+            self._amqp_of(cursor),
+            deprecated=deprecated,
+            anonymous=anonymous,
         )
 
 
-def _message_key_2x(message: Cursor, ref: str | None, fallback: str) -> str:
+def _message_key_2x(message: Cursor, ref: str | None, fallback: str | None) -> str | None:
     """A 2.x message's key: its ``messageId``, else the component it refers to, else its ``name``."""
     message_id = message.raw("messageId")
     if isinstance(message_id, str):

@@ -54,8 +54,9 @@ def _pairs(old: AsyncModel, new: AsyncModel, renames: dict[str, str]) -> dict[st
     lone_new = [op for key, op in new.operations.items() if key not in old.operations]
     for before in lone_old:
         address = renames.get(before.address, before.address)
-        match = [op for op in lone_new if op.action == before.action and op.address == address and not op.reply]
-        if len(match) == 1 and not before.reply:
+        # A 3.x reply half and the 2.x operation that says the same pair too: both are an action on an address.
+        match = [op for op in lone_new if op.action == before.action and op.address == address]
+        if len(match) == 1:
             pairs[before.key] = (before, match[0])
             lone_new.remove(match[0])
     return pairs
@@ -110,9 +111,10 @@ def _pair_messages(old: dict[str, Message], new: dict[str, Message]) -> dict[str
     whose key changed is still found by the component it is, by its `name`/`messageId`, by its payload's
     component schema, or, when one message is left on each side, by being the only one.
     """
-    pairs = {key: new[key] for key in old if key in new}
-    lone_old = [key for key in old if key not in new]
-    lone_new = [key for key in new if key not in old]
+    # A 2.x inline message with no name is keyed by position: reordered, it is found by what it is, below.
+    pairs = {key: new[key] for key in old if key in new and not (old[key].anonymous or new[key].anonymous)}
+    lone_old = [key for key in old if key not in pairs]
+    lone_new = [key for key in new if key not in pairs]
     for same in (_component, _wire_name, _payload_schema):
         for key in list(lone_old):
             wanted = same(old[key])
@@ -123,6 +125,9 @@ def _pair_messages(old: dict[str, Message], new: dict[str, Message]) -> dict[str
                 lone_new.remove(match[0])
     if len(lone_old) == 1 and len(lone_new) == 1:
         pairs[lone_old[0]] = new[lone_new[0]]
+    else:
+        for key in [k for k in lone_old if k in lone_new]:  # positional keys, nothing better to go by
+            pairs[key] = new[key]
     return pairs
 
 

@@ -30,7 +30,13 @@ REDECLARE = (
 
 # --- channels ---------------------------------------------------------------------------------------------
 CHANNEL_REMOVED = change_rule(
-    "channel-removed", ERROR, "channel", "producers and consumers of a removed channel lose it", DEPRECATE, specs=ASYNC
+    "channel-removed",
+    ERROR,
+    "channel",
+    "producers and consumers of a removed channel lose it",
+    DEPRECATE,
+    specs=ASYNC,
+    removes="channel",
 )
 CHANNEL_ADDRESS_CHANGED = change_rule(
     "channel-address-changed",
@@ -61,6 +67,7 @@ OPERATION_REMOVED = change_rule(
     "the other side of a removed operation waits for messages that never come, or sends messages nobody reads",
     DEPRECATE,
     specs=ASYNC,
+    removes="operation",
 )
 OPERATION_ADDED = change_rule(
     "async-operation-added", INFO, "operation", "a new operation breaks no producer or consumer", specs=ASYNC
@@ -98,6 +105,7 @@ MESSAGE_REMOVED = change_rule(
     "producers still send the removed message, or consumers still wait for it",
     DEPRECATE,
     specs=ASYNC,
+    removes="message",
 )
 MESSAGE_ADDED = change_rule(
     "message-added",

@@ -15,10 +15,15 @@ NEW_VERSION = "ship the change in a new major version (a new path prefix), or ke
 
 # --- paths and operations -------------------------------------------------------------------------------
 API_PATH_REMOVED = change_rule(
-    "api-path-removed", ERROR, "operation", "clients calling a removed path get 404", DEPRECATE
+    "api-path-removed", ERROR, "operation", "clients calling a removed path get 404", DEPRECATE, removes="path"
 )
 API_OPERATION_REMOVED = change_rule(
-    "api-operation-removed", ERROR, "operation", "clients calling a removed operation get 404 or 405", DEPRECATE
+    "api-operation-removed",
+    ERROR,
+    "operation",
+    "clients calling a removed operation get 404 or 405",
+    DEPRECATE,
+    removes="operation",
 )
 API_BASE_PATH_CHANGED = change_rule(
     "api-base-path-changed",
@@ -92,6 +97,7 @@ PARAM_REMOVED = change_rule(
     "request",
     "clients still send it: a strict server rejects them, a lenient one silently ignores what they meant",
     DEPRECATE,
+    removes="parameter",
 )
 PARAM_STYLE_CHANGED = change_rule(
     "request-parameter-style-changed",
@@ -175,6 +181,7 @@ HEADER_REMOVED = change_rule(
     "response",
     "clients that read the header no longer get it",
     "keep sending the header.",
+    removes="header",
 )
 HEADER_BECAME_OPTIONAL = change_rule(
     "response-header-became-optional",
@@ -184,7 +191,12 @@ HEADER_BECAME_OPTIONAL = change_rule(
     "keep the header required.",
 )
 OPTIONAL_HEADER_REMOVED = change_rule(
-    "response-optional-header-removed", WARNING, "response", "clients may read the optional header", DEPRECATE
+    "response-optional-header-removed",
+    WARNING,
+    "response",
+    "clients may read the optional header",
+    DEPRECATE,
+    removes="header",
 )
 
 # --- schemas: request side (what clients send) -----------------------------------------------------------
@@ -241,6 +253,7 @@ REQ_PROPERTY_REMOVED = change_rule(
     "request",
     "clients still send it: rejected if the schema is closed, silently ignored otherwise",
     DEPRECATE,
+    removes="property",
 )
 REQ_BOUND_NARROWED = change_rule(
     "request-bound-narrowed",
@@ -325,6 +338,7 @@ RESP_PROPERTY_REMOVED = change_rule(
     "response",
     "clients that read the property no longer get it",
     DEPRECATE,
+    removes="property",
 )
 RESP_OPTIONAL_PROPERTY_REMOVED = change_rule(
     "response-optional-property-removed",
@@ -332,6 +346,7 @@ RESP_OPTIONAL_PROPERTY_REMOVED = change_rule(
     "response",
     "clients may read the optional property",
     DEPRECATE,
+    removes="property",
 )
 RESP_PROPERTY_BECAME_OPTIONAL = change_rule(
     "response-property-became-optional",
@@ -387,6 +402,7 @@ REQ_CLOSED_PROPERTY_REMOVED = change_rule(
     "the schema is closed (`additionalProperties: false`): clients that still send the removed property are "
     "now rejected",
     "keep the property (deprecated) until clients stop sending it, or open the schema.",
+    removes="property",
 )
 RESP_CLOSED_PROPERTY_ADDED = change_rule(
     "response-closed-property-added",
