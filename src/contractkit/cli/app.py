@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from contractkit.cli import breaking, checks, rules
+from contractkit.cli import breaking, checks, codegen, packaging, rules
 
 app = typer.Typer(
     name="contractkit",
@@ -55,6 +55,8 @@ def _root(
 checks.register(app)
 breaking.register(app)
 rules.register(app)
+codegen.register(app)
+packaging.register(app)
 
 
 def main() -> None:

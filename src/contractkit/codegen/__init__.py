@@ -1,0 +1,1 @@
+"""Code generation from contracts: Pydantic models (gen), bundles and wheels (bundle, package)."""

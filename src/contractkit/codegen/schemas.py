@@ -1,0 +1,359 @@
+"""One JSON Schema document per generated module: every schema named, every ``$ref`` pointing at a name.
+
+:class:`SchemaSet` walks a contract's schemas through the loader's :class:`~contractkit.loaders.document.Cursor`
+(so refs across files are followed and a schema reached twice is one schema), converts each to JSON Schema
+2020-12 (OpenAPI 3.0 ``nullable``, boolean ``exclusiveMinimum``), hoists the inline schemas that become classes
+into named definitions, and rewrites every ``$ref`` to ``#/$defs/<Name>``. Schemas of ``contracts/common/`` keep
+their key as name and are recorded as imports from ``contracts_common.<module>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from contractkit.codegen.naming import Names, pascal, snake
+from contractkit.errors import ContractInvalid
+from contractkit.loaders.document import Cursor, Document
+from contractkit.loaders.types import JsonValue
+
+Identity = tuple[str, tuple[str, ...]]
+
+# Keywords copied as they are; everything else (examples, xml, x-*, if/then/else, ...) is left out.
+_PLAIN = frozenset(
+    {
+        "type",
+        "format",
+        "enum",
+        "const",
+        "default",
+        "description",
+        "required",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+    }
+)
+# Keywords whose value is one schema; the word names a hoisted inline schema.
+_ONE = {"items": "Item", "additionalProperties": "Value", "not": "Not", "contains": "Item"}
+_MANY = ("oneOf", "anyOf", "allOf")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """An example of the contract and the model that must accept it.
+
+    Attributes:
+        model: the class (or alias) name.
+        value: the example value.
+        where: where the example is (``file#pointer``).
+    """
+
+    model: str
+    value: JsonValue
+    where: str
+
+
+@dataclass(slots=True)
+class SchemaSet:
+    """The named schemas of one generated module.
+
+    Attributes:
+        doc: the document schemas are read from.
+        common_dir: the folder of shared schemas (imported, not generated here), or None.
+        module: for a common module, the file it is generated from (its schemas are local, not imported).
+        enums_as_enum: whether inline enums become ``Enum`` classes (then they need a name).
+        names: the names taken.
+        defs: name -> converted schema.
+        common: name -> module in ``contracts_common``, for every shared schema used.
+        aliases: alias -> name (``CreateOrderRequest`` -> ``OrderCreate``), in insertion order.
+        examples: the examples found beside the schemas.
+    """
+
+    doc: Document
+    common_dir: Path | None
+    module: Path | None = None
+    enums_as_enum: bool = False
+    names: Names = field(default_factory=Names)
+    defs: dict[str, JsonValue] = field(default_factory=dict)
+    common: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    examples: list[Example] = field(default_factory=list)
+    _by_identity: dict[Identity, str] = field(default_factory=dict)
+    _openapi30: bool = False
+
+    def __post_init__(self) -> None:
+        self.common_dir = self.common_dir.resolve() if self.common_dir is not None else None
+        self._openapi30 = self.doc.spec.kind.value == "openapi" and self.doc.spec.version.startswith("3.0")
+
+    # -- naming -------------------------------------------------------------------------------------------
+
+    def add(self, cursor: Cursor, *candidates: str) -> str:
+        """Name the schema at ``cursor`` (the first free candidate, unless it has a name already) and convert it."""
+        known = self._by_identity.get(cursor.identity)
+        if known is not None:
+            return known
+        module = self._common_module(cursor)
+        if module is not None and len(cursor.parts) == 1:
+            return self._add_common(cursor, module)
+        name = self.names.claim(cursor.identity, *candidates)
+        self._by_identity[cursor.identity] = name
+        self.defs[name] = None  # reserve the slot: a recursive schema refers to itself by name
+        self.defs[name] = self._convert(cursor, name)
+        self._schema_examples(cursor, name)
+        return name
+
+    def alias(self, alias: str, name: str) -> None:
+        """Give the class ``name`` a second, operation-derived name (skipped when the name is taken)."""
+        if alias != name and alias not in self.names:
+            self.names.claim(("alias", alias), alias)
+            self.aliases[alias] = name
+
+    def named(self, cursor: Cursor) -> str | None:
+        """Return the name given to the schema at ``cursor``, if any."""
+        return self._by_identity.get(cursor.identity)
+
+    def _add_common(self, cursor: Cursor, module: str) -> str:
+        name = pascal(cursor.parts[0])
+        owner = self.names.owner(name) if name in self.names else cursor.identity
+        if owner != cursor.identity:
+            raise ContractInvalid(
+                f"the shared schema `{cursor.file.name}#/{cursor.parts[0]}` and another schema of "
+                f"`{self.doc.name}` would both be the class `{name}`",
+                title="cannot generate models",
+                location=cursor.location,
+                tip="rename one of them: a contract imports shared models by their own name.",
+            )
+        self.names.claim(cursor.identity, name)
+        self._by_identity[cursor.identity] = name
+        self.common[name] = module
+        self.defs[name] = None
+        self.defs[name] = self._convert(cursor, name)
+        return name
+
+    def _common_module(self, cursor: Cursor) -> str | None:
+        path = cursor.file.path
+        if self.common_dir is None or path is None or path.parent != self.common_dir or path == self.module:
+            return None
+        return snake(path.stem)
+
+    def _ref_name(self, target: Cursor) -> str:
+        known = self._by_identity.get(target.identity)
+        if known is not None:
+            return known
+        parts = target.parts
+        last = pascal(parts[-1]) if parts else pascal(target.file.path.stem if target.file.path else "Schema")
+        candidates = [last]
+        if len(parts) >= 2 and parts[-2] not in ("schemas", "properties", "$defs", "definitions"):
+            candidates.append(pascal(parts[-2]) + last)
+        if target.file.path is not None and target.file is not self.doc.root:
+            candidates.append(pascal(target.file.path.stem) + last)
+        return self.add(target, *candidates)
+
+    # -- conversion ---------------------------------------------------------------------------------------
+
+    def _child(
+        self, parent: Cursor, key: str, hoist_as: str | None, *, force: bool = False, owner: str = "Schema"
+    ) -> JsonValue:
+        """Convert ``parent[key]``: a ref becomes a ref to a name; an inline class-like schema is hoisted."""
+        raw = _raw(parent.value, key)
+        cursor = parent.get(key)
+        if cursor is None:
+            if isinstance(raw, dict) and "$ref" in raw:
+                where = parent.file.location((*parent.parts, key))
+                raise ContractInvalid(
+                    f"`$ref: {raw['$ref']}` cannot be followed",
+                    title="cannot generate models",
+                    location=where,
+                    tip="`contractkit validate` lists every broken `$ref`.",
+                )
+            return raw
+        if isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
+            if isinstance(cursor.value, bool):
+                return cursor.value
+            return {"$ref": f"#/$defs/{self._ref_name(cursor)}"}
+        if hoist_as is not None and (force or self.needs_class(cursor.value)):
+            return {"$ref": f"#/$defs/{self.add(cursor, hoist_as, hoist_as + 'Schema')}"}
+        return self._convert(cursor, hoist_as or owner)
+
+    def needs_class(self, value: JsonValue) -> bool:
+        """Return whether an inline schema becomes a class (an object, an allOf, an enum generated as `Enum`)."""
+        if not isinstance(value, dict):
+            return False
+        if "properties" in value or "allOf" in value:
+            return True
+        return self.enums_as_enum and "enum" in value and len(value.get("enum") or []) > 1  # type: ignore[arg-type]
+
+    def _convert(self, cursor: Cursor, owner: str) -> JsonValue:
+        value = cursor.value
+        if isinstance(value, bool):
+            return value
+        if not isinstance(value, dict):
+            raise ContractInvalid(
+                f"a schema must be an object or a boolean, not a {type(value).__name__}",
+                title="cannot generate models",
+                location=cursor.location,
+                tip="`contractkit validate` checks every schema of the contract.",
+            )
+        out: dict[str, JsonValue] = {key: value[key] for key in value if key in _PLAIN}
+        if self._openapi30:
+            _openapi30_bounds(value, out)
+        properties = cursor.get("properties")
+        if properties is not None:
+            out["properties"] = {
+                key: self._child(properties, key, owner + pascal(key)) for key in _keys(properties.value)
+            }
+        for key, word in _ONE.items():
+            sub = value.get(key)
+            if key in value:
+                if key == "items" and isinstance(sub, list):  # draft-07 tuple form
+                    items = cursor.get(key)
+                    assert items is not None
+                    out["prefixItems"] = [self._child(items, str(i), f"{owner}{word}{i + 1}") for i in range(len(sub))]
+                    continue
+                # A constrained map value would get a class name from dcg: name it here instead.
+                hoist = key == "additionalProperties" and isinstance(sub, dict) and len(sub) > 1
+                out[key] = self._child(cursor, key, owner + word, force=hoist)
+        prefix = value.get("prefixItems")
+        if isinstance(prefix, list):
+            items = cursor.get("prefixItems")
+            assert items is not None
+            out["prefixItems"] = [self._child(items, str(i), f"{owner}Item{i + 1}") for i in range(len(prefix))]
+        for key in _MANY:
+            members = cursor.get(key)
+            if members is not None and isinstance(members.value, list):
+                out[key] = [
+                    self._child(
+                        members, str(i), None if key == "allOf" else self._variant_name(owner, member, i), owner=owner
+                    )
+                    for i, member in enumerate(members.value)
+                ]
+        _simplify_all_of(out)
+        discriminator = value.get("discriminator")
+        if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
+            out["discriminator"] = self._discriminator(cursor, discriminator)
+        if self._openapi30 and value.get("nullable") is True:
+            return _nullable(out)
+        return out
+
+    def _variant_name(self, owner: str, member: JsonValue, index: int) -> str:
+        if isinstance(member, dict):
+            if isinstance(member.get("title"), str) and member["title"]:
+                return pascal(str(member["title"]))
+            properties = member.get("properties")
+            for prop in properties.values() if isinstance(properties, dict) else ():
+                const = prop.get("const") if isinstance(prop, dict) else None
+                if isinstance(const, str):
+                    return owner + pascal(const)
+        return f"{owner}Variant{index + 1}"
+
+    def _discriminator(self, cursor: Cursor, discriminator: dict[str, JsonValue]) -> JsonValue:
+        out: dict[str, JsonValue] = {"propertyName": discriminator["propertyName"]}
+        mapping = discriminator.get("mapping")
+        if isinstance(mapping, dict):
+            rewritten: dict[str, JsonValue] = {}
+            for tag, ref in mapping.items():
+                if not isinstance(ref, str):
+                    continue
+                target_ref = ref if "#" in ref or "/" in ref else f"#/components/schemas/{ref}"
+                try:
+                    target = self.doc.resolver.follow(cursor.file, (*cursor.parts, "discriminator"), target_ref)
+                except ContractInvalid:
+                    continue
+                except Exception:  # an unresolvable mapping is validate's business; the union still works
+                    continue
+                name = self._ref_name(Cursor(self.doc, target.file, target.parts, target.value))
+                rewritten[tag] = f"#/$defs/{name}"
+            out["mapping"] = rewritten
+        return out
+
+    def _schema_examples(self, cursor: Cursor, name: str) -> None:
+        value = cursor.value
+        if not isinstance(value, dict):
+            return
+        where = str(cursor.location)
+        if "example" in value:
+            self.examples.append(Example(name, value["example"], where))
+        if isinstance(value.get("examples"), list):
+            for item in value["examples"]:  # type: ignore[union-attr]
+                self.examples.append(Example(name, item, where))
+
+    def document(self) -> dict[str, JsonValue]:
+        """Return the JSON Schema document handed to datamodel-code-generator (definitions sorted by name)."""
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$defs": {name: self.defs[name] for name in sorted(self.defs)},
+        }
+
+
+def _raw(value: JsonValue, key: str) -> JsonValue:
+    if isinstance(value, dict):
+        return value.get(key)
+    if isinstance(value, list) and key.isdigit() and int(key) < len(value):
+        return value[int(key)]
+    return None
+
+
+def _keys(value: JsonValue) -> Iterator[str]:
+    if isinstance(value, dict):
+        yield from value
+
+
+_ANNOTATIONS = frozenset({"description", "title", "default", "readOnly", "writeOnly", "deprecated"})
+
+
+def _simplify_all_of(out: dict[str, JsonValue]) -> None:
+    """Drop annotation-only ``allOf`` members; ``allOf: [{$ref: X}]`` alone becomes ``$ref: X`` (no wrapper class).
+
+    ``allOf: [{$ref: X}, {description: ...}]`` is how OpenAPI 3.0 documents a reference; dcg would otherwise make
+    a numbered class per use.
+    """
+    members = out.get("allOf")
+    if not isinstance(members, list):
+        return
+    kept = [m for m in members if not (isinstance(m, dict) and m and set(m) <= _ANNOTATIONS)]
+    if (
+        len(kept) == 1
+        and isinstance(kept[0], dict)
+        and set(kept[0]) == {"$ref"}
+        and set(out) <= {*_ANNOTATIONS, "allOf"}
+    ):
+        del out["allOf"]
+        out["$ref"] = kept[0]["$ref"]
+    else:
+        out["allOf"] = kept
+
+
+def _openapi30_bounds(value: dict[str, JsonValue], out: dict[str, JsonValue]) -> None:
+    """Turn OpenAPI 3.0's boolean ``exclusiveMinimum``/``exclusiveMaximum`` into JSON Schema's numbers."""
+    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(value.get(flag), bool):
+            out.pop(flag, None)
+            if value[flag] and bound in value:
+                out[flag] = value[bound]
+                out.pop(bound, None)
+
+
+def _nullable(out: dict[str, JsonValue]) -> JsonValue:
+    kind = out.get("type")
+    if isinstance(kind, str):
+        out["type"] = [kind, "null"]
+        if isinstance(out.get("enum"), list) and None not in out["enum"]:  # type: ignore[operator]
+            out["enum"] = [*out["enum"], None]  # type: ignore[misc]
+        return out
+    if isinstance(kind, list):
+        if "null" not in kind:
+            out["type"] = [*kind, "null"]
+        return out
+    return {"anyOf": [out, {"type": "null"}]}
