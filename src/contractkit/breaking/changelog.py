@@ -61,13 +61,13 @@ class BumpAdvice:
     note: str = ""
 
     def __str__(self) -> str:
-        """Return ``b2b-orders: needs a major bump (1.4.0 -> 2.0.0 required); 1.5.0 is too small``."""
+        """Return ``b2b-orders: needs a major bump (1.4.0 → 2.0.0 required); 1.5.0 is too small``."""
         if self.required == "none":
             head = f"{self.contract}: no change"
         else:
             head = f"{self.contract}: needs a {self.required} bump"
             if self.minimum is not None:
-                head += f" ({self.base_version} -> {self.minimum} required)"
+                head += f" ({self.base_version} → {self.minimum} required)"
         if self.ok is None:
             if self.base_version is None or self.revision_version is None:
                 tail = "`info.version` is missing"

@@ -4,7 +4,7 @@ The layout, made to be read in a PR and updated in place (the last line is a hid
 
     **1 breaking · 2 possibly breaking · 5 compatible** in 3 contracts
 
-    - b2b-orders: needs a major bump (1.4.0 -> 2.0.0 required); 1.5.0 is not enough   <- one line per contract
+    - b2b-orders: needs a major bump (1.4.0 → 2.0.0 required); 1.5.0 is not enough   <- one line per contract
     ### Breaking changes
     **`GET /orders`** · b2b-orders
     | change | where | fix |            <- one table per operation, each breaking change with its fix

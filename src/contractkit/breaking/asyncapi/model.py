@@ -23,6 +23,7 @@ A message the application **sends** is read by consumers: it is compared like an
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -129,7 +130,17 @@ class AsyncModel:
 
 
 def read_model(doc: Document) -> AsyncModel:
-    """Return the model of an AsyncAPI 2.x or 3.x document."""
+    """Return the model of an AsyncAPI 2.x or 3.x document, read once per document (diff and policies share it)."""
+    model = _MODELS.get(doc)
+    if model is None:
+        model = _MODELS[doc] = _read(doc)
+    return model
+
+
+_MODELS: weakref.WeakKeyDictionary[Document, AsyncModel] = weakref.WeakKeyDictionary()
+
+
+def _read(doc: Document) -> AsyncModel:
     root = doc.cursor()
     default = root.raw("defaultContentType")
     reader = _Reader(str(default) if isinstance(default, str) else None, doc.spec.version.startswith("2."))

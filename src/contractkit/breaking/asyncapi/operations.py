@@ -37,15 +37,23 @@ def compare_operations(ctx: DiffContext, old: AsyncModel, new: AsyncModel, renam
 
 def compare_unused_messages(ctx: DiffContext, old: AsyncModel, new: AsyncModel, renames: dict[str, str]) -> None:
     """Compare the messages of 3.x channels that no operation of either version sends or receives."""
+    used_old, used_new = _used_messages(old), _used_messages(new)
     for address, before in old.channels.items():
         after = new.channels.get(renames.get(address, address))
         if after is None:
             continue
-        used = {key for op in old.operations.values() if op.address == address for key in op.messages}
-        used |= {key for op in new.operations.values() if op.address == after.address for key in op.messages}
+        used = used_old.get(address, set()) | used_new.get(after.address, set())
         unused_old = {k: m for k, m in before.messages.items() if k not in used}
         unused_new = {k: m for k, m in after.messages.items() if k not in used}
         _messages(ctx, unused_old, unused_new, (SEND, RECEIVE), None, after, near=after.cursor)
+
+
+def _used_messages(model: AsyncModel) -> dict[str, set[str]]:
+    """Return address -> the keys of the messages that the operations on it send or receive."""
+    used: dict[str, set[str]] = {}
+    for op in model.operations.values():
+        used.setdefault(op.address, set()).update(op.messages)
+    return used
 
 
 def _pairs(old: AsyncModel, new: AsyncModel, renames: dict[str, str]) -> dict[str, tuple[Operation, Operation]]:

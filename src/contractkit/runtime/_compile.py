@@ -1,0 +1,366 @@
+"""An OpenAPI document -> the route table and the compiled validators of every operation (start-up only)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from contractkit.loaders.pointer import parse_pointer
+from contractkit.runtime._engine import Compiled, compile_schema
+from contractkit.runtime._params import Param, caster, compile_param, schema_types
+from contractkit.runtime._schema import SchemaConverter
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+LOCATIONS = ("path", "query", "header", "cookie")
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityCheck:
+    """One scheme of a requirement: where its credential must be.
+
+    Attributes:
+        scheme: the scheme's name in ``components.securitySchemes``.
+        where: ``header``, ``query`` or ``cookie``.
+        name: the header (lower-case), query or cookie name.
+        prefix: for ``Authorization``, the auth-scheme it must start with (``bearer``, ``basic``), lower-case.
+        challenge: the ``WWW-Authenticate`` challenge to send when it is missing.
+    """
+
+    scheme: str
+    where: str
+    name: str
+    prefix: str | None
+    challenge: str
+
+
+@dataclass(slots=True)
+class MediaBody:
+    """One declared request media type.
+
+    Attributes:
+        kind: ``json``, ``form``, ``multipart`` or ``other`` (presence only).
+        validator: the request validator (params + this body).
+        casts: for a form body, the property casts; ``arrays`` the properties that are arrays.
+    """
+
+    kind: str
+    validator: Compiled
+    casts: dict[str, Callable[[str], Any]] = field(default_factory=dict)
+    arrays: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Operation:
+    """One compiled operation.
+
+    Attributes:
+        label: ``POST /orders`` (method and path template).
+        method: the method, upper-case.
+        path_params: the path parameters by name (``query``... likewise).
+        security: the alternatives (OR) of requirements (AND); empty when the operation is open.
+        body_required: whether a body must be sent; ``media`` the declared media types (None: no body).
+        no_body: the validator of the parameters alone.
+        raw: the Operation Object (responses are compiled from it on demand).
+    """
+
+    label: str
+    method: str
+    params: dict[str, list[Param]]
+    security: tuple[tuple[SecurityCheck, ...], ...]
+    body_required: bool
+    media: dict[str, MediaBody] | None
+    no_body: Compiled
+    raw: dict[str, Any]
+    secret_headers: frozenset[str] = frozenset()
+    responses: dict[tuple[str, str], Compiled | None] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class PathEntry:
+    """The operations of one path template."""
+
+    template: str
+    operations: dict[str, Operation]
+    allow: tuple[str, ...]
+    regex: re.Pattern[str] | None = None
+    names: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class CompiledSpec:
+    """A whole document, compiled.
+
+    Attributes:
+        name: the contract's name (catalog id, or the file name, or ``info.title``).
+        bases: the server base paths to strip, longest first (``""`` when a server is at the root).
+        static: routes without templates, by path.
+        templated: routes with templates, by segment count, most literal segments first.
+        interesting: the lower-case header names the validator reads.
+    """
+
+    name: str
+    oas30: bool
+    root: dict[str, Any]
+    bases: tuple[str, ...]
+    static: dict[str, PathEntry]
+    templated: dict[int, list[PathEntry]]
+    interesting: frozenset[str]
+    response_converter: SchemaConverter
+
+    def match(self, path: str) -> tuple[PathEntry, dict[str, str]] | None:
+        """Return the route of ``path`` (base path stripped) and its raw path parameter values."""
+        for base in self.bases:
+            if base and not (path.startswith(base) and (len(path) == len(base) or path[len(base)] == "/")):
+                continue
+            rest = path[len(base) :] or "/"
+            entry = self.static.get(rest)
+            if entry is not None:
+                return entry, {}
+            for candidate in self.templated.get(rest.count("/"), ()):
+                assert candidate.regex is not None
+                found = candidate.regex.match(rest)
+                if found is not None:
+                    return candidate, dict(zip(candidate.names, found.groups(), strict=True))
+        return None
+
+
+def _resolver(root: Any) -> Callable[[Any], Any]:
+    def resolve(node: Any) -> Any:
+        for _ in range(16):
+            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+                return node
+            address, _, fragment = node["$ref"].partition("#")
+            if address:
+                return {}
+            target: Any = root
+            try:
+                for token in parse_pointer(fragment):
+                    target = target[int(token)] if isinstance(target, list) else target[token]
+            except (KeyError, IndexError, ValueError, TypeError):
+                return {}
+            node = target
+        return node
+
+    return resolve
+
+
+def _base_paths(root: dict[str, Any]) -> tuple[str, ...]:
+    servers = root.get("servers")
+    paths: list[str] = []
+    for server in servers if isinstance(servers, list) and servers else [{"url": "/"}]:
+        url = str(server.get("url", "/")) if isinstance(server, dict) else "/"
+        variables = server.get("variables") if isinstance(server, dict) else None
+        if isinstance(variables, dict):
+            for var, spec in variables.items():
+                if isinstance(spec, dict) and "default" in spec:
+                    url = url.replace("{" + str(var) + "}", str(spec["default"]))
+        path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
+        path = path.rstrip("/")
+        if path not in paths:
+            paths.append(path)
+    return tuple(sorted(paths, key=len, reverse=True))
+
+
+def _template_regex(template: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    names: list[str] = []
+    pattern = ""
+    for literal, name in re.findall(r"([^{]*)(?:\{([^}]*)\})?", template):
+        pattern += re.escape(literal)
+        if name:
+            names.append(name)
+            pattern += "([^/]+)"
+    return re.compile(pattern + r"\Z"), tuple(names)
+
+
+def _security(
+    requirements: Any, schemes: dict[str, Any], resolve: Callable[[Any], Any]
+) -> tuple[tuple[SecurityCheck, ...], ...]:
+    if not isinstance(requirements, list):
+        return ()
+    alternatives: list[tuple[SecurityCheck, ...]] = []
+    for requirement in requirements:
+        if not isinstance(requirement, dict):
+            continue
+        if not requirement:
+            return ()  # `{}`: anonymous access is one of the alternatives
+        checks = [check for name in requirement if (check := _check(name, resolve(schemes.get(name)))) is not None]
+        alternatives.append(tuple(checks))
+    if any(not alt for alt in alternatives):
+        return ()
+    return tuple(alternatives)
+
+
+def _check(name: str, scheme: Any) -> SecurityCheck | None:
+    if not isinstance(scheme, dict):
+        return None
+    kind = scheme.get("type")
+    if kind == "apiKey":
+        where = str(scheme.get("in", "header"))
+        key = str(scheme.get("name", ""))
+        key = key.lower() if where == "header" else key
+        return SecurityCheck(name, where, key, None, f'APIKey in="{where}", name="{key}"')
+    if kind == "http":
+        auth = str(scheme.get("scheme", "bearer")).lower()
+        return SecurityCheck(name, "header", "authorization", auth, auth.capitalize())
+    if kind in ("oauth2", "openIdConnect"):
+        return SecurityCheck(name, "header", "authorization", "bearer", "Bearer")
+    return None  # mutualTLS and unknown types: the TLS layer's job
+
+
+def compile_spec(root: dict[str, Any], name: str) -> CompiledSpec:
+    """Compile every operation of an (externally inlined) OpenAPI document."""
+    oas30 = str(root.get("openapi", "3.1")).startswith("3.0")
+    resolve = _resolver(root)
+    request = SchemaConverter(root, oas30=oas30, direction="request")
+    components = root.get("components") if isinstance(root.get("components"), dict) else {}
+    assert isinstance(components, dict)
+    schemes = components.get("securitySchemes") if isinstance(components.get("securitySchemes"), dict) else {}
+    assert isinstance(schemes, dict)
+    static: dict[str, PathEntry] = {}
+    templated: dict[int, list[PathEntry]] = {}
+    interesting = {"content-type", "content-length", "cookie", "authorization", "x-request-id", "traceparent"}
+    paths = root.get("paths") if isinstance(root.get("paths"), dict) else {}
+    assert isinstance(paths, dict)
+    for template, raw_item in paths.items():
+        item = resolve(raw_item)
+        if not isinstance(item, dict):
+            continue
+        shared = item.get("parameters", [])
+        operations: dict[str, Operation] = {}
+        for method in METHODS:
+            raw_op = item.get(method)
+            if not isinstance(raw_op, dict):
+                continue
+            op = _operation(root, str(template), method, raw_op, shared, schemes, request, resolve)
+            operations[op.method] = op
+            interesting.update(p.name for p in op.params["header"])
+            interesting.update(c.name for alt in op.security for c in alt if c.where == "header")
+        allow = tuple(operations)
+        entry = PathEntry(str(template), operations, allow)
+        if "{" in str(template):
+            entry.regex, entry.names = _template_regex(str(template))
+            templated.setdefault(str(template).count("/"), []).append(entry)
+        else:
+            static[str(template)] = entry
+    for entries in templated.values():
+        # More literal text first: `/orders/mine` style routes win over `/orders/{id}`, then longer literals.
+        entries.sort(key=lambda e: (-sum(1 for s in e.template.split("/") if s and "{" not in s), -len(e.template)))
+    return CompiledSpec(
+        name=name,
+        oas30=oas30,
+        root=root,
+        bases=_base_paths(root),
+        static=static,
+        templated=templated,
+        interesting=frozenset(interesting),
+        response_converter=SchemaConverter(root, oas30=oas30, direction="response"),
+    )
+
+
+def _operation(
+    root: dict[str, Any],
+    template: str,
+    method: str,
+    raw: dict[str, Any],
+    shared: Any,
+    schemes: dict[str, Any],
+    converter: SchemaConverter,
+    resolve: Callable[[Any], Any],
+) -> Operation:
+    declared: dict[tuple[str, str], dict[str, Any]] = {}
+    for group in (shared, raw.get("parameters", [])):
+        for ref in group if isinstance(group, list) else []:
+            param = resolve(ref)
+            if isinstance(param, dict) and "name" in param:
+                where = str(param.get("in", "query"))
+                key = str(param["name"]).lower() if where == "header" else str(param["name"])
+                declared[(where, key)] = param  # operation-level parameters override path-level ones
+    params: dict[str, list[Param]] = {where: [] for where in LOCATIONS}
+    properties: dict[str, dict[str, Any]] = {where: {} for where in LOCATIONS}
+    for (where, key), param in declared.items():
+        if where not in params or (where == "header" and key in ("accept", "content-type", "authorization")):
+            continue  # OpenAPI: these three headers are ignored as parameters
+        params[where].append(compile_param(param, resolve))
+        schema = param.get("schema")
+        if schema is None and isinstance(param.get("content"), dict) and param["content"]:
+            first = next(iter(param["content"].values()))
+            schema = first.get("schema") if isinstance(first, dict) else None
+        properties[where][key] = converter.convert(schema if schema is not None else {})
+    security = _security(raw.get("security", root.get("security")), schemes, resolve)
+    base: dict[str, Any] = {
+        "type": "object",
+        "properties": {where: {"type": "object", "properties": props} for where, props in properties.items() if props},
+    }
+    body = resolve(raw.get("requestBody"))
+    media: dict[str, MediaBody] | None = None
+    body_required = False
+    if isinstance(body, dict) and isinstance(body.get("content"), dict):
+        body_required = bool(body.get("required", False))
+        media = {}
+        for media_type, spec in body["content"].items():
+            spec = spec if isinstance(spec, dict) else {}
+            key = str(media_type).split(";", 1)[0].strip().lower()
+            kind = _media_kind(key)
+            schema = spec.get("schema")
+            casts: dict[str, Callable[[str], Any]] = {}
+            arrays: set[str] = set()
+            with_body = base
+            if kind in ("json", "form", "any") and schema is not None:
+                with_body = {**base, "properties": {**base["properties"], "body": converter.convert(schema)}}
+            if kind == "form":
+                target = resolve(schema)
+                props = target.get("properties") if isinstance(target, dict) else None
+                for prop, sub in (props or {}).items():
+                    sub = resolve(sub)
+                    if "array" in schema_types(sub, resolve):
+                        arrays.add(str(prop))
+                        casts[str(prop)] = caster(sub.get("items", {}) if isinstance(sub, dict) else {}, resolve)
+                    else:
+                        casts[str(prop)] = caster(sub, resolve)
+            media[key] = MediaBody(kind, compile_schema(_rooted(converter, with_body)), casts, frozenset(arrays))
+    secret = {c.name for alt in security for c in alt if c.where == "header"}
+    return Operation(
+        label=f"{method.upper()} {template}",
+        method=method.upper(),
+        params=params,
+        security=security,
+        body_required=body_required,
+        media=media,
+        no_body=compile_schema(_rooted(converter, base)),
+        raw=raw,
+        secret_headers=frozenset(secret),
+    )
+
+
+def _media_kind(media_type: str) -> str:
+    if "*" in media_type:
+        return "any"  # decided per request, from the media type actually sent
+    if media_type == "application/json" or media_type.endswith("+json"):
+        return "json"
+    if media_type == "application/x-www-form-urlencoded":
+        return "form"
+    if media_type.startswith("multipart/"):
+        return "multipart"
+    return "other"
+
+
+def _rooted(converter: SchemaConverter, schema: dict[str, Any]) -> dict[str, Any]:
+    """Attach only the ``$defs`` that ``schema`` reaches (a compiled schema stays small)."""
+    needed: dict[str, Any] = {}
+    stack: list[Any] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                name = parse_pointer(ref[len("#/$defs") :])[0]
+                if name not in needed and name in converter.defs:
+                    needed[name] = converter.defs[name]
+                    stack.append(needed[name])
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+    return {**schema, "$defs": needed} if needed else schema

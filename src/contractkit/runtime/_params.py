@@ -1,0 +1,256 @@
+"""Parameter styles (RFC 6570 flavoured, as OpenAPI defines them) and string -> typed value coercion.
+
+A :class:`Param` is compiled once per operation; per request it only splits strings and casts them. A value
+that cannot be cast stays a string, so the schema validator reports it with the parameter's location.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, unquote_plus
+
+_INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\Z")
+_DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def _cast_integer(raw: str) -> Any:
+    return int(raw) if _INT.match(raw) else raw
+
+
+def _cast_number(raw: str) -> Any:
+    if _INT.match(raw):
+        return int(raw)
+    return float(raw) if _NUMBER.match(raw) else raw
+
+
+def _cast_boolean(raw: str) -> Any:
+    return {"true": True, "false": False}.get(raw, raw)
+
+
+def _cast_null(raw: str) -> Any:
+    return None if raw in ("", "null") else raw
+
+
+def _keep(raw: str) -> Any:
+    return raw
+
+
+_CASTS: dict[str, Callable[[str], Any]] = {
+    "integer": _cast_integer,
+    "number": _cast_number,
+    "boolean": _cast_boolean,
+    "null": _cast_null,
+}
+
+
+def caster(schema: Any, resolve: Callable[[Any], Any]) -> Callable[[str], Any]:
+    """Return the function that casts one string to the (first castable) scalar type of ``schema``."""
+    types = schema_types(schema, resolve)
+    for kind in types:
+        if kind == "string":
+            return _keep
+        if kind in _CASTS:
+            return _CASTS[kind]
+    return _keep
+
+
+def schema_types(schema: Any, resolve: Callable[[Any], Any], depth: int = 0) -> list[str]:
+    """Return the declared types of ``schema``, looking through ``$ref`` and ``allOf``/``oneOf``/``anyOf``."""
+    schema = resolve(schema)
+    if not isinstance(schema, dict) or depth > 8:
+        return []
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return [kind]
+    if isinstance(kind, list):
+        return [k for k in kind if isinstance(k, str)]
+    found: list[str] = []
+    for key in ("allOf", "oneOf", "anyOf"):
+        for sub in schema.get(key, []) if isinstance(schema.get(key), list) else []:
+            found.extend(t for t in schema_types(sub, resolve, depth + 1) if t not in found)
+    if not found and isinstance(schema.get("properties"), dict):
+        return ["object"]
+    return found
+
+
+@dataclass(slots=True)
+class Param:
+    """One declared parameter, compiled.
+
+    Attributes:
+        name: its name as declared (header names lower-cased).
+        location: ``path``, ``query``, ``header`` or ``cookie``.
+        required: whether it must be present.
+        style: its style (defaulted per location).
+        explode: its explode flag (defaulted per style).
+        kind: ``array``, ``object`` or ``scalar``.
+        cast: casts one scalar string (of the items, for an array).
+        props: for an object, its property casts.
+        empty: allowEmptyValue.
+    """
+
+    name: str
+    location: str
+    required: bool
+    style: str
+    explode: bool
+    kind: str
+    cast: Callable[[str], Any]
+    props: Mapping[str, Callable[[str], Any]]
+    empty: bool = False
+    content: bool = False
+    default: Any = None
+    has_default: bool = False
+
+
+def compile_param(raw: Mapping[str, Any], resolve: Callable[[Any], Any]) -> Param:
+    """Compile one Parameter Object (refs already followed)."""
+    where = str(raw.get("in", "query"))
+    name = str(raw.get("name", ""))
+    if where == "header":
+        name = name.lower()
+    style = str(raw.get("style") or {"query": "form", "cookie": "form"}.get(where, "simple"))
+    explode = bool(raw.get("explode", style == "form"))
+    schema = raw.get("schema")
+    content = False
+    if schema is None and isinstance(raw.get("content"), dict) and raw["content"]:
+        media = next(iter(raw["content"].values()))
+        schema = media.get("schema") if isinstance(media, dict) else None
+        content = True
+    types = schema_types(schema, resolve)
+    kind = "array" if "array" in types else "object" if "object" in types else "scalar"
+    resolved = resolve(schema) if schema is not None else {}
+    props: dict[str, Callable[[str], Any]] = {}
+    cast = caster(schema, resolve)
+    if kind == "array" and isinstance(resolved, dict):
+        cast = caster(resolved.get("items", {}), resolve)
+    elif kind == "object" and isinstance(resolved, dict) and isinstance(resolved.get("properties"), dict):
+        props = {str(k): caster(v, resolve) for k, v in resolved["properties"].items()}
+    return Param(
+        name=name,
+        location=where,
+        required=bool(raw.get("required", where == "path")),
+        style=style,
+        explode=explode,
+        kind=kind,
+        cast=cast,
+        props=props,
+        empty=bool(raw.get("allowEmptyValue", False)),
+        content=content,
+        default=resolved.get("default") if isinstance(resolved, dict) else None,
+        has_default=isinstance(resolved, dict) and "default" in resolved,
+    )
+
+
+def parse_query(query: str) -> dict[str, list[str]]:
+    """Split a raw query string into name -> values (percent and ``+`` decoded; blank values kept)."""
+    out: dict[str, list[str]] = {}
+    if not query:
+        return out
+    for part in query.split("&"):
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        if "%" in key or "+" in key:
+            key = unquote_plus(key)
+        if "%" in value or "+" in value:
+            value = unquote_plus(value)
+        values = out.get(key)
+        if values is None:
+            out[key] = [value]
+        else:
+            values.append(value)
+    return out
+
+
+def parse_cookies(header: str) -> dict[str, str]:
+    """Split a ``Cookie`` header into name -> value (the first of duplicate names wins, as browsers send)."""
+    out: dict[str, str] = {}
+    for part in header.split(";"):
+        key, sep, value = part.strip().partition("=")
+        if sep and key not in out:
+            value = value.strip()
+            if len(value) > 1 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            out[key] = unquote(value) if "%" in value else value
+    return out
+
+
+def _pairs(items: list[str], param: Param) -> dict[str, Any]:
+    return {items[i]: param.props.get(items[i], _keep)(items[i + 1]) for i in range(0, len(items) - 1, 2)}
+
+
+def _split_kv(items: list[str], param: Param) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        out[key] = param.props.get(key, _keep)(value)
+    return out
+
+
+def read_scalar(param: Param, raw: str) -> Any:
+    """Deserialise one path/header/cookie value according to the parameter's style."""
+    if param.content:
+        return _json_or_raw(raw)
+    style = param.style
+    if style == "label":
+        raw = raw[1:] if raw.startswith(".") else raw
+        sep = "." if param.explode else ","
+    elif style == "matrix":
+        prefix = f";{param.name}="
+        if param.kind == "object" and param.explode:
+            return _split_kv(raw.lstrip(";").split(";"), param)
+        if param.kind == "array" and param.explode:
+            return [param.cast(part[len(prefix) - 1 :]) for part in raw.split(";") if part]
+        raw = raw[len(prefix) :] if raw.startswith(prefix) else raw
+        sep = ","
+    else:
+        sep = ","
+    if param.kind == "array":
+        return [param.cast(item) for item in raw.split(sep)] if raw != "" else []
+    if param.kind == "object":
+        items = raw.split(sep)
+        if param.explode:
+            return _split_kv(items, param)
+        return _pairs(items, param)
+    return param.cast(raw)
+
+
+def read_query(param: Param, query: Mapping[str, list[str]]) -> tuple[bool, Any]:
+    """Return (present, value) of a query parameter according to its style."""
+    if param.content:
+        values = query.get(param.name)
+        return (True, _json_or_raw(values[0])) if values else (False, None)
+    if param.style == "deepObject":
+        prefix = param.name + "["
+        found = {k[len(prefix) : -1]: v[0] for k, v in query.items() if k.startswith(prefix) and k.endswith("]")}
+        if not found:
+            return False, None
+        return True, {k: param.props.get(k, _keep)(v) for k, v in found.items()}
+    if param.kind == "object" and param.explode:
+        found = {k: param.props[k](query[k][0]) for k in param.props if k in query}
+        return (True, found) if found else (False, None)
+    values = query.get(param.name)
+    if values is None:
+        return False, None
+    if param.kind == "array":
+        if param.explode:
+            return True, [param.cast(v) for v in values]
+        sep = _DELIMITERS.get(param.style, ",")
+        return True, [param.cast(v) for v in values[0].split(sep)] if values[0] != "" else []
+    if param.kind == "object":
+        return True, _pairs(values[0].split(","), param)
+    return True, param.cast(values[0])
+
+
+def _json_or_raw(raw: str) -> Any:
+    import json
+
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw

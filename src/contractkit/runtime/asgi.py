@@ -1,0 +1,302 @@
+"""The pure ASGI middleware: validates each HTTP request against the contract before the app sees it.
+
+Per request: route (404/405 without reading the body), ``Content-Length`` pre-check (413), read the body up to
+the limit (413 as soon as it is passed: ``receive()`` is not called again), validate, then either answer with a
+problem or call the app with the buffered body replayed and the typed values in ``scope["state"]["contract"]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from contractkit.errors import UsageError
+from contractkit.runtime._core import RequestValidator, ValidationResult
+from contractkit.runtime._types import ASGIApp, Message, Receive, Scope, Send
+from contractkit.runtime.observability import Observer
+from contractkit.runtime.problem import ErrorRenderer, ErrorResponse, render_problem, response_problem, too_large
+
+Passing = Literal["reject", "pass"]
+ResponseMode = Literal["off", "report", "enforce"]
+_BODILESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "TRACE"})
+
+
+def check_options(
+    max_body_bytes: int, unknown_path: str, undeclared_method: str, response_validation: str, on_error: str
+) -> None:
+    """Refuse a wrong option at start-up (a typo must not silently disable validation).
+
+    Raises:
+        UsageError: an option has a value it cannot take.
+    """
+    for name, value, allowed in (
+        ("unknown_path", unknown_path, ("reject", "pass")),
+        ("undeclared_method", undeclared_method, ("reject", "pass")),
+        ("response_validation", response_validation, ("off", "report", "enforce")),
+        ("on_error", on_error, ("pass", "reject")),
+    ):
+        if value not in allowed:
+            raise UsageError(
+                f"{name}={value!r} is not one of {', '.join(map(repr, allowed))}",
+                title="invalid middleware option",
+                tip=f"pass {name}={allowed[0]!r} (the default) or {allowed[1]!r}.",
+            )
+    if not isinstance(max_body_bytes, int) or max_body_bytes < 0:
+        raise UsageError(
+            f"max_body_bytes={max_body_bytes!r} is not a non-negative integer",
+            title="invalid middleware option",
+            tip="pass the largest body to accept, in bytes (default 1048576).",
+        )
+
+
+class ContractValidationMiddleware:
+    """Enforce an OpenAPI contract at the door of any ASGI app (Starlette, FastAPI, ...).
+
+    Args:
+        app: the ASGI app to protect.
+        spec: the contract: a path, a loaded document (dict), a catalog contract id, a generated package with a
+            ``CONTRACT`` attribute, or a ready :class:`RequestValidator`.
+        max_body_bytes: the largest request body accepted (413 past it; the body is never read further).
+        unknown_path: ``"reject"`` (404) or ``"pass"`` (the app handles paths the contract does not declare).
+        undeclared_method: ``"reject"`` (405 with ``Allow``) or ``"pass"``.
+        response_validation: ``"off"``, ``"report"`` (log + metric, response unchanged) or ``"enforce"``
+            (a response that breaks the contract becomes a 500 problem; the response is buffered).
+        error_renderer: ``(result, path) -> ErrorResponse``; the default renders RFC 9457 problem+json.
+        metrics: ``None`` (prometheus-client's default registry when installed), a registry, or ``False``.
+        logger: the logger for rejections and failures (default ``contractkit.runtime``).
+        on_error: when the validator itself fails (a bug): ``"pass"`` the request to the app (logged and
+            counted) or ``"reject"`` it with a 500 problem.
+
+    Example:
+        >>> app = ContractValidationMiddleware(app, spec="contracts/b2b-orders/openapi.yaml")  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        spec: object,
+        *,
+        max_body_bytes: int = 1_048_576,
+        unknown_path: Passing = "reject",
+        undeclared_method: Passing = "reject",
+        response_validation: ResponseMode = "off",
+        error_renderer: ErrorRenderer | None = None,
+        metrics: Any = None,
+        logger: logging.Logger | None = None,
+        on_error: Literal["pass", "reject"] = "pass",
+    ) -> None:
+        """Load and compile the contract once (raises :class:`contractkit.errors.ContractkitError` if unusable)."""
+        check_options(max_body_bytes, unknown_path, undeclared_method, response_validation, on_error)
+        self.app = app
+        self.validator = spec if isinstance(spec, RequestValidator) else RequestValidator.from_spec(spec)
+        self.max_body_bytes = max_body_bytes
+        self.pass_unknown_path = unknown_path == "pass"
+        self.pass_undeclared_method = undeclared_method == "pass"
+        self.response_validation = response_validation
+        self.render = error_renderer or render_problem
+        self.observer = Observer(self.validator.name, metrics, logger)
+        self.fail_open = on_error == "pass"
+        self._interesting = frozenset(name.encode("latin-1") for name in self.validator.spec.interesting)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Validate an HTTP request, then answer with a problem or call the app."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        buffered: list[Message] = []
+        headers: dict[str, str] = {}
+        try:
+            verdict = await self._verdict(scope, receive, buffered, headers)
+        except Exception:
+            self.observer.internal_error(scope.get("method", ""), scope.get("path", ""), headers)
+            if not self.fail_open:
+                await _send(send, response_problem([], "this request", scope.get("path", "")))
+                return
+            verdict = None
+        if isinstance(verdict, ErrorResponse):
+            await _send(send, verdict)
+            return
+        if verdict is False:
+            return  # the client disconnected while sending its body
+        downstream = _replay(buffered, receive) if buffered else receive
+        if verdict is not None:
+            scope.setdefault("state", {})["contract"] = verdict
+            if self.response_validation != "off":
+                checker = _ResponseChecker(self, scope, send, headers, _full_path(scope))
+                await self.app(scope, downstream, checker.send)
+                return
+        await self.app(scope, downstream, send)
+
+    async def _verdict(
+        self, scope: Scope, receive: Receive, buffered: list[Message], headers: dict[str, str]
+    ) -> ValidationResult | ErrorResponse | bool | None:
+        """Return the valid result, the response to send instead, ``None`` to pass, ``False`` on disconnect."""
+        started = time.perf_counter()
+        interesting = self._interesting
+        for raw_name, raw_value in scope.get("headers", ()):
+            if raw_name in interesting:
+                name = raw_name.decode("latin-1")
+                value = raw_value.decode("latin-1")
+                previous = headers.get(name)
+                if previous is None:
+                    headers[name] = value
+                else:
+                    headers[name] = f"{previous}; {value}" if name == "cookie" else f"{previous}, {value}"
+        method: str = scope["method"]
+        path = _full_path(scope)
+        validator = self.validator
+        routed = validator.route(method, path)
+        if isinstance(routed, ValidationResult):
+            if routed.status == 404 and self.pass_unknown_path:
+                return None
+            if routed.status == 405 and self.pass_undeclared_method:
+                return None
+            return self._reject(routed, method, path, headers, started)
+        op, raw_path = routed
+        body: bytes | None = None
+        if op.media is not None or method not in _BODILESS:
+            length = headers.get("content-length")
+            if length is not None and length.strip().isdigit() and int(length) > self.max_body_bytes:
+                return self._reject(too_large(self.max_body_bytes), method, path, headers, started)
+            if op.media is not None:
+                read = await _read_body(receive, buffered, self.max_body_bytes)
+                if read is None:
+                    return self._reject(too_large(self.max_body_bytes), method, path, headers, started)
+                if read is False:
+                    return False
+                body = read if isinstance(read, bytes) else None
+        query = scope.get("query_string", b"").decode("latin-1")
+        result = validator.check(op, raw_path, query, headers, body)
+        if not result.ok:
+            return self._reject(result, method, path, headers, started)
+        self.observer.timed(time.perf_counter() - started)
+        return result
+
+    def _reject(
+        self, result: ValidationResult, method: str, path: str, headers: Mapping[str, str], started: float
+    ) -> ErrorResponse:
+        self.observer.timed(time.perf_counter() - started)
+        self.observer.rejected(result, method, path, headers)
+        return self.render(result, path)
+
+
+def _full_path(scope: Scope) -> str:
+    """Return the path the client asked for: ``root_path`` included (servers differ in where they put it)."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path if not root or path.startswith(root) else root + path
+
+
+async def _read_body(receive: Receive, buffered: list[Message], limit: int) -> bytes | bool | None:
+    """Read the whole body; ``None`` once it passes ``limit`` (nothing more is read), ``False`` on disconnect."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        buffered.append(message)
+        if message["type"] == "http.disconnect":
+            return False
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+
+
+def _replay(buffered: list[Message], receive: Receive) -> Receive:
+    """Return a ``receive`` that yields the buffered messages first, then the server's own."""
+    pending = list(buffered)
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay
+
+
+async def _send(send: Send, response: ErrorResponse) -> None:
+    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
+    headers.append((b"content-length", str(len(response.body)).encode("ascii")))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+class _ResponseChecker:
+    """Wraps ``send`` for one request to validate the app's response (``report`` or ``enforce``)."""
+
+    def __init__(
+        self,
+        middleware: ContractValidationMiddleware,
+        scope: Scope,
+        send: Send,
+        headers: Mapping[str, str],
+        path: str,
+    ) -> None:
+        self.middleware = middleware
+        self.scope = scope
+        self.downstream = send
+        self.headers = headers
+        self.enforce = middleware.response_validation == "enforce"
+        self.start: Message | None = None
+        self.chunks: list[bytes] = []
+        self.streaming = False
+        self.path = path
+
+    async def send(self, message: Message) -> None:
+        kind = message["type"]
+        if kind == "http.response.start":
+            self.start = message
+            if not self.enforce:
+                await self.downstream(message)
+            return
+        if kind != "http.response.body" or self.start is None:
+            await self.downstream(message)
+            return
+        more = bool(message.get("more_body", False))
+        if not self.enforce:
+            await self.downstream(message)
+            if more or self.streaming:
+                self.streaming = True  # report mode leaves streaming responses alone
+                return
+            self._errors(message.get("body", b""))
+            return
+        self.chunks.append(message.get("body", b""))
+        if more:
+            return
+        errors = self._errors(b"".join(self.chunks))
+        if errors:
+            await _send(self.downstream, response_problem(errors, self._operation(), self.path))
+            return
+        await self.downstream(self.start)
+        await self.downstream({"type": "http.response.body", "body": b"".join(self.chunks)})
+
+    def _operation(self) -> str:
+        state = self.scope.get("state", {})
+        result = state.get("contract") if isinstance(state, dict) else None
+        return str(getattr(result, "operation", None) or "this request")
+
+    def _errors(self, body: bytes) -> list[Any]:
+        assert self.start is not None
+        status = int(self.start["status"])
+        content_type = next(
+            (v.decode("latin-1") for k, v in self.start.get("headers", ()) if k.lower() == b"content-type"), None
+        )
+        middleware = self.middleware
+        path = self.path
+        try:
+            errors = middleware.validator.validate_response(
+                self.scope["method"], path, status, content_type, body if body else None
+            )
+        except Exception:
+            middleware.observer.internal_error(self.scope["method"], path, self.headers)
+            return []
+        if errors:
+            middleware.observer.invalid_response(
+                self._operation(), self.scope["method"], path, status, errors, self.headers
+            )
+        return errors

@@ -1,0 +1,182 @@
+"""Metrics, structured logs and trace events of the middleware; each one optional and cheap when off.
+
+- Prometheus (``prometheus-client``, the ``metrics`` extra): ``contractkit_requests_rejected_total{contract,
+  operation,location}`` (one increment per distinct location of a rejected request; body locations are folded
+  into ``body`` so that the label set stays bounded), ``contractkit_responses_invalid_total{contract,
+  operation}``, ``contractkit_internal_errors_total{contract}`` and the histogram
+  ``contractkit_validation_seconds{contract}``.
+- logging: logger ``contractkit.runtime`` (or the one passed); every line carries the extra fields
+  ``request_id`` (``x-request-id``), ``traceparent``, ``contract``, ``operation``, ``status`` and ``errors``.
+- OpenTelemetry (when ``opentelemetry-api`` is importable and the current span is recording): a span event
+  ``contractkit.request.rejected`` on every rejection.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from contractkit.runtime._core import RequestError, ValidationResult
+
+_METRICS: dict[int, tuple[Any, Any, Any, Any]] = {}
+LOGGER = logging.getLogger("contractkit.runtime")
+_BUCKETS = (5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 5e-3, 0.025)
+
+
+def _metrics_for(registry: Any) -> tuple[Any, Any, Any, Any]:
+    """Return the metric objects of ``registry``, created once per registry (a second middleware reuses them)."""
+    key = id(registry)
+    found = _METRICS.get(key)
+    if found is None:
+        from prometheus_client import Counter, Histogram
+
+        found = (
+            Counter(
+                "contractkit_requests_rejected",
+                "Requests rejected by the contract validation middleware, by contract, operation and location.",
+                ("contract", "operation", "location"),
+                registry=registry,
+            ),
+            Histogram(
+                "contractkit_validation_seconds",
+                "Time spent validating a request against its contract.",
+                ("contract",),
+                registry=registry,
+                buckets=_BUCKETS,
+            ),
+            Counter(
+                "contractkit_responses_invalid",
+                "Responses that do not match the contract (response validation report/enforce).",
+                ("contract", "operation"),
+                registry=registry,
+            ),
+            Counter(
+                "contractkit_internal_errors",
+                "Requests passed through because the validator itself failed (a contractkit bug).",
+                ("contract",),
+                registry=registry,
+            ),
+        )
+        _METRICS[key] = found
+    return found
+
+
+def metric_location(location: str) -> str:
+    """Return the metric label of an error location (``body/items/3/qty`` -> ``body``: bounded cardinality)."""
+    return "body" if location.startswith("body") else location
+
+
+class Observer:
+    """Reports what the middleware does; one per middleware instance, stateless per request.
+
+    Args:
+        contract: the contract's name (a label of every metric and log line).
+        metrics: ``None`` (the default prometheus registry when prometheus-client is installed), a
+            ``CollectorRegistry``, or ``False`` (no metrics).
+        logger: where log lines go (default ``contractkit.runtime``).
+    """
+
+    def __init__(self, contract: str, metrics: Any = None, logger: logging.Logger | None = None) -> None:
+        """Set up the optional integrations once."""
+        self.contract = contract
+        self.logger = logger or LOGGER
+        self.rejected_total: Any = None
+        self.seconds: Any = None
+        self.invalid_responses: Any = None
+        self.internal_errors: Any = None
+        if metrics is not False:
+            try:
+                if metrics is None:
+                    from prometheus_client import REGISTRY
+
+                    metrics = REGISTRY
+                self.rejected_total, histogram, self.invalid_responses, self.internal_errors = _metrics_for(metrics)
+                self.seconds = histogram.labels(contract)
+            except ImportError:
+                pass
+        self._trace: Any = None
+        try:
+            from opentelemetry import trace
+
+            self._trace = trace
+        except ImportError:
+            pass
+
+    def timed(self, seconds: float) -> None:
+        """Record the validation time of one request."""
+        if self.seconds is not None:
+            self.seconds.observe(seconds)
+
+    def rejected(self, result: ValidationResult, method: str, path: str, headers: Mapping[str, str]) -> None:
+        """Report a rejected request: metric per location, a log line, a span event."""
+        operation = result.operation or "unmatched"
+        locations = sorted({metric_location(e.location) for e in result.errors}) or ["request"]
+        if self.rejected_total is not None:
+            for location in locations:
+                self.rejected_total.labels(self.contract, operation, location).inc()
+        fields = self._fields(headers, operation, result.status, result.errors)
+        self.logger.info(
+            "contractkit rejected %s %s with %d: %s",
+            method,
+            path,
+            result.status,
+            "; ".join(f"{e.location}: {e.message}" for e in result.errors[:5]),
+            extra=fields,
+        )
+        if self._trace is not None:
+            span = self._trace.get_current_span()
+            if span.is_recording():
+                span.add_event(
+                    "contractkit.request.rejected",
+                    {
+                        "http.response.status_code": result.status,
+                        "contractkit.contract": self.contract,
+                        "contractkit.operation": operation,
+                        "contractkit.error.locations": locations,
+                    },
+                )
+
+    def invalid_response(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        status: int,
+        errors: list[RequestError],
+        headers: Mapping[str, str],
+    ) -> None:
+        """Report a response that does not match the contract."""
+        if self.invalid_responses is not None:
+            self.invalid_responses.labels(self.contract, operation).inc()
+        self.logger.warning(
+            "contractkit: the response %d to %s %s does not match the contract: %s",
+            status,
+            method,
+            path,
+            "; ".join(f"{e.location}: {e.message}" for e in errors[:5]),
+            extra=self._fields(headers, operation, status, errors),
+        )
+
+    def internal_error(self, method: str, path: str, headers: Mapping[str, str]) -> None:
+        """Report that validating a request failed inside contractkit (logged with the traceback)."""
+        if self.internal_errors is not None:
+            self.internal_errors.labels(self.contract).inc()
+        self.logger.exception(
+            "contractkit could not validate %s %s (a contractkit bug); the request was passed through",
+            method,
+            path,
+            extra=self._fields(headers, None, 0, []),
+        )
+
+    def _fields(
+        self, headers: Mapping[str, str], operation: str | None, status: int, errors: list[RequestError]
+    ) -> dict[str, Any]:
+        return {
+            "request_id": headers.get("x-request-id"),
+            "traceparent": headers.get("traceparent"),
+            "contract": self.contract,
+            "operation": operation,
+            "status": status,
+            "errors": [{"location": e.location, "message": e.message} for e in errors],
+        }

@@ -1,0 +1,100 @@
+"""RFC 9457 problem details (``application/problem+json``) for rejected requests, and the renderer hook.
+
+A rejection answers::
+
+    {"type": "about:blank", "title": "Bad Request", "status": 400,
+     "detail": "2 errors in the request to POST /orders.", "instance": "/b2b/v1/orders",
+     "errors": [{"location": "query.limit", "message": "0 is less than the minimum of 1"}, ...]}
+
+with ``Allow`` on a 405 and ``WWW-Authenticate`` on a 401. Messages never carry the value of a credential or a
+cookie (the validator masks them), and headers are never echoed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from contractkit.runtime._core import RequestError, ValidationResult
+
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    500: "Internal Server Error",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorResponse:
+    """A complete HTTP response the middleware sends instead of calling the app.
+
+    Attributes:
+        status: the status code.
+        headers: (name, value) pairs; ``content-length`` is added by the middleware.
+        body: the body bytes.
+    """
+
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+
+ErrorRenderer = Callable[[ValidationResult, str], ErrorResponse]
+"""A hook that turns a rejected :class:`ValidationResult` and the request path into the response to send."""
+
+
+def problem(status: int, errors: list[RequestError], *, detail: str, instance: str) -> dict[str, object]:
+    """Return an RFC 9457 problem object with contractkit's ``errors`` extension member."""
+    return {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "errors": [{"location": e.location, "message": e.message} for e in errors],
+    }
+
+
+def _detail(result: ValidationResult) -> str:
+    where = f" to {result.operation}" if result.operation else ""
+    if result.status == 404:
+        return "The contract declares no operation at this path."
+    if result.status == 405:
+        return f"The contract declares only {', '.join(result.allow)} at this path."
+    if result.status == 401:
+        return f"The request{where} carries no credential of the kind the contract requires."
+    if result.status == 413:
+        return result.errors[0].message if result.errors else "The request body is too large."
+    if result.status == 415:
+        return f"The request{where} has a content type the contract does not accept."
+    count = len(result.errors)
+    return f"{count} error{'s' if count != 1 else ''} in the request{where}."
+
+
+def render_problem(result: ValidationResult, path: str) -> ErrorResponse:
+    """Render a rejection as ``application/problem+json`` (the default error renderer)."""
+    body = problem(result.status, result.errors, detail=_detail(result), instance=path)
+    headers = [("content-type", "application/problem+json")]
+    if result.status == 405 and result.allow:
+        headers.append(("allow", ", ".join(result.allow)))
+    if result.status == 401:
+        headers.append(("www-authenticate", ", ".join(result.challenges) or "Bearer"))
+    return ErrorResponse(result.status, headers, json.dumps(body, ensure_ascii=False).encode())
+
+
+def response_problem(errors: list[RequestError], operation: str, path: str) -> ErrorResponse:
+    """Render the 500 sent instead of a response that breaks the contract (``response_validation="enforce"``)."""
+    body = problem(
+        500, errors, detail=f"The service's response to {operation} does not match its contract.", instance=path
+    )
+    return ErrorResponse(500, [("content-type", "application/problem+json")], json.dumps(body).encode())
+
+
+def too_large(limit: int) -> ValidationResult:
+    """Return the 413 verdict for a body over ``limit`` bytes."""
+    return ValidationResult(413, [RequestError("body", f"The request body is larger than {limit} bytes.")])

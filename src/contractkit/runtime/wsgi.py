@@ -1,0 +1,193 @@
+"""The WSGI twin of the ASGI middleware (Flask, Django, any WSGI app): same options, same verdicts.
+
+The typed values reach the app as ``environ["contractkit.request"]`` (a :class:`ValidationResult`); the body it
+reads from ``wsgi.input`` is the one the middleware buffered.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Literal
+
+from contractkit.runtime._core import RequestError, RequestValidator, ValidationResult
+from contractkit.runtime._types import Environ, StartResponse, WSGIApp
+from contractkit.runtime.asgi import Passing, ResponseMode, check_options
+from contractkit.runtime.observability import Observer
+from contractkit.runtime.problem import ErrorRenderer, ErrorResponse, render_problem, response_problem, too_large
+
+ENVIRON_KEY = "contractkit.request"
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed"}
+_REASONS |= {413: "Content Too Large", 415: "Unsupported Media Type", 500: "Internal Server Error"}
+
+
+class WSGIContractValidationMiddleware:
+    """Enforce an OpenAPI contract at the door of a WSGI app; the options are the ASGI middleware's.
+
+    Example:
+        >>> app.wsgi_app = WSGIContractValidationMiddleware(app.wsgi_app, spec="b2b-orders")  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        app: WSGIApp,
+        spec: object,
+        *,
+        max_body_bytes: int = 1_048_576,
+        unknown_path: Passing = "reject",
+        undeclared_method: Passing = "reject",
+        response_validation: ResponseMode = "off",
+        error_renderer: ErrorRenderer | None = None,
+        metrics: Any = None,
+        logger: logging.Logger | None = None,
+        on_error: Literal["pass", "reject"] = "pass",
+    ) -> None:
+        """Load and compile the contract once (see :class:`ContractValidationMiddleware` for the options)."""
+        check_options(max_body_bytes, unknown_path, undeclared_method, response_validation, on_error)
+        self.app = app
+        self.validator = spec if isinstance(spec, RequestValidator) else RequestValidator.from_spec(spec)
+        self.max_body_bytes = max_body_bytes
+        self.pass_unknown_path = unknown_path == "pass"
+        self.pass_undeclared_method = undeclared_method == "pass"
+        self.response_validation = response_validation
+        self.render = error_renderer or render_problem
+        self.observer = Observer(self.validator.name, metrics, logger)
+        self.fail_open = on_error == "pass"
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        """Validate the request, then answer with a problem or call the app."""
+        headers = _headers(environ, self.validator.spec.interesting)
+        try:
+            verdict = self._verdict(environ, headers)
+        except Exception:
+            self.observer.internal_error(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""), headers)
+            if not self.fail_open:
+                return _respond(start_response, response_problem([], "this request", environ.get("PATH_INFO", "")))
+            verdict = None
+        if isinstance(verdict, ErrorResponse):
+            return _respond(start_response, verdict)
+        if verdict is None or self.response_validation == "off":
+            return self.app(environ, start_response)
+        return self._checked(environ, start_response, headers)
+
+    def _verdict(self, environ: Environ, headers: Mapping[str, str]) -> ValidationResult | ErrorResponse | None:
+        started = time.perf_counter()
+        method = str(environ.get("REQUEST_METHOD", "GET"))
+        path = _path(environ)
+        routed = self.validator.route(method, path)
+        if isinstance(routed, ValidationResult):
+            if (routed.status == 404 and self.pass_unknown_path) or (
+                routed.status == 405 and self.pass_undeclared_method
+            ):
+                return None
+            return self._reject(routed, method, path, headers, started)
+        op, raw_path = routed
+        body: bytes | None = None
+        if op.media is not None:
+            length = headers.get("content-length", "").strip()
+            stream = environ.get("wsgi.input")
+            if length.isdigit():
+                if int(length) > self.max_body_bytes:
+                    return self._reject(too_large(self.max_body_bytes), method, path, headers, started)
+                body = stream.read(int(length)) if stream is not None and int(length) else b""
+            elif environ.get("wsgi.input_terminated") and stream is not None:
+                body = stream.read(self.max_body_bytes + 1)
+                if len(body) > self.max_body_bytes:
+                    return self._reject(too_large(self.max_body_bytes), method, path, headers, started)
+            environ["wsgi.input"] = io.BytesIO(body or b"")
+            environ["CONTENT_LENGTH"] = str(len(body or b""))
+        query = str(environ.get("QUERY_STRING", ""))
+        result = self.validator.check(op, raw_path, query, headers, body)
+        if not result.ok:
+            return self._reject(result, method, path, headers, started)
+        self.observer.timed(time.perf_counter() - started)
+        environ[ENVIRON_KEY] = result
+        return result
+
+    def _reject(
+        self, result: ValidationResult, method: str, path: str, headers: Mapping[str, str], started: float
+    ) -> ErrorResponse:
+        self.observer.timed(time.perf_counter() - started)
+        self.observer.rejected(result, method, path, headers)
+        return self.render(result, path)
+
+    def _checked(self, environ: Environ, start_response: StartResponse, headers: Mapping[str, str]) -> Iterable[bytes]:
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured["status"], captured["headers"] = status, response_headers
+            if self.response_validation == "enforce":
+                return lambda data: captured.setdefault("written", []).append(data)
+            return (
+                start_response(status, response_headers, exc_info)
+                if exc_info
+                else start_response(status, response_headers)
+            )
+
+        iterable = self.app(environ, capture)
+        enforce = self.response_validation == "enforce"
+        if not enforce and not isinstance(iterable, list | tuple):
+            return iterable  # report mode leaves streaming (generator) responses alone
+        try:
+            chunks = [*captured.get("written", []), *iterable]
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+        errors = self._response_errors(environ, captured, b"".join(chunks), headers)
+        if not enforce:
+            return chunks
+        if errors:
+            result = environ.get(ENVIRON_KEY)
+            operation = str(getattr(result, "operation", None) or "this request")
+            return _respond(start_response, response_problem(errors, operation, _path(environ)))
+        start_response(captured["status"], captured["headers"])
+        return chunks
+
+    def _response_errors(
+        self, environ: Environ, captured: Mapping[str, Any], body: bytes, headers: Mapping[str, str]
+    ) -> list[RequestError]:
+        method = str(environ.get("REQUEST_METHOD", "GET"))
+        path = _path(environ)
+        status = int(str(captured.get("status", "500")).split(" ", 1)[0])
+        content_type = next((v for k, v in captured.get("headers", []) if k.lower() == "content-type"), None)
+        try:
+            errors = self.validator.validate_response(method, path, status, content_type, body or None)
+        except Exception:
+            self.observer.internal_error(method, path, headers)
+            return []
+        if errors:
+            result = environ.get(ENVIRON_KEY)
+            operation = str(getattr(result, "operation", None) or "unmatched")
+            self.observer.invalid_response(operation, method, path, status, errors, headers)
+        return errors
+
+
+def _path(environ: Environ) -> str:
+    raw = str(environ.get("SCRIPT_NAME", "")) + str(environ.get("PATH_INFO", ""))
+    try:  # PEP 3333: the path arrives as latin-1 decoded bytes
+        return raw.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return raw
+
+
+def _headers(environ: Environ, interesting: frozenset[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            name = key[5:].replace("_", "-").lower()
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            name = key.replace("_", "-").lower()
+        else:
+            continue
+        if name in interesting and value != "":
+            out[name] = str(value)
+    return out
+
+
+def _respond(start_response: StartResponse, response: ErrorResponse) -> Iterator[bytes]:
+    headers = [*response.headers, ("content-length", str(len(response.body)))]
+    start_response(f"{response.status} {_REASONS.get(response.status, 'Error')}", headers)
+    return iter([response.body])

@@ -1,0 +1,388 @@
+"""Where openapi-core (0.23) is itself wrong, or where contractkit deliberately differs: each reason says which.
+
+Each row records both verdicts and the reason. The test asserts both, so it fails when openapi-core fixes its
+side (the row can then move to the ordinary tables) or when contractkit drifts. These are the rows of
+docs/middleware.md's "what differs from openapi-core".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ._support import Differential, Req, expect, explain, req
+from .test_bodies import GOOD, MULTIPART, multipart
+from .test_bodies import spec as bodies_spec
+from .test_parameters import spec as parameters_spec
+from .test_routing_security import routing_spec
+from .test_schemas import spec as schemas_spec
+
+OK = {"200": {"description": "ok"}}
+
+
+def oauth_spec(version: str) -> dict[str, Any]:
+    """An operation guarded by OAuth 2.0 and one by OpenID Connect (both carry a bearer token on the wire)."""
+    flows = {"clientCredentials": {"tokenUrl": "https://auth.example.com/token", "scopes": {"orders:read": "read"}}}
+    return {
+        "openapi": version,
+        "info": {"title": "oauth", "version": "1.0.0"},
+        "components": {
+            "securitySchemes": {
+                "oauth": {"type": "oauth2", "flows": flows},
+                "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://auth.example.com/.well-known/openid"},
+            }
+        },
+        "paths": {
+            "/oauth": {"get": {"security": [{"oauth": ["orders:read"]}], "responses": OK}},
+            "/oidc": {"get": {"security": [{"oidc": []}], "responses": OK}},
+        },
+    }
+
+
+def uri_spec(version: str) -> dict[str, Any]:
+    """`format: uri` in a query parameter and in a form body (as twilio's callback URLs)."""
+    uri = {"type": "string", "format": "uri"}
+    form = {"type": "object", "properties": {"StatusCallback": uri}}
+    return {
+        "openapi": version,
+        "info": {"title": "uri", "version": "1.0.0"},
+        "paths": {
+            "/callbacks": {
+                "get": {"parameters": [{"name": "callback", "in": "query", "schema": uri}], "responses": OK},
+                "post": {
+                    "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": form}}},
+                    "responses": OK,
+                },
+            }
+        },
+    }
+
+
+def styles_spec(version: str) -> dict[str, Any]:
+    """Parameter styles openapi-core cannot read: label and matrix paths, exploded form objects, cookie arrays."""
+    ints = {"type": "array", "items": {"type": "integer"}}
+    point = {"type": "object", "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}}}
+
+    def op(name: str, where: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        param = {"name": name, "in": where, "required": where == "path", "schema": schema, **extra}
+        return {"get": {"parameters": [param], "responses": OK}}
+
+    return {
+        "openapi": version,
+        "info": {"title": "styles", "version": "1.0.0"},
+        "paths": {
+            "/label/{id}": op("id", "path", {"type": "integer"}, style="label"),
+            "/label-array/{ids}": op("ids", "path", ints, style="label", explode=True),
+            "/matrix/{id}": op("id", "path", {"type": "integer"}, style="matrix"),
+            "/matrix-array/{ids}": op("ids", "path", ints, style="matrix"),
+            "/point": op("point", "query", point, style="form", explode=True),
+            "/jar": op("ids", "cookie", ints),
+        },
+    }
+
+
+MERGE_PATCH = "application/merge-patch+json"
+VENDOR = "application/vnd.acme.order+json"
+FORM = "application/x-www-form-urlencoded"
+
+PLUS_JSON = (
+    "openapi-core deserializes only `application/json` (and a few listed types) as JSON: a `+json` media type "
+    "(RFC 6839 structured syntax suffix) such as `application/merge-patch+json` is validated as raw bytes, so "
+    "every body is rejected as 'not of type object'. contractkit parses `+json` as JSON (issue 6)."
+)
+FORM_CAST = (
+    "openapi-core casts form fields before validating and a failed cast is a body-level error with no path; "
+    "contractkit reports the field (`body/age`), which is what a client needs to fix the request."
+)
+READ_ONLY_31 = (
+    "openapi-core applies readOnly/writeOnly only to OpenAPI 3.0 (its 3.1 validators ignore them), so a 3.1 "
+    "request may set a readOnly property. OAS 3.1 (4.8.24.4 `readOnly`) still says such a property SHOULD NOT be "
+    "sent in a request; contractkit rejects it in both versions, as issue 6 asks."
+)
+OAUTH = (
+    "openapi-core has no provider for oauth2 and openIdConnect schemes (it warns 'Unsupported scheme type' and "
+    "accepts the request), so a request without any credential passes. Both schemes carry a bearer token in "
+    "`Authorization`; contractkit requires its presence (401 otherwise)."
+)
+BOOLEAN = (
+    "openapi-core casts y/yes/t/true/on/1 and n/no/f/false/off/0 to booleans (openapi_core.util.forcebool); "
+    "OpenAPI serializes a boolean parameter as `true`/`false` (the JSON literals), and contractkit accepts only "
+    "those. A judgement call: aligning with openapi-core is a one-line change in contractkit if services need it."
+)
+DISCRIMINATOR_LOCATION = (
+    "Both reject a discriminator value that is neither in the mapping nor a schema name; openapi-core points at "
+    "the object (its error is about an unresolvable `#/components/schemas/bird`), contractkit at the "
+    "discriminating property itself."
+)
+EMPTY_SEGMENT = (
+    "Both reject `/orders/` for the template `/orders/{order_id}`: openapi-core lets the template match an empty "
+    "segment and fails the parameter (400), contractkit never matches a template segment to an empty one (404), "
+    "as Starlette's own router does for the app behind the middleware."
+)
+URI_FORMAT = (
+    "openapi-core checks `format: uri` only when the optional `rfc3987` package is installed (jsonschema's "
+    "format checker); it is not a dependency of openapi-core, so `uri` goes unchecked. contractkit checks it."
+)
+MULTIPART_31_FILE = (
+    "Under OpenAPI 3.1 openapi-core hands a file part to the schema as bytes, and `type: string` rejects bytes: "
+    "no 3.1 multipart upload with a file is ever valid. contractkit accepts it (it checks multipart presence)."
+)
+MULTIPART_PARTS = (
+    "A contractkit limitation, not an openapi-core error: contractkit checks a multipart body's presence (and "
+    "its boundary) only, as issue 6 scopes it; openapi-core parses the parts and validates them against the "
+    "schema, so a missing required part is a 400 there and passes here."
+)
+MULTIPART_CRASH = (
+    "openapi-core crashes (AssertionError in its multipart deserializer, a 500 from its middleware) on a body "
+    "that is not multipart. contractkit: without a boundary parameter 400 at `body`; with one, presence only."
+)
+LABEL_MATRIX = (
+    "openapi-core cannot read `label` and `matrix` path parameters: every request, valid or not, fails with "
+    "'Missing required path parameter'. contractkit deserializes both styles (explode true and false)."
+)
+FORM_OBJECT = (
+    "An object query parameter with `style: form, explode: true` is sent as its properties (`?x=1&y=2`); "
+    "openapi-core looks for a `point` key, finds none and skips the (optional) parameter, so nothing is validated. "
+    "contractkit collects the properties and validates them."
+)
+COOKIE_ARRAY = (
+    "Cookies are `form` style with `explode: true` by default, which for an array means repeated `ids=` pairs, "
+    "something a Cookie header cannot carry; openapi-core reads `ids=1,2` as the single item `1,2` and rejects "
+    "it, contractkit reads the comma-separated list (as `explode: false`). A judgement call in contractkit's favour "
+    "of what clients actually send."
+)
+NON_UTF8 = (
+    "Same verdict (400 at `body`), but openapi-core crashes turning the error into text: "
+    "MediaTypeDeserializeError.__str__ decodes the raw body as UTF-8 and raises UnicodeDecodeError, which "
+    "its Starlette middleware turns into a 500. contractkit answers a 400 problem."
+)
+
+# (spec name, spec, request, openapi-core's verdict, contractkit's verdict, reason)
+KNOWN_DIFFERENCES = [
+    pytest.param(
+        "bodies-3.1.0",
+        bodies_spec("3.1.0"),
+        req("PATCH", "/orders/patch", json_body=GOOD, content_type=MERGE_PATCH),
+        "400 body",
+        "ok",
+        PLUS_JSON,
+        id="plus-json-merge-patch-valid",
+    ),
+    pytest.param(
+        "bodies-3.0.3",
+        bodies_spec("3.0.3"),
+        req("POST", "/vendor", json_body=GOOD, content_type=VENDOR),
+        "400 body",
+        "ok",
+        PLUS_JSON,
+        id="plus-json-vendor-valid",
+    ),
+    pytest.param(
+        "bodies-3.1.0",
+        bodies_spec("3.1.0"),
+        req("PATCH", "/orders/patch", json_body={"sku": 1, "qty": 1}, content_type=MERGE_PATCH),
+        "400 body",
+        "400 body/sku",
+        PLUS_JSON,
+        id="plus-json-invalid-located",
+    ),
+    pytest.param(
+        "bodies-3.0.3",
+        bodies_spec("3.0.3"),
+        req("POST", "/forms", body="name=Ann&age=x", content_type=FORM),
+        "400 body",
+        "400 body/age",
+        FORM_CAST,
+        id="form-field-cast-located",
+    ),
+    pytest.param(
+        "schemas-3.1.0",
+        schemas_spec("3.1.0"),
+        req("POST", "/payloads", json_body={"id": "x"}),
+        "ok",
+        "400 body/id",
+        READ_ONLY_31,
+        id="read-only-in-3.1-request",
+    ),
+    pytest.param(
+        "parameters-3.0.3",
+        parameters_spec("3.0.3"),
+        req("GET", "/v1/search", "active=yes"),
+        "ok",
+        "400 query.active",
+        BOOLEAN,
+        id="boolean-yes",
+    ),
+    pytest.param(
+        "parameters-3.1.0",
+        parameters_spec("3.1.0"),
+        req("GET", "/v1/search", "active=0"),
+        "ok",
+        "400 query.active",
+        BOOLEAN,
+        id="boolean-zero",
+    ),
+    pytest.param(
+        "schemas-3.0.3",
+        schemas_spec("3.0.3"),
+        req("POST", "/payloads", json_body={"pet": {"petType": "bird", "bark": 1}}),
+        "400 body/pet",
+        "400 body/pet/petType",
+        DISCRIMINATOR_LOCATION,
+        id="discriminator-unknown-value",
+    ),
+    pytest.param(
+        "routing-3.1.0",
+        routing_spec("3.1.0"),
+        req("GET", "/v1/orders/"),
+        "400 path.order_id",
+        "404",
+        EMPTY_SEGMENT,
+        id="empty-template-segment",
+    ),
+    pytest.param(
+        "uri-3.1.0",
+        uri_spec("3.1.0"),
+        req("GET", "/callbacks", "callback=not%20a%20uri"),
+        "ok",
+        "400 query.callback",
+        URI_FORMAT,
+        id="uri-format-query",
+    ),
+    pytest.param(
+        "uri-3.0.3",
+        uri_spec("3.0.3"),
+        req("POST", "/callbacks", body="StatusCallback=", content_type=FORM),
+        "ok",
+        "400 body/StatusCallback",
+        URI_FORMAT,
+        id="uri-format-empty-form-field",
+    ),
+    pytest.param(
+        "bodies-3.1.0",
+        bodies_spec("3.1.0"),
+        req("POST", "/uploads", body=multipart(("file", "a.stl", "solid a")), content_type=MULTIPART),
+        "400 body/file",
+        "ok",
+        MULTIPART_31_FILE,
+        id="multipart-file-31",
+    ),
+    pytest.param(
+        "bodies-3.0.3",
+        bodies_spec("3.0.3"),
+        req("POST", "/uploads", body=multipart(("note", None, "hi")), content_type=MULTIPART),
+        "400 body",
+        "ok",
+        MULTIPART_PARTS,
+        id="multipart-required-part-missing",
+    ),
+    pytest.param(
+        "bodies-3.0.3",
+        bodies_spec("3.0.3"),
+        req("POST", "/uploads", body=b"garbage", content_type="multipart/form-data"),
+        "500 crash:AssertionError",
+        "400 body",
+        MULTIPART_CRASH,
+        id="multipart-no-boundary",
+    ),
+    pytest.param(
+        "bodies-3.1.0",
+        bodies_spec("3.1.0"),
+        req("POST", "/uploads", body=b"garbage", content_type=MULTIPART),
+        "500 crash:AssertionError",
+        "ok",
+        MULTIPART_CRASH,
+        id="multipart-not-multipart",
+    ),
+    pytest.param(
+        "styles-3.0.3",
+        styles_spec("3.0.3"),
+        req("GET", "/label/.5"),
+        "400 path.id",
+        "ok",
+        LABEL_MATRIX,
+        id="label-valid",
+    ),
+    pytest.param(
+        "styles-3.1.0",
+        styles_spec("3.1.0"),
+        req("GET", "/label-array/.1.2"),
+        "400 path.ids",
+        "ok",
+        LABEL_MATRIX,
+        id="label-array-explode-valid",
+    ),
+    pytest.param(
+        "styles-3.0.3",
+        styles_spec("3.0.3"),
+        req("GET", "/matrix/;id=5"),
+        "400 path.id",
+        "ok",
+        LABEL_MATRIX,
+        id="matrix-valid",
+    ),
+    pytest.param(
+        "styles-3.1.0",
+        styles_spec("3.1.0"),
+        req("GET", "/matrix-array/;ids=1,2"),
+        "400 path.ids",
+        "ok",
+        LABEL_MATRIX,
+        id="matrix-array-valid",
+    ),
+    pytest.param(
+        "styles-3.0.3",
+        styles_spec("3.0.3"),
+        req("GET", "/point", "x=a&y=2"),
+        "ok",
+        "400 query.point",
+        FORM_OBJECT,
+        id="form-object-explode-invalid",
+    ),
+    pytest.param(
+        "styles-3.1.0",
+        styles_spec("3.1.0"),
+        req("GET", "/jar", headers={"cookie": "ids=1,2"}),
+        "400 cookie.ids",
+        "ok",
+        COOKIE_ARRAY,
+        id="cookie-array-default-explode",
+    ),
+    pytest.param(
+        "oauth-3.0.3", oauth_spec("3.0.3"), req("GET", "/oauth"), "ok", "401 security", OAUTH, id="oauth2-missing-30"
+    ),
+    pytest.param(
+        "oauth-3.1.0", oauth_spec("3.1.0"), req("GET", "/oidc"), "ok", "401 security", OAUTH, id="oidc-missing-31"
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "spec", "request_", "reference", "ours", "reason"), KNOWN_DIFFERENCES)
+def test_known_difference(
+    differential: Differential, name: str, spec: Any, request_: Req, reference: str, ours: str, reason: str
+) -> None:
+    assert reason
+    ref = differential.reference(name, spec).verdict(request_)
+    assert ref == expect(reference), (
+        f"openapi-core changed: move the case to a table?{explain(request_, ref, expect(reference), 'recorded')}"
+    )
+    ck = differential.contractkit(name, spec).verdict(request_)
+    assert ck == expect(ours), f"contractkit changed{explain(request_, ref, ck)}"
+
+
+NON_UTF8_BODIES = [
+    pytest.param(b"\xff\xfe{}", id="invalid-start-byte"),
+    pytest.param(b'{"sku": "\xc3\x28", "qty": 1}', id="invalid-continuation-in-string"),
+]
+
+
+@pytest.mark.parametrize("body", NON_UTF8_BODIES)
+def test_non_utf8_body(differential: Differential, body: bytes) -> None:
+    assert NON_UTF8
+    request_ = req("POST", "/orders", body=body, content_type="application/json")
+    ref = differential.reference("bodies-3.1.0", bodies_spec("3.1.0")).verdict(request_)
+    assert ref == expect("400 body"), explain(request_, ref, expect("400 body"), "recorded")
+    assert "raised UnicodeDecodeError" in ref.detail, f"openapi-core now formats the error: {ref.detail}"
+    ck = differential.contractkit("bodies-3.1.0", bodies_spec("3.1.0")).verdict(request_)
+    assert ck == expect("400 body"), explain(request_, ref, ck)
