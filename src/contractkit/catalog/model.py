@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from contractkit.errors import UsageError
 from contractkit.findings import Location, Severity
 from contractkit.loaders.limits import Limits
 from contractkit.rules.registry import SpecKind
@@ -156,6 +158,29 @@ class Catalog:
     def get(self, contract_id: str) -> Contract | None:
         """Return the contract with ``contract_id``, or ``None``."""
         return next((c for c in self.contracts if c.id == contract_id), None)
+
+    def pick(self, ids: Sequence[str]) -> list[Contract]:
+        """Return the contracts named by ``ids`` in that order, without repeats; every contract when empty.
+
+        Raises:
+            UsageError: an id is not in the catalog (with a did-you-mean).
+        """
+        if not ids:
+            return list(self.contracts)
+        known = [c.id for c in self.contracts]
+        chosen: list[Contract] = []
+        for contract_id in ids:
+            contract = self.get(contract_id)
+            if contract is None:
+                guess = difflib.get_close_matches(contract_id, known, n=1)
+                raise UsageError(
+                    f"`{contract_id}` is not a contract id of the catalog `{self.path.name}`",
+                    title="unknown contract",
+                    tip=(f"did you mean `{guess[0]}`? " if guess else "") + f"known ids: {', '.join(known)}.",
+                )
+            if contract not in chosen:
+                chosen.append(contract)
+        return chosen
 
     def by_path(self, path: Path) -> Contract | None:
         """Return the contract whose root file is ``path``, or ``None``."""

@@ -40,7 +40,7 @@ from contractkit.codegen.render import (
 )
 from contractkit.codegen.schemas import SchemaSet
 from contractkit.codegen.write import read_package, remove_package, write_package
-from contractkit.errors import ContractkitError, UsageError
+from contractkit.errors import ContractkitError
 from contractkit.loaders.document import Document, SpecVersion, load_document
 from contractkit.loaders.files import FileStore
 from contractkit.loaders.refs import RefResolver
@@ -184,22 +184,7 @@ def _names(result: PackageResult) -> tuple[tuple[str, ...], tuple[str, ...], tup
 
 
 def _select(catalog: Catalog, ids: list[str]) -> list[Contract]:
-    if not ids:
-        return list(catalog.contracts)
-    known = [c.id for c in catalog.contracts]
-    chosen: list[Contract] = []
-    for contract_id in ids:
-        contract = catalog.get(contract_id)
-        if contract is None:
-            guess = difflib.get_close_matches(contract_id, known, n=1)
-            raise UsageError(
-                f"`{contract_id}` is not a contract id of the catalog `{catalog.path.name}`",
-                title="unknown contract",
-                tip=(f"did you mean `{guess[0]}`? " if guess else "") + f"known ids: {', '.join(known)}.",
-            )
-        if contract not in chosen:
-            chosen.append(contract)
-    return chosen
+    return catalog.pick(ids)
 
 
 # -- planning: inputs and their hash (cheap: no dcg) ---------------------------------------------------------

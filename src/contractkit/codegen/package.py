@@ -13,7 +13,6 @@ written into a temporary folder, with ``SOURCE_DATE_EPOCH`` fixed so the same in
 
 from __future__ import annotations
 
-import difflib
 import importlib.util
 import os
 import re
@@ -153,22 +152,7 @@ def distribution_prefix(catalog: Catalog) -> str:
 
 
 def _select(catalog: Catalog, ids: list[str]) -> list[Contract]:
-    if not ids:
-        return list(catalog.contracts)
-    known = [c.id for c in catalog.contracts]
-    chosen: list[Contract] = []
-    for contract_id in ids:
-        contract = catalog.get(contract_id)
-        if contract is None:
-            guess = difflib.get_close_matches(contract_id, known, n=1)
-            raise UsageError(
-                f"`{contract_id}` is not a contract id of the catalog `{_shown(catalog.path)}`",
-                title="unknown contract",
-                tip=(f"did you mean `{guess[0]}`? " if guess else "") + f"known ids: {', '.join(known)}.",
-            )
-        if contract not in chosen:
-            chosen.append(contract)
-    return chosen
+    return catalog.pick(ids)
 
 
 def _refuse_stale(catalog: Catalog, generated: Path, plans: list[WheelPlan]) -> None:
