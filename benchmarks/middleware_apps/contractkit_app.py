@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from contractkit.middleware import ContractValidationMiddleware
-
 from benchmarks.middleware_apps.common import contract, create_app
+from contractkit.middleware import ContractValidationMiddleware
 
 app = ContractValidationMiddleware(create_app(), spec=contract())
