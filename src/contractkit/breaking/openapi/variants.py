@@ -134,6 +134,12 @@ def shape(cursor: Cursor, depth: int = 6) -> str:
         if node.identity in stack or level > depth:
             return "<recursion>"
         inner = stack | {node.identity}
+        if isinstance(value, dict) and isinstance(value.get("propertyName"), str):
+            # A discriminator: its mapping's refs name the same schema however they are written (a bundled
+            # `#/components/schemas/Pet` is the source's `pets.yaml#/Pet`).
+            mapping = value.get("mapping")
+            targets = {k: str(v).rsplit("/", 1)[-1] for k, v in mapping.items()} if isinstance(mapping, dict) else {}
+            return {"propertyName": value["propertyName"], "mapping": targets}
         if isinstance(value, dict):
             # The keys of `properties` (and the like) are names, not keywords: keep them all.
             return {
