@@ -68,6 +68,7 @@ def run_dcg(schemas: SchemaSet, options: CodegenOptions, where: str) -> str:
         "use_union_operator": True,
         "use_double_quotes": True,
         "formatters": [],
+        "skip_root_model": True,  # else dcg's root `Model` renames a schema of that name `ModelModel`
         **options.dcg_options(),
     }
     try:

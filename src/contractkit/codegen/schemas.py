@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contractkit.codegen.naming import Names, pascal, snake
+from contractkit.codegen.naming import Names, pascal, snake, variant_names
 from contractkit.errors import ContractInvalid
 from contractkit.loaders.document import Cursor, Document
 from contractkit.loaders.types import JsonValue
@@ -48,6 +48,27 @@ _PLAIN = frozenset(
 # Keywords whose value is one schema; the word names a hoisted inline schema.
 _ONE = {"items": "Item", "additionalProperties": "Value", "not": "Not", "contains": "Item"}
 _MANY = ("oneOf", "anyOf", "allOf")
+# Validation keywords that dcg writes as ``Field(...)`` constraints: where a union member, an array item or a map
+# value carries one, dcg makes a named type alias for it (``Stop``, ``Input1``), so contractkit names it first.
+_CONSTRAINTS = frozenset(
+    {
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "maxProperties",
+    }
+)
+# Keywords that only apply to arrays: dropped from a schema whose `type` rules arrays out (they are no-ops there,
+# and dcg would otherwise make a union of a list and an empty class out of `{type: object, items: ...}`).
+_ARRAY_ONLY = ("items", "prefixItems", "contains", "minItems", "maxItems", "uniqueItems")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,9 +185,19 @@ class SchemaSet:
     # -- conversion ---------------------------------------------------------------------------------------
 
     def _child(
-        self, parent: Cursor, key: str, hoist_as: str | None, *, force: bool = False, owner: str = "Schema"
+        self,
+        parent: Cursor,
+        key: str,
+        hoist_as: str | None,
+        *,
+        force: bool = False,
+        owner: str = "Schema",
+        fallbacks: tuple[str, ...] = (),
     ) -> JsonValue:
-        """Convert ``parent[key]``: a ref becomes a ref to a name; an inline class-like schema is hoisted."""
+        """Convert ``parent[key]``: a ref becomes a ref to a name; an inline class-like schema is hoisted.
+
+        A hoisted schema is named ``hoist_as``, else the first free name of ``fallbacks``, else ``<hoist_as>Schema``.
+        """
         raw = _raw(parent.value, key)
         cursor = parent.get(key)
         if cursor is None:
@@ -184,7 +215,7 @@ class SchemaSet:
                 return cursor.value
             return {"$ref": f"#/$defs/{self._ref_name(cursor)}"}
         if hoist_as is not None and (force or self.needs_class(cursor.value)):
-            return {"$ref": f"#/$defs/{self.add(cursor, hoist_as, hoist_as + 'Schema')}"}
+            return {"$ref": f"#/$defs/{self.add(cursor, hoist_as, *fallbacks, hoist_as + 'Schema')}"}
         return self._convert(cursor, hoist_as or owner)
 
     def needs_class(self, value: JsonValue) -> bool:
@@ -193,7 +224,17 @@ class SchemaSet:
             return False
         if "properties" in value or "allOf" in value:
             return True
-        return self.enums_as_enum and "enum" in value and len(value.get("enum") or []) > 1  # type: ignore[arg-type]
+        return self.enums_as_enum and bool(value.get("enum"))  # dcg makes an `Enum` of one value too
+
+    def _named_by_dcg(self, value: JsonValue) -> bool:
+        """Return whether dcg names a union member / array item / map value itself (when contractkit does not).
+
+        That is a class-like schema, a constrained one (dcg makes a type alias with the ``Field`` constraints), or
+        any enum when enums are generated as ``Enum`` classes.
+        """
+        if not isinstance(value, dict) or "$ref" in value:
+            return False
+        return self.needs_class(value) or not _CONSTRAINTS.isdisjoint(value) or (self.enums_as_enum and "enum" in value)
 
     def _convert(self, cursor: Cursor, owner: str) -> JsonValue:
         value = cursor.value
@@ -207,6 +248,9 @@ class SchemaSet:
                 tip="`contractkit validate` checks every schema of the contract.",
             )
         out: dict[str, JsonValue] = {key: value[key] for key in value if key in _PLAIN}
+        if not _may_be_array(value):
+            for key in _ARRAY_ONLY:
+                out.pop(key, None)
         if self._openapi30:
             _openapi30_bounds(value, out)
         properties = cursor.get("properties")
@@ -216,29 +260,26 @@ class SchemaSet:
             }
         for key, word in _ONE.items():
             sub = value.get(key)
-            if key in value:
+            if key in value and (key not in _ARRAY_ONLY or _may_be_array(value)):
                 if key == "items" and isinstance(sub, list):  # draft-07 tuple form
                     items = cursor.get(key)
                     assert items is not None
                     out["prefixItems"] = [self._child(items, str(i), f"{owner}{word}{i + 1}") for i in range(len(sub))]
                     continue
-                # A constrained map value would get a class name from dcg: name it here instead.
-                hoist = key == "additionalProperties" and isinstance(sub, dict) and len(sub) > 1
+                # A constrained item or map value would get a name from dcg: name it here instead.
+                hoist = (key == "additionalProperties" and isinstance(sub, dict) and len(sub) > 1) or (
+                    key in ("items", "additionalProperties") and self._named_by_dcg(sub)
+                )
                 out[key] = self._child(cursor, key, owner + word, force=hoist)
         prefix = value.get("prefixItems")
-        if isinstance(prefix, list):
+        if isinstance(prefix, list) and _may_be_array(value):
             items = cursor.get("prefixItems")
             assert items is not None
             out["prefixItems"] = [self._child(items, str(i), f"{owner}Item{i + 1}") for i in range(len(prefix))]
         for key in _MANY:
             members = cursor.get(key)
             if members is not None and isinstance(members.value, list):
-                out[key] = [
-                    self._child(
-                        members, str(i), None if key == "allOf" else self._variant_name(owner, member, i), owner=owner
-                    )
-                    for i, member in enumerate(members.value)
-                ]
+                out[key] = [self._member(key, members, i, owner) for i in range(len(members.value))]
         _simplify_all_of(out)
         discriminator = value.get("discriminator")
         if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
@@ -247,16 +288,22 @@ class SchemaSet:
             return _nullable(out)
         return out
 
-    def _variant_name(self, owner: str, member: JsonValue, index: int) -> str:
-        if isinstance(member, dict):
-            if isinstance(member.get("title"), str) and member["title"]:
-                return pascal(str(member["title"]))
-            properties = member.get("properties")
-            for prop in properties.values() if isinstance(properties, dict) else ():
-                const = prop.get("const") if isinstance(prop, dict) else None
-                if isinstance(const, str):
-                    return owner + pascal(const)
-        return f"{owner}Variant{index + 1}"
+    def _member(self, key: str, members: Cursor, index: int, owner: str) -> JsonValue:
+        """Convert member ``index`` of an ``allOf``/``oneOf``/``anyOf``.
+
+        An ``allOf`` member stays inline (dcg merges it into its owner). A ``oneOf``/``anyOf`` member dcg would
+        name is hoisted under the first free name of :func:`~contractkit.codegen.naming.variant_names`; a member
+        that stays inline lends that name to the schemas nested in it.
+        """
+        if key == "allOf":
+            return self._child(members, str(index), None, owner=owner)
+        values = members.value
+        assert isinstance(values, list)
+        member = values[index]
+        names = variant_names(owner, member, values)
+        return self._child(
+            members, str(index), names[0], owner=owner, force=self._named_by_dcg(member), fallbacks=names[1:]
+        )
 
     def _discriminator(self, cursor: Cursor, discriminator: dict[str, JsonValue]) -> JsonValue:
         out: dict[str, JsonValue] = {"propertyName": discriminator["propertyName"]}
@@ -314,15 +361,26 @@ _ANNOTATIONS = frozenset({"description", "title", "default", "readOnly", "writeO
 
 
 def _simplify_all_of(out: dict[str, JsonValue]) -> None:
-    """Drop annotation-only ``allOf`` members; ``allOf: [{$ref: X}]`` alone becomes ``$ref: X`` (no wrapper class).
+    """Drop annotation-only (and empty) ``allOf`` members; one member left is folded into its owner.
 
-    ``allOf: [{$ref: X}, {description: ...}]`` is how OpenAPI 3.0 documents a reference; dcg would otherwise make
-    a numbered class per use.
+    ``allOf: [{$ref: X}]`` alone becomes ``$ref: X`` (no wrapper class); ``allOf: [{type: object, properties: ...}]``
+    (an inline schema with an annotation beside it) becomes that schema. ``allOf: [{$ref: X}, {description: ...}]``
+    is how OpenAPI 3.0 documents a reference; dcg would otherwise make a numbered class per use (``FileFullLock1``).
     """
     members = out.get("allOf")
     if not isinstance(members, list):
         return
-    kept = [m for m in members if not (isinstance(m, dict) and m and set(m) <= _ANNOTATIONS)]
+    kept = [m for m in members if not (isinstance(m, dict) and set(m) <= _ANNOTATIONS)]
+    if not kept:
+        del out["allOf"]
+        return
+    if len(kept) == 1 and isinstance(kept[0], dict) and "$ref" not in kept[0] and _mergeable(out, kept[0]):
+        del out["allOf"]
+        for key, sub in kept[0].items():
+            if key == "required" and isinstance(sub, list) and isinstance(out.get(key), list):
+                out[key] = list(dict.fromkeys([*out[key], *sub]))  # type: ignore[misc]
+            out.setdefault(key, sub)
+        return
     if (
         len(kept) == 1
         and isinstance(kept[0], dict)
@@ -333,6 +391,23 @@ def _simplify_all_of(out: dict[str, JsonValue]) -> None:
         out["$ref"] = kept[0]["$ref"]
     else:
         out["allOf"] = kept
+
+
+def _mergeable(out: dict[str, JsonValue], member: dict[str, JsonValue]) -> bool:
+    """Return whether ``member``'s keywords can join ``out``'s (annotations aside, no keyword differs)."""
+    return all(
+        key in _ANNOTATIONS or key in ("allOf", "required") or out.get(key, sub) == sub for key, sub in member.items()
+    )
+
+
+def _may_be_array(value: dict[str, JsonValue]) -> bool:
+    """Return whether a schema's ``type`` allows arrays (no ``type`` allows everything)."""
+    kind = value.get("type")
+    if isinstance(kind, str):
+        return kind == "array"
+    if isinstance(kind, list):
+        return "array" in kind
+    return True
 
 
 def _openapi30_bounds(value: dict[str, JsonValue], out: dict[str, JsonValue]) -> None:
