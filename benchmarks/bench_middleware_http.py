@@ -3,13 +3,14 @@
 Run: `.venv/bin/python -m benchmarks.bench_middleware_http [--duration 5] [--rounds 3] [--connections 8]`.
 Prints the issue's table in Markdown (requests/s, p50 latency, ratio to the bare app), per request kind.
 
-The three apps (benchmarks/middleware_apps/) each run under uvicorn, 1 worker, access log off, on a free port of
+The apps (benchmarks/middleware_apps/: bare, behind a no-op pure-ASGI middleware as the floor of any middleware,
+behind openapi-core, behind contractkit) each run under uvicorn, 1 worker, access log off, on a free port of
 127.0.0.1, all started at the same time (an idle server costs nothing). wrk (`/usr/bin/wrk`, 1 thread,
 ``--connections`` keep-alive connections, ``--latency``) then loads one app after the other for ``--duration``
-seconds, in ``--rounds`` interleaved rounds (bare, openapi-core, contractkit; the next round starts one app
-later) so all three see the same machine noise; the table gives each one's median over the rounds and each
+seconds, in ``--rounds`` interleaved rounds (bare, no-op, openapi-core, contractkit; the next round starts one app
+later) so all of them see the same machine noise; the table gives each one's median over the rounds and each
 round's figure. Before measuring, every app is checked:
-the valid requests must get 2xx from all three, the invalid order 400 from both validators.
+the valid requests must get 2xx from all of them, the invalid order 400 from both validators.
 
 Requests: the typical order POST of contracts/b2b-orders (the contract's example: two items), the order list
 GET with four query parameters, and an invalid order POST (a wrong currency and a zero quantity: rejected with
@@ -49,10 +50,12 @@ from benchmarks.middleware_apps.common import (
 
 APPS = {
     "bare Starlette app": "benchmarks.middleware_apps.bare:app",
+    "no-op pure-ASGI middleware (floor)": "benchmarks.middleware_apps.noop_app:app",
     "openapi-core `StarletteOpenAPIMiddleware`": "benchmarks.middleware_apps.openapi_core_app:app",
     "contractkit `ContractValidationMiddleware`": "benchmarks.middleware_apps.contractkit_app:app",
 }
 BARE = "bare Starlette app"
+NOOP = "no-op pure-ASGI middleware (floor)"
 OPENAPI_CORE = "openapi-core `StarletteOpenAPIMiddleware`"
 CONTRACTKIT = "contractkit `ContractValidationMiddleware`"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
@@ -100,7 +103,7 @@ LOADS = (
         f"{BASE_PATH}/orders",
         POST_HEADERS,
         INVALID_ORDER_JSON,
-        {label: 201 if label == BARE else 400 for label in APPS},
+        {label: 201 if label in (BARE, NOOP) else 400 for label in APPS},
     ),
 )
 

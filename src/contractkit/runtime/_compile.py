@@ -64,6 +64,9 @@ class Operation:
         body_required: whether a body must be sent; ``media`` the declared media types (None: no body).
         no_body: the validator of the parameters alone.
         raw: the Operation Object (responses are compiled from it on demand).
+        security_in_query: whether a security scheme reads the query (``security_in_cookie``: the cookies);
+            the request's query and cookies are parsed for the security check only then.
+        media_cache: ``Content-Type`` header value -> (declared media, body kind), filled per request (bounded).
     """
 
     label: str
@@ -76,6 +79,9 @@ class Operation:
     raw: dict[str, Any]
     secret_headers: frozenset[str] = frozenset()
     responses: dict[tuple[str, str], Compiled | None] = field(default_factory=dict)
+    security_in_query: bool = False
+    security_in_cookie: bool = False
+    media_cache: dict[str, tuple[MediaBody, str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -332,6 +338,8 @@ def _operation(
         no_body=compile_schema(_rooted(converter, base)),
         raw=raw,
         secret_headers=frozenset(secret),
+        security_in_query=any(c.where == "query" for alt in security for c in alt),
+        security_in_cookie=any(c.where == "cookie" for alt in security for c in alt),
     )
 
 

@@ -20,6 +20,8 @@ from contractkit.runtime._params import Param, parse_cookies, parse_query, read_
 from contractkit.runtime._spec import load_spec
 
 _MAX_ERRORS = 50
+_MEDIA_CACHE_SIZE = 64  # distinct Content-Type header values remembered per operation (bounded: clients choose them)
+_EMPTY: Mapping[str, Any] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,9 +188,12 @@ class RequestValidator:
         parsed_query: dict[str, list[str]] | None = None
         cookies: dict[str, str] | None = None
         if op.security:
-            parsed_query = parse_query(query)
-            cookies = parse_cookies(headers.get("cookie", ""))
-            if not _secured(op, headers, parsed_query, cookies):
+            # Only the places a scheme reads are parsed (a bearer token needs neither the query nor the cookies).
+            if op.security_in_query:
+                parsed_query = parse_query(query)
+            if op.security_in_cookie:
+                cookies = parse_cookies(headers.get("cookie", ""))
+            if not _secured(op, headers, parsed_query or _EMPTY, cookies or _EMPTY):
                 return _unauthorized(op)
         errors: list[RequestError] = []
         defaults: list[Any] = []
@@ -245,18 +250,26 @@ class RequestValidator:
                 if op.body_required:
                     errors.append(RequestError("body", "a request body is required"))
             else:
-                media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-                media = _media(op.media, media_type)
+                content_type = headers.get("content-type", "")
+                known = op.media_cache.get(content_type)
+                if known is None:
+                    media_type = content_type.split(";", 1)[0].strip().lower()
+                    media = _media(op.media, media_type)
+                    kind = _kind_of(media_type) if media is None or media.kind == "any" else media.kind
+                    if media is not None and len(op.media_cache) < _MEDIA_CACHE_SIZE:
+                        op.media_cache[content_type] = (media, kind)
+                else:
+                    media, kind = known
                 if media is None:
+                    media_type = content_type.split(";", 1)[0].strip().lower()
                     if not errors:
                         status = 415
                     accepted = ", ".join(f"`{m}`" for m in op.media)
                     sent = f"`{media_type}`" if media_type else "no content type"
                     errors.append(RequestError("header.content-type", f"{sent} is not accepted (send {accepted})"))
                 else:
-                    kind = media.kind if media.kind != "any" else _kind_of(media_type)
                     try:
-                        parsed_body = _parse(kind, media, body, headers.get("content-type", ""))
+                        parsed_body = _parse(kind, media, body, content_type)
                     except _BadBody as exc:
                         errors.append(RequestError("body", str(exc)))
                     else:

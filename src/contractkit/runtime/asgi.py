@@ -21,6 +21,7 @@ from contractkit.runtime.problem import ErrorRenderer, ErrorResponse, render_pro
 Passing = Literal["reject", "pass"]
 ResponseMode = Literal["off", "report", "enforce"]
 _BODILESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "TRACE"})
+_clock = time.perf_counter
 
 
 def check_options(
@@ -95,6 +96,7 @@ class ContractValidationMiddleware:
         self.pass_unknown_path = unknown_path == "pass"
         self.pass_undeclared_method = undeclared_method == "pass"
         self.response_validation = response_validation
+        self.check_responses = response_validation != "off"
         self.render = error_renderer or render_problem
         self.observer = Observer(self.validator.name, metrics, logger)
         self.fail_open = on_error == "pass"
@@ -122,8 +124,11 @@ class ContractValidationMiddleware:
             return  # the client disconnected while sending its body
         downstream = _replay(buffered, receive) if buffered else receive
         if verdict is not None:
-            scope.setdefault("state", {})["contract"] = verdict
-            if self.response_validation != "off":
+            state = scope.get("state")
+            if state is None:
+                state = scope["state"] = {}
+            state["contract"] = verdict
+            if self.check_responses:
                 checker = _ResponseChecker(self, scope, send, headers, _full_path(scope))
                 await self.app(scope, downstream, checker.send)
                 return
@@ -133,22 +138,23 @@ class ContractValidationMiddleware:
         self, scope: Scope, receive: Receive, buffered: list[Message], headers: dict[str, str]
     ) -> ValidationResult | ErrorResponse | bool | None:
         """Return the valid result, the response to send instead, ``None`` to pass, ``False`` on disconnect."""
-        started = time.perf_counter()
+        started = _clock()
         interesting = self._interesting
         for raw_name, raw_value in scope.get("headers", ()):
             if raw_name in interesting:
                 name = raw_name.decode("latin-1")
-                value = raw_value.decode("latin-1")
                 previous = headers.get(name)
                 if previous is None:
-                    headers[name] = value
+                    headers[name] = raw_value.decode("latin-1")
                 else:
+                    value = raw_value.decode("latin-1")
                     headers[name] = f"{previous}; {value}" if name == "cookie" else f"{previous}, {value}"
         method: str = scope["method"]
         path = _full_path(scope)
         validator = self.validator
         routed = validator.route(method, path)
-        if isinstance(routed, ValidationResult):
+        if type(routed) is not tuple:
+            assert isinstance(routed, ValidationResult)
             if routed.status == 404 and self.pass_unknown_path:
                 return None
             if routed.status == 405 and self.pass_undeclared_method:
@@ -156,28 +162,37 @@ class ContractValidationMiddleware:
             return self._reject(routed, method, path, headers, started)
         op, raw_path = routed
         body: bytes | None = None
-        if op.media is not None or method not in _BODILESS:
+        media = op.media
+        if media is not None or method not in _BODILESS:
+            limit = self.max_body_bytes
             length = headers.get("content-length")
-            if length is not None and length.strip().isdigit() and int(length) > self.max_body_bytes:
-                return self._reject(too_large(self.max_body_bytes), method, path, headers, started)
-            if op.media is not None:
-                read = await _read_body(receive, buffered, self.max_body_bytes)
-                if read is None:
-                    return self._reject(too_large(self.max_body_bytes), method, path, headers, started)
-                if read is False:
-                    return False
-                body = read if isinstance(read, bytes) else None
-        query = scope.get("query_string", b"").decode("latin-1")
-        result = validator.check(op, raw_path, query, headers, body)
-        if not result.ok:
+            if length is not None and length.strip().isdigit() and int(length) > limit:
+                return self._reject(too_large(limit), method, path, headers, started)
+            if media is not None:
+                message = await receive()
+                buffered.append(message)
+                if message["type"] == "http.request" and not message.get("more_body", False):
+                    body = message.get("body", b"")  # the whole body in one message: the common case
+                    if len(body) > limit:
+                        return self._reject(too_large(limit), method, path, headers, started)
+                else:
+                    read = await _read_body(receive, buffered, limit)
+                    if read is None:
+                        return self._reject(too_large(limit), method, path, headers, started)
+                    if read is False:
+                        return False
+                    body = read if isinstance(read, bytes) else None
+        query_string: bytes = scope.get("query_string", b"")
+        result = validator.check(op, raw_path, query_string.decode("latin-1") if query_string else "", headers, body)
+        if result.status != 200:
             return self._reject(result, method, path, headers, started)
-        self.observer.timed(time.perf_counter() - started)
+        self.observer.timed(_clock() - started)
         return result
 
     def _reject(
         self, result: ValidationResult, method: str, path: str, headers: Mapping[str, str], started: float
     ) -> ErrorResponse:
-        self.observer.timed(time.perf_counter() - started)
+        self.observer.timed(_clock() - started)
         self.observer.rejected(result, method, path, headers)
         return self.render(result, path)
 
@@ -190,12 +205,14 @@ def _full_path(scope: Scope) -> str:
 
 
 async def _read_body(receive: Receive, buffered: list[Message], limit: int) -> bytes | bool | None:
-    """Read the whole body; ``None`` once it passes ``limit`` (nothing more is read), ``False`` on disconnect."""
+    """Read the whole body; ``None`` once it passes ``limit`` (nothing more is read), ``False`` on disconnect.
+
+    ``buffered`` already holds the first message (received by the caller); the rest is read here.
+    """
     chunks: list[bytes] = []
     size = 0
+    message = buffered[-1]
     while True:
-        message = await receive()
-        buffered.append(message)
         if message["type"] == "http.disconnect":
             return False
         chunk = message.get("body", b"")
@@ -205,15 +222,17 @@ async def _read_body(receive: Receive, buffered: list[Message], limit: int) -> b
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+        message = await receive()
+        buffered.append(message)
 
 
 def _replay(buffered: list[Message], receive: Receive) -> Receive:
     """Return a ``receive`` that yields the buffered messages first, then the server's own."""
-    pending = list(buffered)
+    pending = iter(buffered)
 
     async def replay() -> Message:
-        if pending:
-            return pending.pop(0)
+        for message in pending:
+            return message
         return await receive()
 
     return replay

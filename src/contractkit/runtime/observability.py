@@ -115,15 +115,15 @@ class Observer:
         if self.rejected_total is not None:
             for location in locations:
                 self.rejected_total.labels(self.contract, operation, location).inc()
-        fields = self._fields(headers, operation, result.status, result.errors)
-        self.logger.info(
-            "contractkit rejected %s %s with %d: %s",
-            method,
-            path,
-            result.status,
-            "; ".join(f"{e.location}: {e.message}" for e in result.errors[:5]),
-            extra=fields,
-        )
+        if self.logger.isEnabledFor(logging.INFO):  # the message and the extra fields are built only if logged
+            self.logger.info(
+                "contractkit rejected %s %s with %d: %s",
+                method,
+                path,
+                result.status,
+                "; ".join(f"{e.location}: {e.message}" for e in result.errors[:5]),
+                extra=self._fields(headers, operation, result.status, result.errors),
+            )
         if self._trace is not None:
             span = self._trace.get_current_span()
             if span.is_recording():
@@ -149,14 +149,15 @@ class Observer:
         """Report a response that does not match the contract."""
         if self.invalid_responses is not None:
             self.invalid_responses.labels(self.contract, operation).inc()
-        self.logger.warning(
-            "contractkit: the response %d to %s %s does not match the contract: %s",
-            status,
-            method,
-            path,
-            "; ".join(f"{e.location}: {e.message}" for e in errors[:5]),
-            extra=self._fields(headers, operation, status, errors),
-        )
+        if self.logger.isEnabledFor(logging.WARNING):
+            self.logger.warning(
+                "contractkit: the response %d to %s %s does not match the contract: %s",
+                status,
+                method,
+                path,
+                "; ".join(f"{e.location}: {e.message}" for e in errors[:5]),
+                extra=self._fields(headers, operation, status, errors),
+            )
 
     def internal_error(self, method: str, path: str, headers: Mapping[str, str]) -> None:
         """Report that validating a request failed inside contractkit (logged with the traceback)."""
