@@ -261,3 +261,24 @@ def test_unreadable_contract_shows_in_ci_formats(repo: Path, fmt: str, needle: s
     code, out, _ = run("validate", "--format", fmt)
     assert code == 2
     assert needle in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("check", "--output", "{blocked}/report.txt"), id="check-output-under-a-file"),
+        pytest.param(("gen", "mes", "--out", "{blocked}/generated"), id="gen-out-under-a-file"),
+        pytest.param(("package", "mes", "--out", "{blocked}/dist"), id="package-out-under-a-file"),
+    ],
+)
+def test_a_path_that_cannot_be_written_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """The repository's own catalog (so gen and package get as far as writing), an output below a file."""
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder\n")
+    code, _, err = run(*[a.format(blocked=blocked) for a in args])
+    assert code == 2, err
+    assert err.startswith("error: cannot use `"), err
+    assert "Tip: " in err

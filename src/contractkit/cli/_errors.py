@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import metadata
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 import typer
 from typer.exceptions import TyperException
@@ -60,14 +60,27 @@ def error_boundary() -> Iterator[None]:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    except Exception:
-        log = _write_crash_log()
+    except OSError as exc:
+        if exc.filename is None:  # not about a path the user gave: a bug, below
+            _crash()
         sys.stderr.write(
-            "error: contractkit crashed (this is a bug in contractkit, not in your contract)\n\n"
-            f"    the traceback and versions are in {log}\n\n"
-            "Tip: please report it with that file attached.\n"
+            f"error: cannot use `{exc.filename}`\n\n    {exc.strerror or exc}\n\n"
+            "Tip: check that the folder exists and that you may write there, or choose another "
+            "(`--out DIR`, `--output FILE`).\n"
         )
-        raise typer.Exit(EXIT_BUG) from None
+        raise typer.Exit(EXIT_INPUT) from None
+    except Exception:
+        _crash()
+
+
+def _crash() -> NoReturn:
+    log = _write_crash_log()
+    sys.stderr.write(
+        "error: contractkit crashed (this is a bug in contractkit, not in your contract)\n\n"
+        f"    the traceback and versions are in {log}\n\n"
+        "Tip: please report it with that file attached.\n"
+    )
+    raise typer.Exit(EXIT_BUG) from None
 
 
 def _write_crash_log() -> str:
