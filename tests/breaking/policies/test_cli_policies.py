@@ -175,3 +175,21 @@ def test_a_misspelt_policy_is_refused_with_its_line(tmp_path: Path, contract: st
 def test_help_says_today_drives_sunsets() -> None:
     result = CliRunner().invoke(app, ["breaking", "--help"], env={"COLUMNS": "200"})
     assert "sunset" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("today", "rule", "fix"),
+    [
+        pytest.param("2026-03-01", "api-path-removed", None, id="allowed-removal-needs-no-fix"),
+        pytest.param("2026-02-28", "removed-before-sunset", "until the sunset date", id="early-removal-says-to-wait"),
+    ],
+)
+def test_the_fix_of_a_removal_follows_the_policy(tmp_path: Path, today: str, rule: str, fix: str | None) -> None:
+    setup(tmp_path, "1.1.0")
+    _, out, _ = run("--today", today, "-f", "json")
+    (change,) = [c for c in json.loads(out)["changes"] if c["id"].startswith(("api-", "removed-"))]
+    assert change["id"] == rule
+    if fix is None:
+        assert change["fix"] is None  # "deprecate it first" is what was done
+    else:
+        assert fix in change["fix"].lower()

@@ -135,8 +135,9 @@ class DeprecationPolicy:
             )
         day = sunset.date.isoformat()
         if sunset.date <= self.today:
+            # Allowed: the removal needs no fix (the rule's "deprecate it first" is what was done).
             return dataclasses.replace(
-                finding, severity=INFO, message=f"{finding.message} (deprecated, sunset {day} passed)"
+                finding, severity=INFO, message=f"{finding.message} (deprecated, sunset {day} passed)", hint=None
             )
         return dataclasses.replace(
             finding,

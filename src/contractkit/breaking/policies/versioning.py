@@ -31,6 +31,7 @@ from contractkit.breaking.changelog import NOTE_RULES, BumpAdvice
 from contractkit.breaking.registry import ERROR, WARNING, ChangeRule, change_rule
 from contractkit.findings import Finding, Severity
 from contractkit.loaders.document import Cursor, Document
+from contractkit.loaders.inline import inline_external
 from contractkit.loaders.types import JsonValue
 from contractkit.rules.registry import SpecKind
 
@@ -139,16 +140,17 @@ def required_bump(findings: Iterable[Finding], base: Document, revision: Documen
     return "none" if _content(base) == _content(revision) else "patch"
 
 
-def _content(doc: Document) -> list[str]:
-    """Every file the document reaches, as canonical JSON, ``info.version`` of the root left out."""
-    texts = []
-    for file in doc.files():
-        data = file.data
-        if file is doc.root and isinstance(data, dict) and isinstance(data.get("info"), dict):
-            info = {k: v for k, v in data["info"].items() if k != "version"}  # type: ignore[union-attr]
-            data = {**data, "info": info}
-        texts.append(json.dumps(data, sort_keys=True, default=str))
-    return sorted(texts)
+def _content(doc: Document) -> str:
+    """Return what the contract says, as canonical JSON, ``info.version`` left out.
+
+    The root with every external ref replaced by what it points to: a node of a shared file that this contract
+    does not reach does not count.
+    """
+    data = inline_external(doc)
+    if isinstance(data, dict) and isinstance(data.get("info"), dict):
+        info = {k: v for k, v in data["info"].items() if k != "version"}  # type: ignore[union-attr]
+        data = {**data, "info": info}
+    return json.dumps(data, sort_keys=True, default=str)
 
 
 def _version_cursor(doc: Document) -> Cursor | None:
