@@ -312,3 +312,17 @@ def test_responses(
 ) -> None:
     errors = validator.validate_response(method, "/v1/orders", status, content_type, body(data))
     assert sorted(e.location for e in errors) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "hint"),
+    [
+        pytest.param("/orders", True, id="outside-the-base-path-says-where-paths-are"),
+        pytest.param("/b2b/v1/nothing", False, id="inside-the-base-path-no-hint"),
+    ],
+)
+def test_unknown_path_names_the_base_path_when_it_is_missing(path: str, hint: bool) -> None:
+    result = RequestValidator.from_spec(B2B).validate_request(method="GET", path=path, query="", headers=[], body=None)
+    assert result.status == 404
+    (error,) = result.errors
+    assert ("under the server base path `/b2b/v1`" in error.message) is hint

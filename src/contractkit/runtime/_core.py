@@ -170,7 +170,12 @@ class RequestValidator:
         """Return the operation of ``method path`` and its raw path parameters, or the 404/405 verdict."""
         found = self.spec.match(path)
         if found is None:
-            return ValidationResult(404, [RequestError("path", f"no operation of the contract matches `{path}`")])
+            message = f"no operation of the contract matches `{path}`"
+            bases = [base for base in self.spec.bases if base]
+            if bases and not any(path.startswith(base) for base in bases):
+                # The usual mistake: the contract's server URL carries a base path the app does not serve under.
+                message += " (its paths are under the server base path " + " or ".join(f"`{b}`" for b in bases) + ")"
+            return ValidationResult(404, [RequestError("path", message)])
         entry, raw_path = found
         op = entry.operations.get(method.upper())
         if op is None:
