@@ -14,20 +14,22 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
 from contractkit.runtime._core import RequestError, ValidationResult
 
-_METRICS: dict[int, tuple[Any, Any, Any, Any]] = {}
+# Keyed by the registry itself, weakly: an `id()` key outlives its registry and a new registry at the same address
+# would get metrics registered in the dead one.
+_METRICS: weakref.WeakKeyDictionary[Any, tuple[Any, Any, Any, Any]] = weakref.WeakKeyDictionary()
 LOGGER = logging.getLogger("contractkit.runtime")
 _BUCKETS = (5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 5e-3, 0.025)
 
 
 def _metrics_for(registry: Any) -> tuple[Any, Any, Any, Any]:
     """Return the metric objects of ``registry``, created once per registry (a second middleware reuses them)."""
-    key = id(registry)
-    found = _METRICS.get(key)
+    found = _METRICS.get(registry)
     if found is None:
         from prometheus_client import Counter, Histogram
 
@@ -58,7 +60,7 @@ def _metrics_for(registry: Any) -> tuple[Any, Any, Any, Any]:
                 registry=registry,
             ),
         )
-        _METRICS[key] = found
+        _METRICS[registry] = found
     return found
 
 
