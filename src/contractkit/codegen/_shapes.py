@@ -11,6 +11,7 @@ import enum
 from collections.abc import Mapping
 
 from contractkit.rules.registry import SpecKind
+from contractkit.schema_keywords import SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES
 
 ANY = "any"
 """The kind of a node the tables do not describe (extensions, examples, bindings' insides)."""
@@ -36,26 +37,9 @@ Shape = Mapping[str, Child]
 _ONE, _MAP, _LIST = Holds.ONE, Holds.MAP, Holds.LIST
 
 _SCHEMA: Shape = {
-    **dict.fromkeys(("properties", "patternProperties", "$defs", "definitions"), (_MAP, "schema")),
-    "dependentSchemas": (_MAP, "schema"),
-    **dict.fromkeys(("allOf", "anyOf", "oneOf", "prefixItems"), (_LIST, "schema")),
-    **dict.fromkeys(
-        (
-            "items",
-            "additionalItems",
-            "additionalProperties",
-            "not",
-            "if",
-            "then",
-            "else",
-            "contains",
-            "propertyNames",
-            "unevaluatedItems",
-            "unevaluatedProperties",
-            "contentSchema",
-        ),
-        (_ONE, "schema"),
-    ),
+    **dict.fromkeys(SCHEMA_MAPS, (_MAP, "schema")),
+    **dict.fromkeys(SCHEMA_LISTS, (_LIST, "schema")),
+    **dict.fromkeys(SCHEMA_VALUES, (_ONE, "schema")),
     "discriminator": (_ONE, DISCRIMINATOR),
     **dict.fromkeys(("example", "examples", "default", "enum", "const"), (_ONE, LITERAL)),
 }

@@ -18,27 +18,12 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from contractkit.loaders.pointer import escape, parse_pointer
+from contractkit.schema_keywords import SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES
 
 Direction = Literal["request", "response"]
 JsonSchema = dict[str, Any] | bool
 
 _COMBINATORS = ("oneOf", "anyOf", "allOf")
-_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-_SCHEMA_VALUES = (
-    "items",
-    "additionalItems",
-    "additionalProperties",
-    "not",
-    "if",
-    "then",
-    "else",
-    "contains",
-    "propertyNames",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "contentSchema",
-)
 _ANNOTATIONS = frozenset({"description", "example", "examples", "externalDocs", "xml", "title", "deprecated"})
 
 
@@ -90,11 +75,11 @@ class SchemaConverter:
         for key, value in schema.items():
             if key in _ANNOTATIONS or key.startswith("x-"):
                 continue
-            if key in _SCHEMA_LISTS and isinstance(value, list):
+            if key in SCHEMA_LISTS and isinstance(value, list):
                 out[key] = [self.convert(item) for item in value]
-            elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            elif key in SCHEMA_MAPS and isinstance(value, dict):
                 out[key] = {name: self.convert(item) for name, item in value.items()}
-            elif key in _SCHEMA_VALUES:
+            elif key in SCHEMA_VALUES:
                 out[key] = self.convert(value) if isinstance(value, dict | bool) else value
             elif key == "items" and isinstance(value, list):  # draft 4-7 tuple form
                 out["prefixItems"] = [self.convert(item) for item in value]
