@@ -53,11 +53,17 @@ APPS = {
     "no-op pure-ASGI middleware (floor)": "benchmarks.middleware_apps.noop_app:app",
     "openapi-core `StarletteOpenAPIMiddleware`": "benchmarks.middleware_apps.openapi_core_app:app",
     "contractkit `ContractValidationMiddleware`": "benchmarks.middleware_apps.contractkit_app:app",
+    "contractkit, handlers read the validated values": "benchmarks.middleware_apps.contractkit_typed_app:app",
 }
 BARE = "bare Starlette app"
 NOOP = "no-op pure-ASGI middleware (floor)"
 OPENAPI_CORE = "openapi-core `StarletteOpenAPIMiddleware`"
 CONTRACTKIT = "contractkit `ContractValidationMiddleware`"
+CONTRACTKIT_TYPED = "contractkit, handlers read the validated values"
+SERVERS = {  # uvicorn's --http and --loop
+    "h11": ("h11", "asyncio"),
+    "httptools": ("httptools", "uvloop"),  # what `uvicorn[standard]` installs and picks by default
+}
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 
 
@@ -115,7 +121,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def servers(apps: dict[str, str]) -> Iterator[dict[str, str]]:
+def servers(apps: dict[str, str], server: str) -> Iterator[dict[str, str]]:
     """Start one uvicorn per app; yield label -> base URL; stop exactly the processes started here."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
     started: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
@@ -124,6 +130,7 @@ def servers(apps: dict[str, str]) -> Iterator[dict[str, str]]:
             port = free_port()
             argv = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port)]
             argv += ["--workers", "1", "--no-access-log", "--log-level", "warning"]
+            argv += ["--http", SERVERS[server][0], "--loop", SERVERS[server][1]]
             process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             started[label] = (process, f"http://127.0.0.1:{port}")
         for label, (process, url) in started.items():
@@ -188,14 +195,14 @@ def available_apps() -> dict[str, str]:
     """The apps that can run here (contractkit's middleware may not be built yet in a checkout)."""
     if importlib.util.find_spec("contractkit.runtime") is None:
         print("contractkit.runtime is not importable: measuring the bare app and openapi-core only\n")
-        return {label: target for label, target in APPS.items() if label != CONTRACTKIT}
+        return {label: target for label, target in APPS.items() if label not in (CONTRACTKIT, CONTRACTKIT_TYPED)}
     return dict(APPS)
 
 
-def run(duration: float, rounds: int, connections: int) -> str:
+def run(duration: float, rounds: int, connections: int, server: str) -> str:
     results: dict[tuple[str, str], list[Result]] = {}
     apps = available_apps()
-    with tempfile.TemporaryDirectory() as tmp, servers(apps) as urls:
+    with tempfile.TemporaryDirectory() as tmp, servers(apps, server) as urls:
         check(urls)
         scripts = {}
         for load in LOADS:
@@ -212,7 +219,8 @@ def run(duration: float, rounds: int, connections: int) -> str:
                     result = wrk(urls[label] + load.target, scripts[load.name], duration, connections)
                     results.setdefault((load.name, label), []).append(result)
     out = [
-        f"wrk -t1 -c{connections} -d{duration:g}s --latency, uvicorn 1 worker; median of {rounds} interleaved rounds",
+        f"wrk -t1 -c{connections} -d{duration:g}s --latency, uvicorn 1 worker (--http {SERVERS[server][0]} --loop "
+        f"{SERVERS[server][1]}); median of {rounds} interleaved rounds",
         "",
     ]
     for load in LOADS:
@@ -230,8 +238,9 @@ def run(duration: float, rounds: int, connections: int) -> str:
             out.append(f"| {label} | {rps:,.0f} | {p50:.2f} ms | x{rps / bare_rps:.2f} | {each} |")
         if CONTRACTKIT in apps:
             oc = statistics.median(r.rps for r in results[(load.name, OPENAPI_CORE)])
-            ck = statistics.median(r.rps for r in results[(load.name, CONTRACTKIT)])
-            out += ["", f"contractkit / openapi-core throughput: {ck / oc:.1f}x"]
+            for label in (CONTRACTKIT, CONTRACTKIT_TYPED):
+                ck = statistics.median(r.rps for r in results[(load.name, label)])
+                out += ["", f"{label} / openapi-core throughput: {ck / oc:.1f}x"]
         out.append("")
     return "\n".join(out)
 
@@ -241,8 +250,14 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per app, per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--server",
+        choices=sorted(SERVERS),
+        default="httptools",
+        help="uvicorn's HTTP stack: httptools + uvloop (uvicorn[standard], the production setting) or h11 + asyncio",
+    )
     args = parser.parse_args()
-    print(run(args.duration, args.rounds, args.connections))
+    print(run(args.duration, args.rounds, args.connections, args.server))
 
 
 if __name__ == "__main__":

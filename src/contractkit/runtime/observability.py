@@ -84,6 +84,7 @@ class Observer:
         self.contract = contract
         self.logger = logger or LOGGER
         self.rejected_total: Any = None
+        self._rejected_children: dict[tuple[str, str], Any] = {}  # (operation, location) -> counter child
         self.seconds: Any = None
         self.invalid_responses: Any = None
         self.internal_errors: Any = None
@@ -115,8 +116,14 @@ class Observer:
         operation = result.operation or "unmatched"
         locations = sorted({metric_location(e.location) for e in result.errors}) or ["request"]
         if self.rejected_total is not None:
+            children = self._rejected_children
             for location in locations:
-                self.rejected_total.labels(self.contract, operation, location).inc()
+                child = children.get((operation, location))
+                if child is None:  # bounded: operations and locations come from the contract
+                    child = children[operation, location] = self.rejected_total.labels(
+                        self.contract, operation, location
+                    )
+                child.inc()
         if self.logger.isEnabledFor(logging.INFO):  # the message and the extra fields are built only if logged
             self.logger.info(
                 "contractkit rejected %s %s with %d: %s",
