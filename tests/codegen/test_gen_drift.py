@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,8 @@ def test_check_passes_on_a_current_tree(repo_copy: Path) -> None:
             id="schema-added",
         ),
         pytest.param(
-            lambda text: text.replace("version: 1.0.0", "version: 1.1.0", 1),
-            '+CONTRACT_VERSION = "1.1.0"',
+            lambda text: re.sub(r"(?m)^  version: 1\.\d+\.\d+$", "  version: 1.9.0", text, count=1),
+            '+CONTRACT_VERSION = "1.9.0"',
             id="version-bumped",
         ),
     ],

@@ -105,6 +105,24 @@ class BreakingPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class FuzzPolicy:
+    """The ``fuzz:`` settings of one contract (``contractkit fuzz`` and :mod:`contractkit.fuzz.pytest`).
+
+    Attributes:
+        expected_statuses: per operation (``operationId`` or ``METHOD /path``), per data check
+            (``positive_data_acceptance``, ``negative_data_rejection``), the statuses that pass the check
+            (``"2xx"``, ``"400"``): what the contract's schemas cannot say, such as "a cursor the service never
+            issued is refused with 400".
+        location: where the block is in the catalog file.
+        locations: where each operation's entry is in it.
+    """
+
+    expected_statuses: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=lambda: MappingProxyType({}))
+    location: Location | None = None
+    locations: Mapping[str, Location] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
 class Contract:
     """One contract of the catalog.
 
@@ -119,6 +137,7 @@ class Contract:
         location: where the entry is in the catalog file.
         codegen: this contract's own code generation settings (applied over the catalog's).
         breaking: this contract's own breaking-change policies (applied over the catalog's).
+        fuzz: how its fuzz suite judges the service (``contractkit fuzz``).
     """
 
     id: str
@@ -131,6 +150,7 @@ class Contract:
     location: Location | None = None
     codegen: CodegenPolicy = field(default_factory=CodegenPolicy)
     breaking: BreakingPolicy = field(default_factory=BreakingPolicy)
+    fuzz: FuzzPolicy = field(default_factory=FuzzPolicy)
 
 
 @dataclass(frozen=True, slots=True)

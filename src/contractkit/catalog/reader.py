@@ -14,6 +14,7 @@ from contractkit.catalog.model import (
     Catalog,
     CodegenPolicy,
     Contract,
+    FuzzPolicy,
     Lifecycle,
     LintPolicy,
 )
@@ -78,6 +79,35 @@ _BREAKING = {
         },
     },
 }
+# Fuzzing (contractkit fuzz), per contract: the statuses that pass a data check, per operation.
+_STATUSES = {
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "anyOf": [
+            {"type": "string", "pattern": "^[1-5]([0-9]{2}|xx)$"},
+            {"type": "integer", "minimum": 100, "maximum": 599},
+        ]
+    },
+}
+_FUZZ = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "operations": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "minProperties": 1,
+                "properties": {
+                    "positive-data-acceptance": _STATUSES,
+                    "negative-data-rejection": _STATUSES,
+                },
+            },
+        },
+    },
+}
 CATALOG_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["version", "contracts"],
@@ -100,6 +130,7 @@ CATALOG_SCHEMA: dict[str, Any] = {
                     "lint": _POLICY,
                     "codegen": _CODEGEN,
                     "breaking": _BREAKING,
+                    "fuzz": _FUZZ,
                 },
             },
         },
@@ -204,6 +235,7 @@ def _build(path: Path, source: SourceFile) -> Catalog:
                 location=source.location(("contracts", str(index))),
                 codegen=_codegen(entry.get("codegen"), source, ("contracts", str(index), "codegen")),
                 breaking=_breaking(entry.get("breaking"), source, ("contracts", str(index), "breaking")),
+                fuzz=_fuzz(entry.get("fuzz"), source, ("contracts", str(index), "fuzz")),
             )
         )
     loader = data.get("loader") or {}
@@ -234,6 +266,21 @@ def _breaking(raw: object, source: SourceFile, at: tuple[str, ...]) -> BreakingP
         stability=flags.get("stability"),
         location=source.location(at),
     )
+
+
+def _fuzz(raw: object, source: SourceFile, at: tuple[str, ...]) -> FuzzPolicy:
+    operations = raw.get("operations") if isinstance(raw, dict) else None
+    if not isinstance(operations, dict):
+        return FuzzPolicy()
+    statuses = {
+        str(name): MappingProxyType(
+            {check.replace("-", "_"): tuple(str(code) for code in codes) for check, codes in checks.items()}
+        )
+        for name, checks in operations.items()
+        if isinstance(checks, dict)  # checked by the schema
+    }
+    locations = {name: source.location((*at, "operations", name)) for name in statuses}
+    return FuzzPolicy(MappingProxyType(statuses), source.location(at), MappingProxyType(locations))
 
 
 def _codegen(raw: object, source: SourceFile, at: tuple[str, ...]) -> CodegenPolicy:

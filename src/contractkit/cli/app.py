@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from contractkit.cli import breaking, checks, codegen, packaging, rules
+from contractkit.cli import breaking, checks, codegen, fuzz, gate, packaging, rules
 
 app = typer.Typer(
     name="contractkit",
@@ -57,6 +57,8 @@ breaking.register(app)
 rules.register(app)
 codegen.register(app)
 packaging.register(app)
+fuzz.register(app)
+gate.register(app)
 
 
 def main() -> None:

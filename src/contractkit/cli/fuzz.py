@@ -1,0 +1,165 @@
+"""``contractkit fuzz``: attack a running service with requests generated from its contract (Schemathesis)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from contractkit.cli._errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, error_boundary
+from contractkit.cli._output import write_atomic
+from contractkit.cli.checks import CatalogOption
+from contractkit.fuzz.options import (
+    DEFAULT_CHECKS,
+    DEFAULT_MAX_EXAMPLES,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_TIME_BUDGET,
+    KNOWN_CHECKS,
+    PHASES,
+    FuzzOptions,
+    Mode,
+    parse_checks,
+    parse_header,
+)
+
+
+def fuzz(
+    target: Annotated[
+        str, typer.Argument(metavar="TARGET", help="A catalog contract id (b2b-orders) or the path of an OpenAPI file.")
+    ],
+    base_url: Annotated[
+        str,
+        typer.Option(
+            "--base-url",
+            "-u",
+            help=(
+                "The service's address. Without a path (http://127.0.0.1:8080) the path of the contract's first "
+                "server is added (http://127.0.0.1:8080/b2b/v1); with one (even /) it is used as given."
+            ),
+        ),
+    ],
+    header: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--header", "-H", help="'Name: value' sent with every request (credentials); repeatable. Masked in output."
+        ),
+    ] = None,
+    check: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--check",
+            "-c",
+            help=(
+                "Checks to make; repeatable or comma-separated, `all` for every one. "
+                f"Default: {', '.join(DEFAULT_CHECKS)}. "
+                f"Also known: {', '.join(c for c in KNOWN_CHECKS if c not in DEFAULT_CHECKS)}."
+            ),
+        ),
+    ] = None,
+    mode: Annotated[
+        str, typer.Option("--mode", help="Data to send: positive (valid), negative (invalid) or all.")
+    ] = "all",
+    phases: Annotated[
+        str,
+        typer.Option(
+            "--phases",
+            help="Comma-separated phases: examples, coverage (boundary values), fuzzing (random), stateful (links).",
+        ),
+    ] = ",".join(PHASES),
+    max_examples: Annotated[
+        int, typer.Option("--max-examples", "-n", help="At most this many generated requests per operation and phase.")
+    ] = DEFAULT_MAX_EXAMPLES,
+    time_budget: Annotated[
+        float,
+        typer.Option("--time-budget", help="Seconds; no new test starts once spent, and the report says so."),
+    ] = DEFAULT_TIME_BUDGET,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Random seed; the same seed repeats the same requests. Default: random."),
+    ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", "-i", help="Only this operation (operationId or 'METHOD /path'); repeatable."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", "-e", help="Leave this operation out (operationId or 'METHOD /path'); repeatable."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", help="Concurrent workers (above 1, the order of requests varies).")
+    ] = 1,
+    request_timeout: Annotated[
+        float, typer.Option("--request-timeout", help="Seconds to wait for each response.")
+    ] = DEFAULT_REQUEST_TIMEOUT,
+    junit_xml: Annotated[
+        Path | None, typer.Option("--junit-xml", help="Also write JUnit XML here (one test case per operation).")
+    ] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Also write the Markdown report here.")] = None,
+    catalog: CatalogOption = None,
+) -> None:
+    """Fuzz a running service with requests generated from its contract, and check every response against it.
+
+    Sends the contract's examples, boundary values and random data, valid and invalid, to every operation, then
+    sequences of calls through the contract's OpenAPI links, and checks each response (status code, content type,
+    headers, body schema; invalid data rejected, valid data accepted). Prints each failure with a curl line that
+    repeats it, and the requests sent per operation.
+
+    Exit codes: 0 no check failed; 1 a check failed (or an operation could not be tested); 2 the run could not
+    start (service unreachable, unknown contract, bad option, Schemathesis not installed).
+    """
+    with error_boundary():
+        from contractkit.fuzz.report import render_junit, render_markdown, render_text, verdict
+        from contractkit.fuzz.runner import run_fuzz
+        from contractkit.fuzz.spec import load_fuzz_spec, resolve_base_url
+
+        options = FuzzOptions(
+            checks=parse_checks(check) if check else DEFAULT_CHECKS,
+            mode=_mode(mode),
+            phases=tuple(part.strip() for part in phases.split(",") if part.strip()),
+            max_examples=max_examples,
+            time_budget=time_budget,
+            seed=seed,
+            headers=dict(parse_header(value) for value in header or []),
+            include=tuple(include or ()),
+            exclude=tuple(exclude or ()),
+            workers=workers,
+            request_timeout=request_timeout,
+        )
+        spec = load_fuzz_spec(target, catalog=catalog)
+        url = resolve_base_url(base_url, spec)
+        sys.stderr.write(
+            f"fuzzing `{spec.name}` at {url} (at most {options.max_examples} examples per operation and phase, "
+            f"time budget {options.time_budget:g} s)\n"
+        )
+        sys.stderr.flush()
+        result = run_fuzz(spec, url, options)
+        sys.stdout.write(render_text(result))
+        sys.stdout.flush()
+        if junit_xml is not None:
+            write_atomic(junit_xml, render_junit(result))
+        if report is not None:
+            write_atomic(report, render_markdown(result))
+        if result.failures or result.errors:
+            raise typer.Exit(EXIT_FINDINGS)
+        if result.stop == "server-unavailable":
+            sys.stderr.write(f"error: the service at {url} stopped answering during the run\n\n    {verdict(result)}\n")
+            raise typer.Exit(EXIT_INPUT)
+        if result.stop == "interrupted":
+            raise typer.Exit(EXIT_INTERRUPTED)
+        raise typer.Exit(EXIT_OK)
+
+
+def _mode(value: str) -> Mode:
+    from contractkit.errors import UsageError
+
+    modes: dict[str, Mode] = {"positive": "positive", "negative": "negative", "all": "all"}
+    if value in modes:
+        return modes[value]
+    raise UsageError(f"unknown --mode `{value}`", tip="choose positive, negative or all.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``fuzz`` to ``app``."""
+    app.command("fuzz", short_help="Fuzz a running service with its contract (Schemathesis).")(fuzz)

@@ -1,0 +1,127 @@
+"""``contractkit ci``: the pull-request gate (validate, lint, breaking, semver, gen --check) over what changed.
+
+Calls :func:`contractkit.gate.run_gate` (or :func:`~contractkit.gate.plan_gate` for ``--list-changed``), renders,
+and picks the exit code: 0 the gate passes, 1 it fails, 2 it could not run (git, the base, an unreadable input).
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from contractkit.cli._errors import EXIT_OK, error_boundary, print_error
+from contractkit.cli._output import write_atomic
+from contractkit.cli.breaking import IgnoresOption, TodayOption, _date
+from contractkit.cli.checks import CatalogOption, ColorOption, OutputOption
+from contractkit.findings import Severity
+
+
+class GateFormat(enum.StrEnum):
+    """Output formats of ``ci``."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    GITHUB = "github"
+    JSON = "json"
+    JUNIT = "junit"
+
+
+class GateFailOn(enum.StrEnum):
+    """The lowest severity that fails the gate."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+def ci(
+    base_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--base-ref",
+            metavar="REF",
+            help="Compare with the merge base of REF and HEAD. Default: the CI's target branch "
+            "(GITHUB_BASE_REF, CI_MERGE_REQUEST_TARGET_BRANCH_NAME), else main, else origin/main.",
+        ),
+    ] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Check every contract, not only those the change affects.")
+    ] = False,
+    list_changed: Annotated[
+        bool,
+        typer.Option(
+            "--list-changed",
+            help="Only print the affected contracts (id, kind, path, owner, why), for a CI matrix; exit 0.",
+        ),
+    ] = False,
+    format: Annotated[GateFormat, typer.Option("--format", "-f", help="Output format.")] = GateFormat.TEXT,
+    fail_on: Annotated[
+        GateFailOn, typer.Option("--fail-on", help="Fail on findings and changes at this level or worse.")
+    ] = GateFailOn.ERROR,
+    no_gen: Annotated[bool, typer.Option("--no-gen", help="Skip the `gen --check` step.")] = False,
+    output: OutputOption = None,
+    catalog: CatalogOption = None,
+    ignores: IgnoresOption = None,
+    today: TodayOption = None,
+    color: ColorOption = None,
+) -> None:
+    """Run the pull-request gate over the contracts a change affects.
+
+    Steps: validate, lint, breaking (against the merge base with the base ref), semver (the versioning policy),
+    gen --check. Only contracts that reach a changed file are checked (--all: every one); the summary names the
+    skipped ones. Exit codes: 0 the gate passes, 1 it fails, 2 it could not run (not a git repository, unknown
+    base ref, unreadable contract or catalog). docs/gate.md has the details.
+    """
+    with error_boundary():
+        from contractkit.gate import GateOptions, plan_gate, run_gate
+        from contractkit.gate.render import GATE_RENDERERS
+
+        options = GateOptions(
+            base_ref=base_ref,
+            everything=everything,
+            catalog=catalog,
+            ignores=ignores,
+            today=_date(today) if today is not None else None,
+            fail_on=Severity(fail_on.value),
+            gen=not no_gen,
+        )
+        if list_changed:
+            plan = plan_gate(options)
+            if format is GateFormat.JSON:
+                text = json.dumps(plan.as_dict(), indent=2, ensure_ascii=False) + "\n"
+            else:
+                rows = [(a.id, a.path, a.owner, "; ".join(map(str, a.reasons))) for a in plan.affected]
+                text = "".join("\t".join(row) + "\n" for row in rows)
+            _write(text, output)
+            raise typer.Exit(EXIT_OK)
+        result = run_gate(options)
+        renderer = GATE_RENDERERS[format.value]
+        if output is None:
+            use_color = color if color is not None else (sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+            renderer.render(result, sys.stdout, color=use_color)
+        else:
+            buffer = io.StringIO()
+            renderer.render(result, buffer)
+            write_atomic(output, buffer.getvalue())
+        if format is not GateFormat.TEXT:
+            for error in [*result.errors, *(e for c in result.contracts for e in c.errors)]:
+                print_error(error, sys.stderr)
+        raise typer.Exit(result.exit_code())
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``ci`` to ``app``."""
+    app.command("ci", short_help="The pull-request gate: validate, lint, breaking, semver, gen --check.")(ci)

@@ -1,0 +1,110 @@
+"""The contract a fuzz run attacks: a catalog id or a path, bundled into one document, and the URL to send to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from contractkit.catalog.model import FuzzPolicy
+from contractkit.errors import ContractInvalid, ContractNotFound, UsageError
+from contractkit.rules.registry import SpecKind
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzSpec:
+    """A loaded OpenAPI contract, ready for Schemathesis.
+
+    Attributes:
+        name: the catalog id, or the file name of a contract given by path.
+        path: the contract's root file.
+        document: the contract as one document (external ``$ref`` targets moved into ``components``).
+        base_path: the path of the contract's first server URL (``/b2b/v1``), ``""`` when it has none.
+        policy: the catalog entry's ``fuzz:`` settings (none for a file outside the catalog).
+    """
+
+    name: str
+    path: Path
+    document: dict[str, Any]
+    base_path: str
+    policy: FuzzPolicy = field(default_factory=FuzzPolicy)
+
+
+def load_fuzz_spec(target: str | Path, *, catalog: Path | None = None) -> FuzzSpec:
+    """Load ``target``: a path to an OpenAPI file, or the id of an OpenAPI contract of the catalog.
+
+    Raises:
+        UsageError: ``target`` is not a file and not an id of the catalog (the message lists the ids).
+        ContractNotFound, ContractSyntaxError, UnresolvedRef: the contract cannot be read.
+        ContractInvalid: it is an AsyncAPI document.
+    """
+    from contractkit.catalog import find_catalog, load_catalog
+    from contractkit.codegen.bundle import bundle_document
+    from contractkit.loaders.document import load_document
+
+    path = Path(target)
+    name = str(target)
+    root_dir: Path | None = None
+    policy = FuzzPolicy()
+    if path.is_file():
+        found = load_catalog(catalog) if catalog is not None else None
+        catalog_file = catalog or find_catalog(path.resolve().parent)
+        if found is None and catalog_file is not None:
+            found = load_catalog(catalog_file)
+        if found is not None and path.resolve().is_relative_to(found.root):
+            root_dir = found.root
+            entry = found.by_path(path)
+            if entry is not None:
+                name, policy = entry.id, entry.fuzz
+    else:
+        found = load_catalog(catalog)
+        if found is None:
+            raise ContractNotFound(
+                f"`{target}` is not a file, and there is no catalog to look it up as a contract id",
+                title="could not load the contract to fuzz",
+                tip="pass the path of an OpenAPI file, or run from the repository that holds contracts/catalog.yaml.",
+            )
+        (contract,) = found.pick([str(target)])
+        path, name, root_dir, policy = contract.path, contract.id, found.root, contract.fuzz
+    doc = load_document(path, root_dir=root_dir)
+    if doc.spec.kind is not SpecKind.OPENAPI:
+        raise ContractInvalid(
+            f"`{name}` is an AsyncAPI contract; fuzzing sends HTTP requests, so it needs an OpenAPI contract",
+            title="cannot fuzz this contract",
+            tip="name an OpenAPI contract (`contractkit rules` lists nothing here; see contracts/catalog.yaml).",
+        )
+    document = dict(bundle_document(doc))
+    return FuzzSpec(name=name, path=path, document=document, base_path=_server_path(document), policy=policy)
+
+
+def _server_path(document: dict[str, Any]) -> str:
+    servers = document.get("servers")
+    if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
+        return ""
+    url = str(servers[0].get("url", ""))
+    # A templated server ({region}.api.example.com/{version}) has no single path: leave it to the user.
+    if "{" in url:
+        return ""
+    return urlsplit(url).path.rstrip("/")
+
+
+def resolve_base_url(base_url: str, spec: FuzzSpec) -> str:
+    """Return the URL the operations' paths are appended to.
+
+    A ``base_url`` with no path (``http://127.0.0.1:8080``) gets the path of the contract's first server
+    (``http://127.0.0.1:8080/b2b/v1``); one with a path is used as it is, so a service mounted elsewhere, or at
+    the root (``http://127.0.0.1:8080/``), can be reached.
+
+    Raises:
+        UsageError: ``base_url`` is not an absolute http(s) URL.
+    """
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"`{base_url}` is not an http(s) URL",
+            title="invalid --base-url",
+            tip="give the service's address, for example --base-url http://127.0.0.1:8080",
+        )
+    path = parts.path.rstrip("/") if parts.path else spec.base_path
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))

@@ -1,0 +1,158 @@
+"""What every gate renderer says the same way: the verdict, the table's cells, what was skipped."""
+
+from __future__ import annotations
+
+from contractkit.breaking.changelog import NOTE_RULES
+from contractkit.findings import Finding, Severity
+from contractkit.gate.model import STEPS, ContractResult, GateResult, Step
+from contractkit.reporters._common import plural
+
+#: The table's columns, after the contract, its owner and its status.
+COLUMNS: tuple[Step, ...] = STEPS
+
+_WORDS: dict[Step, dict[Severity, str]] = {
+    "validate": {Severity.ERROR: "validation error", Severity.WARNING: "validation warning"},
+    "lint": {Severity.ERROR: "lint error", Severity.WARNING: "lint warning"},
+    "breaking": {Severity.ERROR: "breaking change", Severity.WARNING: "possibly breaking change"},
+    "semver": {Severity.ERROR: "version error", Severity.WARNING: "version warning"},
+}
+
+
+def who(result: ContractResult) -> str:
+    """Return ``b2b-orders (team-partner-api)``, or the id alone when the catalog names no owner."""
+    owner = result.contract.owner
+    return f"{result.id} ({owner})" if owner else result.id
+
+
+def problems(result: ContractResult, fail_on: Severity) -> list[str]:
+    """Return what fails one contract, worst kinds first: ``1 breaking change``, ``stale generated models``."""
+    if result.errors:
+        return [f"{plural(len(result.errors), 'input')} could not be read"]
+    out: list[str] = []
+    failing = result.failing(fail_on)
+    for step in ("breaking", "validate", "lint"):
+        for level in (Severity.ERROR, Severity.WARNING):
+            count = sum(1 for s, f in failing if s == step and f.severity is level and f.rule_id not in NOTE_RULES)
+            if count:
+                out.append(plural(count, _WORDS[step][level]))
+    if any(s == "semver" for s, _ in failing):
+        bump = result.bump
+        if bump is not None and bump.ok is False and bump.minimum:
+            out.append(f"`info.version` needs a {bump.required} bump (to {bump.minimum})")
+        else:
+            out.append(plural(sum(1 for s, _ in failing if s == "semver"), "version problem"))
+    if result.gen == "stale":
+        out.append("stale generated models")
+    return out
+
+
+def verdict(result: GateResult) -> str:
+    """Return the first line: ``gate failed: 1 breaking change in b2b-orders (team-partner-api)``."""
+    if result.broken:
+        unreadable = [who(c) for c in result.contracts if c.errors]
+        what = f"could not read {', '.join(unreadable)}" if unreadable else result.errors[0].title
+        return f"gate could not run: {what}"
+    if not result.passed:
+        parts = [f"{', '.join(problems(c, result.fail_on))} in {who(c)}" for c in result.failed]
+        if result.gen_shared == "stale":
+            parts.append("stale shared generated models (contracts_common)")
+        parts += [f"{n.rule_id} ({n.location.file})" for n in result.notes if n.severity.at_least(result.fail_on)]
+        return "gate failed: " + "; ".join(parts)
+    checked = len([c for c in result.contracts if c.contract.lifecycle != "removed"])
+    accepted = sum(len(c.accepted) for c in result.contracts)
+    tail = f", {plural(accepted, 'accepted change')}" if accepted else ""
+    if not result.contracts:
+        return f"gate passed: no contract changed since {result.plan.base.name}"
+    return f"gate passed: {plural(checked, 'contract')} checked{tail}"
+
+
+def scope_line(result: GateResult) -> str:
+    """Return ``base main (1a2b3c4) · 2 of 5 contracts checked · 3 skipped``."""
+    plan = result.plan
+    total = len(plan.affected) + len(plan.skipped)
+    how = "--all" if plan.everything else f"{len(plan.affected)} of {total} contracts affected"
+    return f"base {plan.base.ref} ({plan.base.commit[:7]}) · {how}"
+
+
+def skipped_line(result: GateResult) -> str | None:
+    """Return the one line naming the contracts left out, and why; ``None`` when none was."""
+    skipped = result.plan.skipped
+    if not skipped:
+        return None
+    return (
+        f"skipped {plural(len(skipped), 'contract')} (nothing they reach changed since {result.plan.base.name}; "
+        f"--all checks them): {', '.join(skipped)}"
+    )
+
+
+def counts_cell(findings: list[Finding]) -> str:
+    """Return ``ok``, or ``1 error, 2 warnings`` (info findings are not counted in the table)."""
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR and f.accepted is None)
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING and f.accepted is None)
+    parts = [plural(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n]
+    return ", ".join(parts) or "ok"
+
+
+def breaking_cell(result: ContractResult) -> str:
+    """Return ``1 breaking, 2 compatible, 1 accepted``, ``no change``, ``new`` or ``removed``."""
+    changes = [f for f in result.of("breaking") if f.rule_id not in NOTE_RULES]
+    if not changes:
+        return "no change" if result.bump is not None else "-"
+    breaking = sum(1 for f in changes if f.severity is Severity.ERROR and f.accepted is None)
+    possibly = sum(1 for f in changes if f.severity is Severity.WARNING and f.accepted is None)
+    compatible = sum(1 for f in changes if f.severity is Severity.INFO and f.accepted is None)
+    accepted = sum(1 for f in changes if f.accepted is not None)
+    parts = [
+        f"{n} {word}"
+        for n, word in (
+            (breaking, "breaking"),
+            (possibly, "possibly breaking"),
+            (compatible, "compatible"),
+            (accepted, "accepted"),
+        )
+        if n
+    ]
+    return ", ".join(parts)
+
+
+def semver_cell(result: ContractResult) -> str:
+    """Return ``ok``, ``needs major``, ``not checked`` or ``-`` (not compared)."""
+    bump = result.bump
+    if bump is None:
+        return "-"
+    if bump.required == "none" and bump.ok is not False:
+        return "ok"
+    if bump.ok is None:
+        return "not checked"
+    return f"{bump.required}: ok" if bump.ok else f"needs {bump.required}"
+
+
+def gen_cell(result: ContractResult) -> str:
+    """Return ``ok``, ``stale``, ``skipped`` or ``-``."""
+    return result.gen or "-"
+
+
+def cells(result: ContractResult, fail_on: Severity) -> list[str]:
+    """Return the row of one contract: id, owner, status, then one cell per step."""
+    status = result.status(fail_on)
+    by_step = {
+        "validate": counts_cell(result.of("validate")) if not result.errors else "-",
+        "lint": counts_cell(result.of("lint")) if not result.errors else "-",
+        "breaking": breaking_cell(result),
+        "semver": semver_cell(result),
+        "gen": gen_cell(result),
+    }
+    if result.contract.lifecycle == "removed":
+        by_step = {**by_step, "validate": "-", "lint": "-", "breaking": "removed " + by_step["breaking"]}
+    return [result.id, result.contract.owner or "-", status, *(by_step[s] for s in COLUMNS)]
+
+
+def shown_findings(result: ContractResult, minimum: Severity = Severity.WARNING) -> list[tuple[Step, Finding]]:
+    """Return the findings worth listing under a contract: at or above ``minimum``, or accepted; worst first."""
+    kept = [
+        (s, f)
+        for s, f in result.findings
+        if f.severity is not Severity.OFF and (f.severity.at_least(minimum) or f.accepted is not None)
+    ]
+    steps = {step: index for index, step in enumerate(STEPS)}
+    return sorted(kept, key=lambda p: (p[1].accepted is not None, -p[1].severity.rank, steps[p[0]], p[1].sort_key()))
