@@ -162,6 +162,7 @@ def test_all_checks_every_contract(repo: Path) -> None:
     code, out, _ = run("--all")
     assert code == 0
     assert out.startswith("gate passed: 5 contracts checked\n")
+    assert "· passed · --all" not in out  # a contract checked only because of --all, with nothing to say: its row
 
 
 @pytest.mark.parametrize(

@@ -156,3 +156,28 @@ def shown_findings(result: ContractResult, minimum: Severity = Severity.WARNING)
     ]
     steps = {step: index for index, step in enumerate(STEPS)}
     return sorted(kept, key=lambda p: (p[1].accepted is not None, -p[1].severity.rank, steps[p[0]], p[1].sort_key()))
+
+
+def why_text(result: ContractResult) -> str:
+    """Return why a contract was checked, in one line; its generated files are folded into one reason per folder."""
+    entries: list[list[str]] = []  # each: the reasons shown as one (several only for one generated folder)
+    folders: dict[str, list[str]] = {}
+    for reason in result.contract.reasons:
+        if reason.via != "generated":
+            entries.append([str(reason)])
+            continue
+        folder = reason.file.rsplit("/", 1)[0]
+        if folder not in folders:
+            folders[folder] = []
+            entries.append(folders[folder])
+        folders[folder].append(reason.file)
+    generated = {id(files) for files in folders.values()}
+    texts = []
+    for entry in entries:
+        if id(entry) not in generated:
+            texts.append(entry[0])
+        elif len(entry) > 1:
+            texts.append(f"its generated models in `{entry[0].rsplit('/', 1)[0]}/` changed ({len(entry)} files)")
+        else:
+            texts.append(f"its generated models `{entry[0]}` changed")
+    return "; ".join(texts)

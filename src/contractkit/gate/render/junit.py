@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from contractkit.gate.model import STEPS
+from contractkit.gate.render._common import why_text
 from contractkit.reporters._common import location_text
 from contractkit.reporters.junit import xml_text
 
@@ -46,7 +47,7 @@ def _suite(root: ET.Element, result: ContractResult, gate: GateResult) -> None:
     props = _element(suite, "properties")
     _element(props, "property", name="owner", value=result.contract.owner)
     _element(props, "property", name="path", value=result.contract.path)
-    _element(props, "property", name="why", value="; ".join(str(r) for r in result.contract.reasons))
+    _element(props, "property", name="why", value=why_text(result))
     failures = skipped = errors = 0
     for error in result.errors:
         case = _element(suite, "testcase", classname=name, name="read")

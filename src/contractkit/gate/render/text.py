@@ -29,6 +29,7 @@ from contractkit.gate.render._common import (
     skipped_line,
     verdict,
     who,
+    why_text,
 )
 from contractkit.reporters._common import location_text, plural, printable
 from contractkit.reporters.text import format_finding
@@ -64,7 +65,7 @@ def _error_lines(error: ContractkitError) -> list[str]:
 
 def _contract(result: ContractResult, fail_on: Severity, color: bool) -> list[str]:
     status = result.status(fail_on)
-    why = "; ".join(str(r) for r in result.contract.reasons) or "removed from the catalog"
+    why = why_text(result) or "removed from the catalog"
     head = f"{who(result)} · {_paint(status, _STYLE[status], color)} · {printable(why)}"
     lines = [head]
     for error in result.errors:
@@ -97,6 +98,10 @@ def _contract(result: ContractResult, fail_on: Severity, color: bool) -> list[st
     return lines
 
 
+def _only_all(result: ContractResult) -> bool:
+    return all(reason.via == "all" for reason in result.contract.reasons)
+
+
 def render_text(result: GateResult, *, color: bool = False) -> str:
     """Return the gate's text summary (see the module docstring)."""
     fail_on = result.fail_on
@@ -111,7 +116,10 @@ def render_text(result: GateResult, *, color: bool = False) -> str:
     if result.plan.unused:
         out += [f"note: changed, but no contract reaches them: {', '.join(result.plan.unused)}", ""]
     for contract in result.contracts:
-        out += [*_contract(contract, fail_on, color), ""]
+        block = _contract(contract, fail_on, color)
+        if len(block) == 1 and contract.status(fail_on) == "passed" and _only_all(contract):
+            continue  # checked only because of --all, and nothing to say: the table row says it all
+        out += [*block, ""]
     for note in result.notes:
         out += [*format_finding(note, color=color), ""]
     for error in result.errors:

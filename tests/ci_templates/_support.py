@@ -1,0 +1,71 @@
+"""Helpers of the hook and CI-script tests: git, a clean environment, and contract edits."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+#: The checkout under test: found from this file, never from the working directory.
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CONTRACTKIT = BIN / "contractkit"
+
+#: A stable git identity and no interference from the developer's or CI's git settings.
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.invalid",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """Return the environment for a subprocess: no CI variables (the tools read them), git identity set."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GITHUB_", "GITLAB_", "CI_", "GIT_", "CONTRACTKIT", "PRE_COMMIT"))
+    }
+    env.update(GIT_ENV)
+    env.update(extra)
+    return env
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env=clean_env(), capture_output=True, text=True, check=True, timeout=60
+    )
+    return done.stdout.strip()
+
+
+def drop_machine_endpoint(repo: Path) -> None:
+    """A breaking change: remove `GET /machines/{machine_id}` from the MES contract."""
+    path = repo / "contracts" / "mes" / "openapi.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = lines.index("  /machines/{machine_id}:")
+    end = start + 1
+    while lines[end].startswith("   ") or not lines[end]:
+        end += 1
+    del lines[start:end]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def add_optional_query_parameter(repo: Path) -> None:
+    """A compatible change: an optional query parameter on `GET /machines`, and the minor bump it needs."""
+    path = repo / "contracts" / "mes" / "openapi.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  version: 1.0.0\n", "  version: 1.1.0\n", 1)
+    anchor = "  /machines:\n    get:\n"
+    assert anchor in text, "the MES contract changed shape: update the test's edit"
+    start = text.index(anchor)
+    params = text.index("      parameters:\n", start) + len("      parameters:\n")
+    text = (
+        text[:params]
+        + "        - name: hall\n          in: query\n          required: false\n"
+        + "          description: Only machines in this hall.\n          schema:\n            type: string\n"
+        + text[params:]
+    )
+    path.write_text(text, encoding="utf-8")
