@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractkit.catalog.model import Catalog
+from contractkit.catalog.model import Catalog, Contract
 from contractkit.catalog.reader import load_catalog
 from contractkit.errors import ContractkitError, InputError
 from contractkit.findings import Finding, Location, Report, Severity
@@ -83,18 +83,24 @@ def _run(command: str, arguments: list[str], options: Options, *, validating: bo
 def _validate_one(doc: Document, target: Target) -> list[Finding]:
     contract = target.contract
     findings = validate_document(doc, contract=contract.id if contract else None)
-    if contract is not None and contract.kind is not doc.spec.kind:
-        findings.append(
-            Finding(
-                CATALOG_KIND_MISMATCH.id,
-                CATALOG_KIND_MISMATCH.severity,
-                f"the catalog says `{contract.id}` is {contract.kind.value}, but `{doc.name}` is {doc.spec.kind.value}",
-                contract.location or Location(display_name(contract.path)),
-                hint=f"set `kind: {doc.spec.kind.value}` in the catalog entry.",
-                contract=contract.id,
-            )
-        )
+    mismatch = kind_mismatch(doc, contract) if contract is not None else None
+    if mismatch is not None:
+        findings.append(mismatch)
     return findings
+
+
+def kind_mismatch(doc: Document, contract: Contract) -> Finding | None:
+    """Return the finding for a contract whose catalog ``kind`` is not what its file is, else ``None``."""
+    if contract.kind is doc.spec.kind:
+        return None
+    return Finding(
+        CATALOG_KIND_MISMATCH.id,
+        CATALOG_KIND_MISMATCH.severity,
+        f"the catalog says `{contract.id}` is {contract.kind.value}, but `{doc.name}` is {doc.spec.kind.value}",
+        contract.location or Location(display_name(contract.path)),
+        hint=f"set `kind: {doc.spec.kind.value}` in the catalog entry.",
+        contract=contract.id,
+    )
 
 
 def _lint_one(doc: Document, target: Target, catalog: Catalog | None) -> list[Finding]:

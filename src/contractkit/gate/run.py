@@ -20,23 +20,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from contractkit.api import kind_mismatch
 from contractkit.breaking.catalog_rules import read_base_catalog, removed
 from contractkit.breaking.changelog import NOTE_RULES
 from contractkit.breaking.git import GitFileStore, GitRepo
 from contractkit.breaking.ignores import IGNORES_FILE, Ignore, apply_ignores, read_ignores
 from contractkit.breaking.run import BreakingOptions, compare_with_ref
-from contractkit.catalog.model import Catalog, Contract
+from contractkit.catalog.model import Catalog
 from contractkit.catalog.reader import load_catalog
 from contractkit.errors import ContractkitError, UsageError
-from contractkit.findings import Finding, Location, Severity
+from contractkit.findings import Location, Severity
 from contractkit.gate.changes import blame_line, changed_files, resolve_base
 from contractkit.gate.model import VERSIONING_RULES, Accepted, Affected, ContractResult, GateResult, Plan
 from contractkit.gate.plan import make_plan
 from contractkit.lint.engine import lint_document
-from contractkit.loaders.document import Document, load_document
-from contractkit.loaders.files import FileStore, display_name
+from contractkit.loaders.document import load_document
+from contractkit.loaders.files import FileStore
 from contractkit.validate.engine import validate_document
-from contractkit.validate.rules import CATALOG_KIND_MISMATCH
 
 __all__ = ["GateOptions", "plan_gate", "run_gate"]
 
@@ -161,25 +161,12 @@ def _checks(catalog: Catalog, result: ContractResult) -> bool:
         result.errors.append(exc)
         return False
     result.findings += [("validate", f) for f in validate_document(doc, contract=contract.id)]
-    mismatch = _kind_mismatch(doc, contract)
+    mismatch = kind_mismatch(doc, contract)
     if mismatch is not None:
         result.findings.append(("validate", mismatch))
     lint = lint_document(doc, catalog.policy_for(contract), contract=contract.id)
     result.findings += [("lint", f) for f in lint]
     return True
-
-
-def _kind_mismatch(doc: Document, contract: Contract) -> Finding | None:
-    if contract.kind is doc.spec.kind:
-        return None
-    return Finding(
-        CATALOG_KIND_MISMATCH.id,
-        CATALOG_KIND_MISMATCH.severity,
-        f"the catalog says `{contract.id}` is {contract.kind.value}, but `{doc.name}` is {doc.spec.kind.value}",
-        contract.location or Location(display_name(contract.path)),
-        hint=f"set `kind: {doc.spec.kind.value}` in the catalog entry.",
-        contract=contract.id,
-    )
 
 
 # -- breaking and semver: one comparison over every affected contract --------------------------------------
