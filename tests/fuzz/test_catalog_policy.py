@@ -93,3 +93,15 @@ def test_an_operation_the_contract_lacks_is_named_with_the_catalog_location(tmp_
         _expected_statuses(spec, DEFAULT_CHECKS)
     assert caught.value.location is not None and caught.value.location.line == 10  # the operation's own line
     assert caught.value.tip is not None and "listOrders" in caught.value.tip
+
+
+@pytest.mark.parametrize("by", ["id", "path"])
+def test_a_contract_named_by_id_or_by_its_file_carries_its_catalog_settings(tmp_path: Path, by: str) -> None:
+    catalog = _catalog(
+        tmp_path, "    fuzz:\n      operations:\n        listOrders:\n          positive-data-acceptance: [400]\n"
+    )
+    target = "b2b-orders" if by == "id" else str(catalog.parent / "b2b-orders" / "openapi.yaml")
+    spec = load_fuzz_spec(target, catalog=catalog if by == "id" else None)
+    assert spec.name == "b2b-orders"
+    assert dict(spec.policy.expected_statuses["listOrders"]) == {"positive_data_acceptance": ("400",)}
+    assert "Money" in spec.document["components"]["schemas"]  # common/ reached through the catalog's root

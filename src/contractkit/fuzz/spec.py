@@ -42,21 +42,12 @@ def load_fuzz_spec(target: str | Path, *, catalog: Path | None = None) -> FuzzSp
     from contractkit.catalog import find_catalog, load_catalog
     from contractkit.codegen.bundle import bundle_document
     from contractkit.loaders.document import load_document
+    from contractkit.targets import Target, target_for_file
 
     path = Path(target)
-    name = str(target)
-    root_dir: Path | None = None
-    policy = FuzzPolicy()
-    if path.is_file():
-        found = load_catalog(catalog) if catalog is not None else None
+    if path.is_file():  # the catalog that holds the file, if any, gives its id, its $ref root and its fuzz settings
         catalog_file = catalog or find_catalog(path.resolve().parent)
-        if found is None and catalog_file is not None:
-            found = load_catalog(catalog_file)
-        if found is not None and path.resolve().is_relative_to(found.root):
-            root_dir = found.root
-            entry = found.by_path(path)
-            if entry is not None:
-                name, policy = entry.id, entry.fuzz
+        chosen = target_for_file(path, load_catalog(catalog_file) if catalog_file else None, None)
     else:
         found = load_catalog(catalog)
         if found is None:
@@ -66,13 +57,15 @@ def load_fuzz_spec(target: str | Path, *, catalog: Path | None = None) -> FuzzSp
                 tip="pass the path of an OpenAPI file, or run from the repository that holds contracts/catalog.yaml.",
             )
         (contract,) = found.pick([str(target)])
-        path, name, root_dir, policy = contract.path, contract.id, found.root, contract.fuzz
-    doc = load_document(path, root_dir=root_dir)
+        chosen = Target(contract.id, contract.path, found.root, contract)
+    name, path = chosen.name, chosen.path
+    policy = chosen.contract.fuzz if chosen.contract is not None else FuzzPolicy()
+    doc = load_document(path, root_dir=chosen.root_dir)
     if doc.spec.kind is not SpecKind.OPENAPI:
         raise ContractInvalid(
             f"`{name}` is an AsyncAPI contract; fuzzing sends HTTP requests, so it needs an OpenAPI contract",
             title="cannot fuzz this contract",
-            tip="name an OpenAPI contract (`contractkit rules` lists nothing here; see contracts/catalog.yaml).",
+            tip="name an OpenAPI contract: an entry of contracts/catalog.yaml with `kind: openapi`, or its file.",
         )
     document = dict(bundle_document(doc))
     return FuzzSpec(name=name, path=path, document=document, base_path=_server_path(document), policy=policy)
