@@ -130,6 +130,19 @@ async def test_non_utf8_body_is_a_400_not_a_500() -> None:
     assert not app.calls
 
 
+async def test_lone_surrogate_is_a_400_not_passed_through() -> None:
+    # jsonschema-rs cannot take a string with a lone surrogate (it raises UnicodeEncodeError): the middleware must
+    # answer 400 itself instead of failing open and handing the request to the app.
+    app = App()
+    http, _ = client(app)
+    async with http:
+        content = rb'{"sku": "\ud800", "quantity": 2}'
+        response = await http.post("/v1/orders", headers={**KEY, "content-type": "application/json"}, content=content)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["location"] == "body/sku"
+    assert not app.calls
+
+
 async def test_body_over_the_limit_by_content_length() -> None:
     app = App()
     http, _ = client(app, max_body_bytes=10)

@@ -9,6 +9,7 @@ together). The full error list is computed only for an invalid request.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,11 @@ class ValidationResult:
 
 
 class _BadBody(Exception):
-    pass
+    """A body that cannot be read; ``pointer`` says where in it, when it is known (``/items/0/name``)."""
+
+    def __init__(self, message: str, pointer: str = "") -> None:
+        super().__init__(message)
+        self.pointer = pointer
 
 
 def _no_constants(name: str) -> Any:
@@ -75,10 +80,12 @@ def _no_constants(name: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(parse_constant=_no_constants)
+# A `\uD800`-`\uDFFF` escape: the only way a JSON text can carry a surrogate (UTF-8 cannot encode one).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def parse_json(body: bytes) -> Any:
-    """Parse a JSON body strictly (UTF-8 only; no NaN/Infinity).
+    """Parse a JSON body strictly (UTF-8 only; no NaN/Infinity; no lone surrogate in a string).
 
     Raises:
         _BadBody: with a message for the client.
@@ -88,11 +95,46 @@ def parse_json(body: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise _BadBody(f"the body is not valid UTF-8 (byte {exc.start})") from None
     try:
-        return _DECODER.decode(text)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise _BadBody(f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise _BadBody("the body is nested too deeply") from None
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):  # rare: a pair is fine, a lone half is not Unicode
+        where = _lone_surrogate(value, "")
+        if where is not None:
+            raise _BadBody(
+                f"{where[1]} holds a lone surrogate escape (\\uD800-\\uDFFF without its pair): not Unicode text",
+                where[0],
+            )
+    return value
+
+
+def _lone_surrogate(value: Any, pointer: str) -> tuple[str, str] | None:
+    """Return where the first lone surrogate is (JSON pointer, "the string" or "a key"), ``None`` if there is none."""
+    if isinstance(value, str):
+        return None if value.isascii() or _encodes(value) else (pointer, "the string")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not _encodes(key):
+                return pointer, "a key"
+            found = _lone_surrogate(item, f"{pointer}/{key}")
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _lone_surrogate(item, f"{pointer}/{index}")
+            if found is not None:
+                return found
+    return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class RequestValidator:
@@ -276,7 +318,7 @@ class RequestValidator:
                     try:
                         parsed_body = _parse(kind, media, body, content_type)
                     except _BadBody as exc:
-                        errors.append(RequestError("body", str(exc)))
+                        errors.append(RequestError("body" + exc.pointer, str(exc)))
                     else:
                         if kind in ("json", "form"):
                             instance["body"] = parsed_body
@@ -336,7 +378,7 @@ class RequestValidator:
         try:
             value = parse_json(body or b"")
         except _BadBody as exc:
-            return [RequestError("response.body", str(exc))]
+            return [RequestError("response.body" + exc.pointer, str(exc))]
         if validator is None or validator.is_valid(value):
             return []
         return [
