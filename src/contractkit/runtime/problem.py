@@ -12,9 +12,9 @@ cookie (the validator masks them), and headers are never echoed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii as _quote  # C: escapes to ASCII, any str (never raises)
 
 from contractkit.runtime._core import RequestError, ValidationResult
 
@@ -76,23 +76,36 @@ def _detail(result: ValidationResult) -> str:
     return f"{count} error{'s' if count != 1 else ''} in the request{where}."
 
 
+def problem_json(status: int, errors: list[RequestError], *, detail: str, instance: str) -> bytes:
+    """Return :func:`problem` serialised as JSON, written directly (a third of ``json.dumps``'s time).
+
+    The rejection path is as hot as the valid one under a flood of bad requests. Strings are escaped by the
+    json module's own C escaper, to ASCII, so the bytes are valid JSON (and UTF-8) whatever a message holds.
+    """
+    items = ",".join(f'{{"location":{_quote(e.location)},"message":{_quote(e.message)}}}' for e in errors)
+    return (
+        f'{{"type":"about:blank","title":{_quote(TITLES.get(status, "Error"))},"status":{int(status)},'
+        f'"detail":{_quote(detail)},"instance":{_quote(instance)},"errors":[{items}]}}'
+    ).encode("ascii")
+
+
 def render_problem(result: ValidationResult, path: str) -> ErrorResponse:
     """Render a rejection as ``application/problem+json`` (the default error renderer)."""
-    body = problem(result.status, result.errors, detail=_detail(result), instance=path)
+    body = problem_json(result.status, result.errors, detail=_detail(result), instance=path)
     headers = [("content-type", "application/problem+json")]
     if result.status == 405 and result.allow:
         headers.append(("allow", ", ".join(result.allow)))
     if result.status == 401:
         headers.append(("www-authenticate", ", ".join(result.challenges) or "Bearer"))
-    return ErrorResponse(result.status, headers, json.dumps(body, ensure_ascii=False).encode())
+    return ErrorResponse(result.status, headers, body)
 
 
 def response_problem(errors: list[RequestError], operation: str, path: str) -> ErrorResponse:
     """Render the 500 sent instead of a response that breaks the contract (``response_validation="enforce"``)."""
-    body = problem(
+    body = problem_json(
         500, errors, detail=f"The service's response to {operation} does not match its contract.", instance=path
     )
-    return ErrorResponse(500, [("content-type", "application/problem+json")], json.dumps(body).encode())
+    return ErrorResponse(500, [("content-type", "application/problem+json")], body)
 
 
 def too_large(limit: int) -> ValidationResult:
