@@ -331,3 +331,56 @@ def test_unknown_path_names_the_base_path_when_it_is_missing(path: str, hint: bo
     assert result.status == 404
     (error,) = result.errors
     assert ("under the server base path `/b2b/v1`" in error.message) is hint
+
+
+class _CountingSchema:
+    """Wraps a compiled schema and counts the errors the validator actually pulls from it."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.pulled = 0
+
+    def is_valid(self, instance: Any) -> bool:
+        return bool(self.inner.is_valid(instance))
+
+    def errors(self, instance: Any) -> Any:
+        for error in self.inner.errors(instance):
+            self.pulled += 1
+            yield error
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [pytest.param(3, 3, id="few"), pytest.param(50, 50, id="at-the-cap"), pytest.param(5000, 50, id="flood")],
+)
+def test_at_most_50_errors_are_listed_and_computed(items: int, expected: int) -> None:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "cap", "version": "1"},
+        "paths": {
+            "/numbers": {
+                "post": {
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "array", "items": {"type": "integer", "minimum": 1}}
+                            }
+                        },
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    validator = RequestValidator.from_spec(spec)
+    operation = validator.operation("POST", "/numbers")
+    assert operation is not None and operation.media is not None
+    counting = _CountingSchema(operation.media["application/json"].validator)
+    operation.media["application/json"].validator = counting
+    result = validator.validate_request(
+        method="POST", path="/numbers", headers=[JSON], body=json.dumps([0] * items).encode()
+    )
+    assert result.status == 400
+    assert [e.location for e in result.errors] == [f"body/{i}" for i in range(expected)]
+    assert counting.pulled == expected  # a flood of errors is not computed past the cap
