@@ -527,8 +527,7 @@ def _schema_errors(validator: Compiled, instance: Mapping[str, Any], op: Operati
             continue
         where = path[0]
         if where == "body":
-            location = "body/" + "/".join(map(str, path[1:])) if len(path) > 1 else "body"
-            errors.append(RequestError(location, _message(kind, message, "request")))
+            errors.append(RequestError(_pointer("body", path[1:]), _message(kind, message, "request")))
             continue
         name = str(path[1]) if len(path) > 1 else ""
         secret = where == "cookie" or (where == "header" and name in op.secret_headers)
