@@ -118,11 +118,16 @@ def _options(
         allow_remote_refs=allow_remote_refs,
         ignores=ignores,
         engine="oasdiff" if engine is EngineChoice.OASDIFF else "native",
-        today=_date(today) if today is not None else None,
+        today=parse_today(today) if today is not None else None,
     )
 
 
-def _date(text: str) -> dt.date:
+def parse_today(text: str) -> dt.date:
+    """Read the ``--today`` option (shared by ``breaking``, ``changelog`` and ``ci``).
+
+    Raises:
+        UsageError: the text is not a YYYY-MM-DD date.
+    """
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -18,7 +18,7 @@ import typer
 
 from contractkit.cli._errors import EXIT_OK, error_boundary, print_error
 from contractkit.cli._output import write_atomic
-from contractkit.cli.breaking import IgnoresOption, TodayOption, _date
+from contractkit.cli.breaking import IgnoresOption, TodayOption, parse_today
 from contractkit.cli.checks import CatalogOption, ColorOption, OutputOption
 from contractkit.findings import Severity
 
@@ -87,7 +87,7 @@ def ci(
             everything=everything,
             catalog=catalog,
             ignores=ignores,
-            today=_date(today) if today is not None else None,
+            today=parse_today(today) if today is not None else None,
             fail_on=Severity(fail_on.value),
             gen=not no_gen,
         )
