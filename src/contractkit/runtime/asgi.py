@@ -12,47 +12,16 @@ import time
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from contractkit.errors import UsageError
-from contractkit.runtime._core import RequestValidator, ValidationResult
+from contractkit.runtime._core import ValidationResult
+from contractkit.runtime._settings import MiddlewareSettings, Passing, ResponseMode
 from contractkit.runtime._types import ASGIApp, Message, Receive, Scope, Send
-from contractkit.runtime.observability import Observer
-from contractkit.runtime.problem import ErrorRenderer, ErrorResponse, render_problem, response_problem, too_large
+from contractkit.runtime.problem import ErrorRenderer, ErrorResponse, response_problem, too_large
 
-Passing = Literal["reject", "pass"]
-ResponseMode = Literal["off", "report", "enforce"]
 _BODILESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "TRACE"})
 _clock = time.perf_counter
 
 
-def check_options(
-    max_body_bytes: int, unknown_path: str, undeclared_method: str, response_validation: str, on_error: str
-) -> None:
-    """Refuse a wrong option at start-up (a typo must not silently disable validation).
-
-    Raises:
-        UsageError: an option has a value it cannot take.
-    """
-    for name, value, allowed in (
-        ("unknown_path", unknown_path, ("reject", "pass")),
-        ("undeclared_method", undeclared_method, ("reject", "pass")),
-        ("response_validation", response_validation, ("off", "report", "enforce")),
-        ("on_error", on_error, ("pass", "reject")),
-    ):
-        if value not in allowed:
-            raise UsageError(
-                f"{name}={value!r} is not one of {', '.join(map(repr, allowed))}",
-                title="invalid middleware option",
-                tip=f"pass {name}={allowed[0]!r} (the default) or {allowed[1]!r}.",
-            )
-    if not isinstance(max_body_bytes, int) or max_body_bytes < 0:
-        raise UsageError(
-            f"max_body_bytes={max_body_bytes!r} is not a non-negative integer",
-            title="invalid middleware option",
-            tip="pass the largest body to accept, in bytes (default 1048576).",
-        )
-
-
-class ContractValidationMiddleware:
+class ContractValidationMiddleware(MiddlewareSettings):
     """Enforce an OpenAPI contract at the door of any ASGI app (Starlette, FastAPI, ...).
 
     Args:
@@ -89,17 +58,18 @@ class ContractValidationMiddleware:
         on_error: Literal["pass", "reject"] = "pass",
     ) -> None:
         """Load and compile the contract once (raises :class:`contractkit.errors.ContractkitError` if unusable)."""
-        check_options(max_body_bytes, unknown_path, undeclared_method, response_validation, on_error)
+        super().__init__(
+            spec,
+            max_body_bytes,
+            unknown_path,
+            undeclared_method,
+            response_validation,
+            error_renderer,
+            metrics,
+            logger,
+            on_error,
+        )
         self.app = app
-        self.validator = spec if isinstance(spec, RequestValidator) else RequestValidator.from_spec(spec)
-        self.max_body_bytes = max_body_bytes
-        self.pass_unknown_path = unknown_path == "pass"
-        self.pass_undeclared_method = undeclared_method == "pass"
-        self.response_validation = response_validation
-        self.check_responses = response_validation != "off"
-        self.render = error_renderer or render_problem
-        self.observer = Observer(self.validator.name, metrics, logger)
-        self.fail_open = on_error == "pass"
         self._interesting = frozenset(name.encode("latin-1") for name in self.validator.spec.interesting)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

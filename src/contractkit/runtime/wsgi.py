@@ -12,18 +12,17 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
 
-from contractkit.runtime._core import RequestError, RequestValidator, ValidationResult
+from contractkit.runtime._core import RequestError, ValidationResult
+from contractkit.runtime._settings import MiddlewareSettings, Passing, ResponseMode
 from contractkit.runtime._types import Environ, StartResponse, WSGIApp
-from contractkit.runtime.asgi import Passing, ResponseMode, check_options
-from contractkit.runtime.observability import Observer
-from contractkit.runtime.problem import ErrorRenderer, ErrorResponse, render_problem, response_problem, too_large
+from contractkit.runtime.problem import ErrorRenderer, ErrorResponse, response_problem, too_large
 
 ENVIRON_KEY = "contractkit.request"
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed"}
 _REASONS |= {413: "Content Too Large", 415: "Unsupported Media Type", 500: "Internal Server Error"}
 
 
-class WSGIContractValidationMiddleware:
+class WSGIContractValidationMiddleware(MiddlewareSettings):
     """Enforce an OpenAPI contract at the door of a WSGI app; the options are the ASGI middleware's.
 
     Example:
@@ -45,16 +44,18 @@ class WSGIContractValidationMiddleware:
         on_error: Literal["pass", "reject"] = "pass",
     ) -> None:
         """Load and compile the contract once (see :class:`ContractValidationMiddleware` for the options)."""
-        check_options(max_body_bytes, unknown_path, undeclared_method, response_validation, on_error)
+        super().__init__(
+            spec,
+            max_body_bytes,
+            unknown_path,
+            undeclared_method,
+            response_validation,
+            error_renderer,
+            metrics,
+            logger,
+            on_error,
+        )
         self.app = app
-        self.validator = spec if isinstance(spec, RequestValidator) else RequestValidator.from_spec(spec)
-        self.max_body_bytes = max_body_bytes
-        self.pass_unknown_path = unknown_path == "pass"
-        self.pass_undeclared_method = undeclared_method == "pass"
-        self.response_validation = response_validation
-        self.render = error_renderer or render_problem
-        self.observer = Observer(self.validator.name, metrics, logger)
-        self.fail_open = on_error == "pass"
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         """Validate the request, then answer with a problem or call the app."""
