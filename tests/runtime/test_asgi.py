@@ -94,7 +94,7 @@ async def test_problem_lists_every_error_and_405_has_allow() -> None:
         allow = await http.patch("/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6")
         anon = await http.get("/v1/orders")
     assert sorted(e["location"] for e in bad.json()["errors"]) == ["body/quantity", "body/sku"]
-    assert allow.headers["allow"] == "GET, DELETE"
+    assert allow.headers["allow"] == "GET, HEAD, DELETE"
     assert anon.headers["www-authenticate"] == "Bearer"
 
 
@@ -275,27 +275,38 @@ async def test_span_event_on_rejection() -> None:
     assert events[0].attributes is not None and events[0].attributes["http.response.status_code"] == 400
 
 
-async def test_a_validator_bug_passes_the_request_through(caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_validator_bug_passes_the_request_through_only_when_asked(caplog: pytest.LogCaptureFixture) -> None:
     app = App()
-    http, middleware = client(app)
+    registry = CollectorRegistry()
+    http, middleware = client(app, on_error="pass", metrics=registry)
 
     def broken(*args: Any) -> Any:
         raise RuntimeError("bug")
 
-    middleware.validator.check = broken
+    middleware.validator.inspect = broken
     async with http:
         response = await http.post("/v1/orders", headers=KEY, json=GOOD)
     assert response.status_code == 201
     assert app.calls and json.loads(app.calls[0]["body"]) == GOOD
-    assert any("contractkit bug" in r.getMessage() for r in caplog.records)
+    (record,) = [r for r in caplog.records if "contractkit bug" in r.getMessage()]
+    assert record.levelno == logging.WARNING and "UNVALIDATED" in record.getMessage()
+    assert (
+        registry.get_sample_value("contractkit_internal_errors_total", {"contract": "shop", "outcome": "passed"}) == 1
+    )
 
 
-async def test_a_validator_bug_can_reject() -> None:
-    http, middleware = client(App(), on_error="reject")
-    middleware.validator.check = lambda *args: 1 / 0
+async def test_a_validator_bug_is_a_500_by_default(caplog: pytest.LogCaptureFixture) -> None:
+    app = App()
+    http, middleware = client(app)
+    middleware.validator.inspect = lambda *args: 1 / 0
     async with http:
         response = await http.post("/v1/orders", headers=KEY, json=GOOD)
     assert response.status_code == 500
+    assert not app.calls
+    problem = response.json()
+    assert problem["detail"].startswith("contractkit could not validate this request (an internal error")
+    assert "response" not in problem["detail"]
+    assert any(r.levelno == logging.ERROR and "contractkit bug" in r.getMessage() for r in caplog.records)
 
 
 async def test_non_http_scopes_pass_through() -> None:

@@ -53,7 +53,7 @@ def test_routing(validator: RequestValidator, method: str, path: str, expected: 
 
 def test_405_lists_the_declared_methods(validator: RequestValidator) -> None:
     result = validator.validate_request(method="PATCH", path=f"/v1/orders/{UUID}")
-    assert (result.status, result.allow) == (405, ("GET", "DELETE"))
+    assert (result.status, result.allow) == (405, ("GET", "HEAD", "DELETE"))
 
 
 PARAMS = [
@@ -202,7 +202,15 @@ BODIES = [
     pytest.param(
         ("content-type", "application/x-www-form-urlencoded"), b"quantity=30", "400 body body/quantity", id="form-bad"
     ),
-    pytest.param(("content-type", "multipart/form-data; boundary=x"), b"--x\r\n--x--", "200", id="multipart-presence"),
+    pytest.param(
+        ("content-type", "multipart/form-data; boundary=x"),
+        b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n',
+        "200",
+        id="multipart-one-part",
+    ),
+    pytest.param(
+        ("content-type", "multipart/form-data; boundary=x"), b"--x\r\n--x--", "400 body", id="multipart-nameless"
+    ),
     pytest.param(("content-type", "multipart/form-data"), b"--x\r\n--x--", "400 body", id="multipart-no-boundary"),
 ]
 

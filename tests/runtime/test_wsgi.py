@@ -87,7 +87,7 @@ def test_verdicts(
         assert response_headers["content-type"] == "application/problem+json"
         assert json.loads(data)["status"] == int(status)
     if status == "405":
-        assert response_headers["allow"] == "GET, POST"
+        assert response_headers["allow"] == "GET, HEAD, POST"
 
 
 def test_body_replayed_and_typed_values() -> None:

@@ -1,7 +1,13 @@
 """Parameter styles (RFC 6570 flavoured, as OpenAPI defines them) and string -> typed value coercion.
 
 A :class:`Param` is compiled once per operation; per request it only splits strings and casts them. A value
-that cannot be cast stays a string, so the schema validator reports it with the parameter's location.
+that cannot be cast stays a string, so the schema validator reports it with the parameter's location; a value that
+can be cast but not judged (an integer of more than 4,300 digits, a number beyond the float range, a JSON
+parameter nested too deeply) raises :class:`BadInput`, which the validator reports at the parameter.
+
+Repetition: a name the client sends twice is counted (:func:`parse_query` keeps every value, :func:`parse_cookies`
+records the repeated names) so that the validator can refuse a repeated parameter that is not an exploded array:
+frameworks disagree on which of two values the app sees (Starlette the last, Flask the first).
 """
 
 from __future__ import annotations
@@ -12,19 +18,36 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
+from contractkit.runtime._json import MAX_INT_DIGITS, BadInput, parse_json_text
+
 _INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
 _NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\Z")
 _DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 
 
 def _cast_integer(raw: str) -> Any:
-    return int(raw) if _INT.match(raw) else raw
+    return _integer(raw) if _INT.match(raw) else raw
 
 
 def _cast_number(raw: str) -> Any:
     if _INT.match(raw):
-        return int(raw)
-    return float(raw) if _NUMBER.match(raw) else raw
+        return _integer(raw)
+    if not _NUMBER.match(raw):
+        return raw
+    value = float(raw)
+    if value in (_INF, -_INF):
+        raise BadInput("the number is beyond the range of a 64-bit float (about ±1.8e308)")
+    return value
+
+
+_INF = float("inf")
+
+
+def _integer(raw: str) -> int:
+    digits = len(raw) - (raw[0] == "-")
+    if digits > MAX_INT_DIGITS:
+        raise BadInput(f"the integer has {digits:,} digits; at most {MAX_INT_DIGITS:,} are accepted")
+    return int(raw)
 
 
 def _cast_boolean(raw: str) -> Any:
@@ -167,12 +190,18 @@ def parse_query(query: str) -> dict[str, list[str]]:
     return out
 
 
-def parse_cookies(header: str) -> dict[str, str]:
-    """Split a ``Cookie`` header into name -> value (the first of duplicate names wins, as browsers send)."""
+def parse_cookies(header: str, repeated: set[str] | None = None) -> dict[str, str]:
+    """Split a ``Cookie`` header into name -> value (the first of duplicate names wins, as browsers send).
+
+    A name seen twice is added to ``repeated`` when it is given.
+    """
     out: dict[str, str] = {}
     for part in header.split(";"):
         key, sep, value = part.strip().partition("=")
-        if sep and key not in out:
+        if sep and key in out:
+            if repeated is not None:
+                repeated.add(key)
+        elif sep:
             value = value.strip()
             if len(value) > 1 and value[0] == value[-1] == '"':
                 value = value[1:-1]
@@ -221,18 +250,25 @@ def read_scalar(param: Param, raw: str) -> Any:
 
 
 def read_query(param: Param, query: Mapping[str, list[str]]) -> tuple[bool, Any]:
-    """Return (present, value) of a query parameter according to its style."""
+    """Return (present, value) of a query parameter according to its style.
+
+    Raises:
+        BadInput: a value cannot be judged, or the parameter (a key of it, for an object) is given more than once
+            where its style takes one value.
+    """
     if param.content:
         values = query.get(param.name)
+        if values:
+            _once(values)
         return (True, _json_or_raw(values[0])) if values else (False, None)
     if param.style == "deepObject":
         prefix = param.name + "["
-        found = {k[len(prefix) : -1]: v[0] for k, v in query.items() if k.startswith(prefix) and k.endswith("]")}
+        found = {k[len(prefix) : -1]: _once(v) for k, v in query.items() if k.startswith(prefix) and k.endswith("]")}
         if not found:
             return False, None
         return True, {k: param.props.get(k, _keep)(v) for k, v in found.items()}
     if param.kind == "object" and param.explode:
-        found = {k: param.props[k](query[k][0]) for k in param.props if k in query}
+        found = {k: param.props[k](_once(query[k])) for k in param.props if k in query}
         return (True, found) if found else (False, None)
     values = query.get(param.name)
     if values is None:
@@ -240,17 +276,28 @@ def read_query(param: Param, query: Mapping[str, list[str]]) -> tuple[bool, Any]
     if param.kind == "array":
         if param.explode:
             return True, [param.cast(v) for v in values]
+        _once(values)
         sep = _DELIMITERS.get(param.style, ",")
         return True, [param.cast(v) for v in values[0].split(sep)] if values[0] != "" else []
+    if len(values) > 1:
+        _once(values)
     if param.kind == "object":
         return True, _pairs(values[0].split(","), param)
     return True, param.cast(values[0])
 
 
-def _json_or_raw(raw: str) -> Any:
-    import json
+def _once(values: list[str]) -> str:
+    """Return the one value of a name that takes one value; :class:`BadInput` when it is given more than once."""
+    if len(values) > 1:
+        raise BadInput(f"is given {len(values)} times; send it once (an array as one delimited value)")
+    return values[0]
 
+
+def _json_or_raw(raw: str) -> Any:
+    """Parse a ``content``-encoded parameter as JSON; a text that is not JSON stays a string (the schema judges it)."""
     try:
-        return json.loads(raw)
-    except ValueError:
-        return raw
+        return parse_json_text(raw, "the value")
+    except BadInput as exc:
+        if exc.syntax:
+            return raw
+        raise
