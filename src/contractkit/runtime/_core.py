@@ -512,13 +512,16 @@ def _location(prefix: str, pointer: str) -> str:
 def _pointer(prefix: str, path: tuple[str | int, ...]) -> str:
     if not path:
         return prefix
-    return prefix + "/" + "/".join(escape(p) if isinstance(p, str) else str(p) for p in path)
+    text = "/".join(map(str, path))
+    if "~" in text or text.count("/") != len(path) - 1:  # a key holds `~` or `/`: escape each (RFC 6901)
+        text = "/".join(escape(p) if isinstance(p, str) else str(p) for p in path)
+    return prefix + "/" + text
 
 
 def _message(kind: str, message: str, direction: str) -> str:
     if kind == "FalseSchema":
         return "is read-only: it must not be sent" if direction == "request" else "is write-only: it must not be sent"
-    return clip(message, MAX_MESSAGE)
+    return message if len(message) <= MAX_MESSAGE else clip(message, MAX_MESSAGE)
 
 
 def _too_deep(instance: Mapping[str, Any]) -> RequestError | None:
@@ -555,5 +558,5 @@ def _schema_errors(validator: Compiled, instance: Mapping[str, Any], op: Operati
             or (where == "header" and name in op.secret_headers)
             or (where == "query" and name in op.secret_query)
         )
-        text = f"the value is not valid ({kind})" if secret else clip(message, MAX_MESSAGE)
+        text = f"the value is not valid ({kind})" if secret else _message(kind, message, "request")
         errors.append(RequestError(f"{where}.{name}", text))
