@@ -257,7 +257,7 @@ def test_no_default_branch_exits_2(repo: Path) -> None:
     git(repo, "branch", "-q", "-m", "main", "trunk")
     code, _, err = run()
     assert code == 2
-    assert "none of `main`, `origin/main` exists here" in err
+    assert "none of `main`, `origin/main`, `master`, `origin/master` exists here" in err
     assert "--base-ref REF" in err
 
 
