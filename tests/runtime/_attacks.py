@@ -28,6 +28,9 @@ BEARER = (b"authorization", b"Bearer t0ken")
 def attack_spec() -> dict[str, Any]:
     """The contract under attack: every place a request can carry input, with a few constraints each."""
     obj = {"type": "object", "properties": {"x": {"type": "integer"}}}
+    bulk = {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}}
+    expr = {"$ref": "#/components/schemas/Expr"}
+    ok = {"responses": {"200": {"description": "ok"}}}
     order = {
         "type": "object",
         "required": ["sku", "quantity"],
@@ -37,6 +40,8 @@ def attack_spec() -> dict[str, Any]:
             "limit": {"type": "number", "maximum": 10},
             "note": {"type": ["string", "null"]},
             "tree": {"type": "array"},
+            "password": {"type": "string", "format": "password", "minLength": 12},
+            "meta": {"type": "object", "additionalProperties": {"type": "integer"}},
         },
     }
     return {
@@ -44,10 +49,23 @@ def attack_spec() -> dict[str, Any]:
         "info": {"title": "attacked", "version": "1.0.0"},
         "servers": [{"url": "/api"}],
         "components": {
+            "schemas": {
+                "Expr": {
+                    "oneOf": [
+                        {"type": "integer"},
+                        {
+                            "type": "object",
+                            "required": ["and"],
+                            "properties": {"and": {"type": "array", "items": expr}},
+                        },
+                        {"type": "object", "required": ["or"], "properties": {"or": {"type": "array", "items": expr}}},
+                    ]
+                }
+            },
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "qkey": {"type": "apiKey", "in": "query", "name": "api_key"},
-            }
+            },
         },
         "security": [{"bearer": []}],
         "paths": {
@@ -103,6 +121,46 @@ def attack_spec() -> dict[str, Any]:
                 },
             },
             "/ping": {"post": {"responses": {"204": {"description": "no body declared"}}}},
+            "/bulk": {
+                "post": {"security": [], "requestBody": {"content": {"application/json": {"schema": bulk}}}, **ok}
+            },
+            "/expr": {
+                "post": {"security": [], "requestBody": {"content": {"application/json": {"schema": expr}}}, **ok}
+            },
+            "/m/{ids}": {
+                "get": {
+                    "security": [],
+                    "parameters": [
+                        {
+                            "name": "ids",
+                            "in": "path",
+                            "required": True,
+                            "style": "matrix",
+                            "explode": True,
+                            "schema": {"type": "array", "items": {"type": "integer", "maximum": 5000}},
+                        },
+                        {"name": "X-Ids", "in": "header", "schema": {"type": "array", "items": {"type": "integer"}}},
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            },
+            "/form": {
+                "post": {
+                    "security": [],
+                    "requestBody": {
+                        "content": {
+                            "application/x-www-form-urlencoded": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"sku": {"type": "string", "maxLength": 5}},
+                                    "additionalProperties": {"type": "integer"},
+                                }
+                            }
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            },
             "/health": {"get": {"security": [], "responses": {"200": {"description": "ok"}}}},
             "/keyed": {
                 "get": {

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from prometheus_client import CollectorRegistry
 
-from contractkit.errors import UsageError
+from contractkit.errors import ContractInvalid, UsageError
 from contractkit.middleware import ContractValidationMiddleware, ErrorResponse
 from contractkit.runtime import ValidationResult
 
@@ -350,3 +350,62 @@ async def test_under_starlette() -> None:
         bad = await http.post("/v1/orders", headers=KEY, json={})
     assert ok.json() == {"op": "POST /orders", "body": GOOD}
     assert bad.status_code == 400
+
+
+async def test_a_failing_error_renderer_still_rejects(caplog: pytest.LogCaptureFixture) -> None:
+    """A custom renderer that raises must not turn a rejection into a pass (even with on_error="pass")."""
+    app = App()
+
+    def broken(result: ValidationResult, path: str) -> ErrorResponse:
+        raise RuntimeError("renderer bug")
+
+    http, _ = client(app, on_error="pass", error_renderer=broken)
+    async with http:
+        response = await http.post("/v1/orders", headers=KEY, json={"sku": "a"})
+    assert response.status_code == 400 and response.headers["content-type"] == "application/problem+json"
+    assert not app.calls
+    assert any("error_renderer failed" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(("mode", "status"), [("enforce", 500), ("report", 201)])
+async def test_a_response_check_that_fails_inside_contractkit(mode: str, status: int) -> None:
+    """Under enforce a response that could not be checked is not sent: it becomes a 500 problem (fail closed)."""
+    http, middleware = client(App(), response_validation=mode)
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("response-check bug")
+
+    middleware.validator.validate_response = broken
+    async with http:
+        response = await http.post("/v1/orders", headers=KEY, json=GOOD)
+    assert response.status_code == status
+    if status == 500:
+        assert response.json()["errors"][0]["location"] == "response"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param("[" * 300 + "]" * 300, id="deep-response"),
+        pytest.param('{"sku": "abc", "quantity": 1' + "0" * 298 + "e99}", id="number-beyond-float-range"),
+    ],
+)
+async def test_an_unjudgeable_response_is_not_sent_under_enforce(payload: str) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 201, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": payload.encode()})
+
+    http, _ = client(app, response_validation="enforce")
+    async with http:
+        response = await http.post("/v1/orders", headers=KEY, json=GOOD)
+    assert response.status_code == 500
+    assert payload.encode()[:20] not in response.content
+
+
+def test_a_pattern_that_does_not_compile_is_a_contract_error_at_start_up() -> None:
+    spec = pet_spec("3.1")
+    spec["components"]["schemas"]["Order"]["properties"]["sku"]["pattern"] = "("
+    with pytest.raises(ContractInvalid) as raised:
+        ContractValidationMiddleware(App(), spec=spec, metrics=False)
+    assert "cannot be compiled" in str(raised.value.detail)

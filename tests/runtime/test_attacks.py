@@ -51,6 +51,14 @@ def nested(depth: int) -> bytes:
     return raw_order("[" * depth + "]" * depth, "note")
 
 
+def expr(depth: int) -> bytes:
+    """A recursive expression every branch of the `Expr` oneOf half-matches: its errors grow 4x per level."""
+    text = '"x"'
+    for _ in range(depth):
+        text = '{"and": [' + text + '], "or": [' + text + "]}"
+    return text.encode()
+
+
 def parts(*items: tuple[str, str | None, bytes]) -> bytes:
     """A multipart body of (name, content type or None, content) parts; the file part is named ``file``."""
     out = b""
@@ -75,6 +83,13 @@ ATTACKS = [
     pytest.param(Attack("POST", "/api/orders", HJ, raw_order("1e400")), id="float-overflow"),
     pytest.param(Attack("POST", "/api/orders", HJ, raw_order("-1e400", "limit")), id="float-overflow-negative"),
     pytest.param(Attack("POST", "/api/orders", HJ, raw_order("1" * 400 + ".5", "limit")), id="float-400-digits"),
+    pytest.param(
+        Attack("POST", "/api/orders", HJ, raw_order("1" + "0" * 298 + "e99", "limit")), id="float-e99-overflow"
+    ),
+    pytest.param(Attack("POST", "/api/orders", HJ, raw_order("9" * 250 + "e+60", "limit")), id="float-e60-overflow"),
+    pytest.param(
+        Attack("GET", "/api/orders?where=%7B%22x%22%3A1" + "0" * 298 + "e99%7D", H), id="float-overflow-param"
+    ),
     # nesting
     pytest.param(Attack("POST", "/api/orders", HJ, nested(256)), id="json-nested-256"),
     pytest.param(Attack("POST", "/api/orders", HJ, nested(600)), id="json-nested-600"),
@@ -103,13 +118,47 @@ ATTACKS = [
         Attack("POST", "/api/orders", (JSON, (b"expect", b"100-continue")), order(), send_body=False, status=401),
         id="expect-100-continue-no-auth",
     ),
+    pytest.param(
+        Attack(
+            "POST",
+            "/api/orders",
+            (BEARER, JSON, (b"transfer-encoding", b"chunked")),
+            order(),
+            length=b"5",
+            server_may=frozenset({400, 501}),
+        ),
+        id="content-length-and-chunked",
+    ),
+    pytest.param(
+        Attack(
+            "POST",
+            "/api/ping",
+            (BEARER, (b"transfer-encoding", b"chunked")),
+            b"x" * 3000,
+            length=b"5",
+            server_may=frozenset({400, 501}),
+        ),
+        id="content-length-and-chunked-no-body-op",
+    ),
     # repeated parameters: the app would see another value than the one checked
     pytest.param(Attack("GET", "/api/orders?limit=1&limit=9999", H), id="repeated-scalar"),
     pytest.param(Attack("GET", "/api/orders?ids=1,2&ids=x", H), id="repeated-csv-array"),
     pytest.param(Attack("GET", "/api/orders?filter[min]=1&filter[min]=99", H), id="repeated-deep-object-key"),
     pytest.param(Attack("GET", "/api/orders", (BEARER, (b"cookie", b"session=abcd; session=x"))), id="repeated-cookie"),
+    pytest.param(
+        Attack("GET", "/api/orders", (BEARER, (b"cookie", b"session=abcd; session =x; n =notanint"))),
+        id="repeated-cookie-blank-before-equals",
+    ),
+    pytest.param(Attack("GET", "/api/orders", (BEARER, (b"cookie", b"n=%31%32"))), id="cookie-not-percent-decoded"),
     pytest.param(Attack("GET", "/api/orders", (BEARER, (b"x-count", b"1"), (b"x-count", b"9"))), id="repeated-header"),
     pytest.param(Attack("POST", "/api/orders", (BEARER, FORM), b"quantity=1&quantity=x"), id="repeated-form-field"),
+    # text every framework would decode differently: refused, not guessed
+    pytest.param(Attack("GET", "/api/orders?limit=%FF", H), id="query-escape-not-utf8"),
+    pytest.param(Attack("GET", "/api/orders?limit=\u00e9".encode().decode("latin-1"), H), id="query-raw-non-ascii"),
+    pytest.param(Attack("POST", "/api/form", (FORM,), "sku=\u00e9\u00e9".encode()), id="form-raw-utf8"),
+    pytest.param(Attack("POST", "/api/form", (FORM,), b"sku=%FF%FF"), id="form-escape-not-utf8"),
+    pytest.param(Attack("GET", "/api/m/;i=12345"), id="matrix-other-name"),
+    pytest.param(Attack("GET", "/api/m/;ids=4999;x=12345"), id="matrix-item-other-name"),
     # body limits hold for every operation, declared body or not
     pytest.param(Attack("POST", "/api/ping", H, b"x" * (2 * MIB), chunked=True, status=413), id="chunked-no-body-op"),
     pytest.param(
@@ -144,6 +193,49 @@ ATTACKS = [
         Attack("POST", "/api/orders", (BEARER, MULTIPART), parts(META, STL, *[("x", None, b"1")] * 300)),
         id="multipart-300-parts",
     ),
+    pytest.param(
+        Attack(
+            "POST",
+            "/api/orders",
+            (BEARER, MULTIPART),
+            b'--attack\r\nContent-Disposition: form-data; name="meta"\r\n'
+            b'Content-Disposition: form-data; name="quantity"\r\n\r\n{"sku": "abc"}\r\n--attack--\r\n',
+        ),
+        id="multipart-two-dispositions",
+    ),
+    pytest.param(
+        Attack(
+            "POST", "/api/orders", (BEARER, (b"content-type", b"multipart/form-data; boundary=attack; charset=utf-7"))
+        ),
+        id="multipart-charset-utf7",
+    ),
+    pytest.param(
+        Attack(
+            "POST",
+            "/api/orders",
+            (BEARER, MULTIPART),
+            b"--attack\r\nContent-Disposition: form-data; name=meta; name*=UTF-8''quantity\r\n\r\n{}\r\n--attack--\r\n",
+        ),
+        id="multipart-extended-name",
+    ),
+    pytest.param(
+        Attack(
+            "POST",
+            "/api/orders",
+            (BEARER, MULTIPART),
+            parts(META, ("file", "model/stl", b'x\n--attack\nContent-Disposition: form-data; name="sku"\n\n9'), STL),
+        ),
+        id="multipart-bare-lf-boundary",
+    ),
+    *(
+        pytest.param(
+            Attack(
+                "POST", "/api/orders", (BEARER, MULTIPART), parts(META, STL, ("note", f"text/plain; charset={c}", v))
+            ),
+            id=f"multipart-part-charset-{c}",
+        )
+        for c, v in (("undefined", b"1"), ("idna", b"xn--a-"), ("utf-7", b"+2AA-"), ("unicode_escape", b"\\ud800"))
+    ),
     # nothing echoed that should not be
     pytest.param(Attack("GET", "/api/keyed?api_key=SECRET0KEY", secret="SECRET0KEY"), id="query-api-key-not-echoed"),
     pytest.param(
@@ -156,6 +248,25 @@ ATTACKS = [
         Attack("GET", "/api/" + "a" * 100_000, status=404, server_may=frozenset({400, 414, 431})), id="100kb-path"
     ),
     pytest.param(Attack("POST", "/api/orders", HJ, order(quantity="x" * 500_000)), id="500kb-string-in-error"),
+    pytest.param(
+        Attack("POST", "/api/orders", HJ, order(password="Hunter2-pw"), secret="Hunter2-pw"), id="password-not-echoed"
+    ),
+    pytest.param(
+        Attack(
+            "POST",
+            "/api/orders",
+            HJ,
+            order(meta={f"k{i}" + "x" * 20_000: "y" for i in range(40)}),
+            max_problem_bytes=40_000,
+        ),
+        id="20kb-keys-in-40-errors",
+    ),
+    # invalid bodies whose errors cost far more to describe than to validate: answered in bounded time
+    pytest.param(
+        Attack("POST", "/api/bulk", (JSON,), json.dumps({"items": [1] * 400_000}, separators=(",", ":")).encode()),
+        id="900kb-items",
+    ),
+    pytest.param(Attack("POST", "/api/expr", (JSON,), expr(14)), id="recursive-one-of-400kb"),
     # odd text
     pytest.param(Attack("POST", "/api/orders", HJ, rb'{"sku": "ab\ud800c", "quantity": 1}'), id="lone-surrogate"),
     pytest.param(Attack("POST", "/api/orders", HJ, b'\xef\xbb\xbf{"sku": "abc", "quantity": 1}'), id="utf8-bom"),
@@ -230,7 +341,9 @@ def test_attack_is_refused_before_the_app(
     assert len(outcome.body) <= attack.max_problem_bytes, f"a {len(outcome.body)}-byte answer"
     if outcome.body.startswith(b"{"):  # the middleware's problem (a server's own refusal is plain text)
         problem = json.loads(outcome.body)
-        assert problem["status"] == attack.status and problem["instance"].isascii()
+        assert problem["status"] == attack.status
+        assert problem["instance"].isascii() and len(problem["instance"]) <= 1000
+        assert all(len(error["location"]) <= 310 for error in problem["errors"])
     ours = [record for record in caplog.records if record.name.startswith("contractkit")]
     lines = [record.getMessage() for record in ours]
     for line in lines:
@@ -270,6 +383,18 @@ METHODS = [
         id="cors-preflight-passes",
     ),
     pytest.param(Attack("OPTIONS", "/api/orders", status=405), False, True, id="options-not-a-preflight"),
+    pytest.param(
+        Attack(
+            "OPTIONS",
+            "/api/orders",
+            ((b"origin", b"https://shop.example"), (b"access-control-request-method", b"POST")),
+            b"x" * 3000,
+            status=405,
+        ),
+        False,
+        True,
+        id="a-preflight-has-no-body",
+    ),
     pytest.param(Attack("OPTIONS", "/api/tuned?level=x", status=400), False, True, id="declared-options-validated"),
     pytest.param(Attack("OPTIONS", "/api/tuned?level=3", status=200), True, True, id="declared-options-valid"),
 ]
@@ -306,6 +431,16 @@ VALID_EDGES = [
         Attack("POST", "/api/orders", HJ, raw_order("1e-400", "limit"), status=200), True, True, id="underflow"
     ),
     pytest.param(Attack("GET", "/api/orders?tag=1&tag=2", H, status=200), True, True, id="exploded-array-repeats"),
+    pytest.param(Attack("GET", "/api/m/;ids=1;ids=2", ((b"x-ids", b"1, 2"),), status=200), True, True, id="matrix-ok"),
+    pytest.param(Attack("POST", "/api/form", (FORM,), b"sku=ab&qty=3", status=200), True, True, id="form-extra-cast"),
+    pytest.param(Attack("POST", "/api/form", (FORM,), b"sku=ab&qty=x", status=400), False, True, id="form-extra-bad"),
+    pytest.param(
+        Attack("GET", "/api/orders", (BEARER, (b"cookie", b'session="ab\\063d"')), status=200),
+        True,
+        True,
+        id="cookie-quoted-octal",
+    ),
+    pytest.param(Attack("GET", "/api/keyed", ((b"x-api-key", b""),), status=401), False, True, id="empty-key"),
 ]
 
 

@@ -53,6 +53,8 @@ def _starlette() -> Any:
             {
                 "framework": request.query_params.get("limit"),
                 "validated": request.state.contract.params["query"].get("limit"),
+                "cookies": {name: request.cookies.get(name) for name in ("session", "n")},
+                "validated_cookies": request.state.contract.params["cookie"],
             }
         )
 
@@ -71,7 +73,12 @@ def _flask() -> Any:
     @app.get("/api/orders")
     def search() -> Any:
         verdict = flask.request.environ["contractkit.request"]
-        return {"framework": flask.request.args.get("limit"), "validated": verdict.params["query"].get("limit")}
+        return {
+            "framework": flask.request.args.get("limit"),
+            "validated": verdict.params["query"].get("limit"),
+            "cookies": {name: flask.request.cookies.get(name) for name in ("session", "n")},
+            "validated_cookies": verdict.params["cookie"],
+        }
 
     app.wsgi_app = WSGIContractValidationMiddleware(app.wsgi_app, spec=attack_spec(), metrics=False)  # type: ignore[method-assign]
     return app
@@ -139,3 +146,36 @@ def test_flask_query_is_the_validated_one(query: str, status: int) -> None:
 def test_the_problem_is_json() -> None:
     response = _flask().test_client().get("/api/orders?limit=5&limit=6", headers=AUTH)
     assert json.loads(response.data)["errors"][0]["location"] == "query.limit"
+
+
+COOKIES = [
+    pytest.param("session=abcd; n =5", 200, id="blank-before-equals"),
+    pytest.param('session="ab\\063d"', 200, id="quoted-octal-escape"),
+    pytest.param("session=abcd; session =x", 400, id="repeated-with-a-blank"),
+    pytest.param("n=%31%32", 400, id="not-percent-decoded"),
+]
+
+
+def _same_cookies(seen: dict[str, Any]) -> None:
+    assert seen["validated_cookies"], "no cookie reached the middleware"
+    for name, value in seen["validated_cookies"].items():
+        assert seen["cookies"][name] == (value if isinstance(value, str) else str(value)), name
+
+
+@pytest.mark.parametrize(("cookie", "status"), COOKIES)
+async def test_starlette_cookies_are_the_validated_ones(cookie: str, status: int) -> None:
+    transport = httpx.ASGITransport(app=_starlette())
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/api/orders", headers={**AUTH, "cookie": cookie})
+    assert response.status_code == status
+    if status == 200:
+        _same_cookies(response.json())
+
+
+@pytest.mark.parametrize(("cookie", "status"), COOKIES)
+def test_flask_cookies_are_the_validated_ones(cookie: str, status: int) -> None:
+    client = _flask().test_client(use_cookies=False)  # with its cookie jar it would drop the Cookie header
+    response = client.get("/api/orders", headers={**AUTH, "cookie": cookie})
+    assert response.status_code == status
+    if status == 200:
+        _same_cookies(response.get_json())

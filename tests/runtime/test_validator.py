@@ -342,11 +342,15 @@ def test_unknown_path_names_the_base_path_when_it_is_missing(path: str, hint: bo
 
 
 class _CountingSchema:
-    """Wraps a compiled schema and counts the errors the validator actually pulls from it."""
+    """Wraps a compiled schema and counts the errors the validator pulls from it, one by one or the first alone."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
         self.pulled = 0
+        self.firsts = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
 
     def is_valid(self, instance: Any) -> bool:
         return bool(self.inner.is_valid(instance))
@@ -356,12 +360,22 @@ class _CountingSchema:
             self.pulled += 1
             yield error
 
+    def first_error(self, instance: Any) -> Any:
+        self.firsts += 1
+        return self.inner.first_error(instance)
+
 
 @pytest.mark.parametrize(
-    ("items", "expected"),
-    [pytest.param(3, 3, id="few"), pytest.param(50, 50, id="at-the-cap"), pytest.param(5000, 50, id="flood")],
+    ("items", "expected", "listed"),
+    [
+        pytest.param(3, 3, True, id="few"),
+        pytest.param(50, 50, True, id="at-the-cap"),
+        pytest.param(1000, 50, True, id="flood-in-a-small-body"),
+        pytest.param(5000, 1, False, id="flood-in-a-large-body"),
+    ],
 )
-def test_at_most_50_errors_are_listed_and_computed(items: int, expected: int) -> None:
+def test_at_most_50_errors_are_listed_and_a_large_body_gets_its_first(items: int, expected: int, listed: bool) -> None:
+    """Listing errors costs per error (jsonschema-rs builds them all): a body over 8 KiB gets its first error."""
     spec = {
         "openapi": "3.1.0",
         "info": {"title": "cap", "version": "1"},
@@ -391,4 +405,23 @@ def test_at_most_50_errors_are_listed_and_computed(items: int, expected: int) ->
     )
     assert result.status == 400
     assert [e.location for e in result.errors] == [f"body/{i}" for i in range(expected)]
-    assert counting.pulled == expected  # a flood of errors is not computed past the cap
+    assert (counting.pulled, counting.firsts) == ((expected, 0) if listed else (0, 1))
+
+
+def test_a_large_body_under_a_one_of_is_judged_without_listing_its_errors() -> None:
+    """A oneOf's first error carries every branch's errors (exponential in a recursive schema): not computed."""
+    from ._attacks import attack_spec
+
+    validator = RequestValidator.from_spec(attack_spec())
+    operation = validator.operation("POST", "/api/expr")
+    assert operation is not None and operation.media is not None
+    counting = _CountingSchema(operation.media["application/json"].validator)
+    operation.media["application/json"].validator = counting
+    text = '"x"'
+    for _ in range(12):
+        text = '{"and": [' + text + '], "or": [' + text + "]}"
+    result = validator.validate_request(method="POST", path="/api/expr", headers=[JSON], body=text.encode())
+    assert result.status == 400
+    assert [e.location for e in result.errors] == ["body"]
+    assert "are not listed one by one" in result.errors[0].message
+    assert (counting.pulled, counting.firsts) == (0, 0)

@@ -44,7 +44,8 @@ class MediaBody:
     Attributes:
         kind: ``json``, ``form``, ``multipart`` or ``other`` (presence only).
         validator: the request validator (params + this body).
-        casts: for a form body, the property casts; ``arrays`` the properties that are arrays.
+        casts: for a form body, the property casts; ``arrays`` the properties that are arrays; ``extra`` the cast of
+            the fields the schema does not name (from ``additionalProperties``), ``None`` to keep them strings.
         parts: for a multipart body, what each property's parts must be.
     """
 
@@ -53,6 +54,7 @@ class MediaBody:
     casts: dict[str, Callable[[str], Any]] = field(default_factory=dict)
     arrays: frozenset[str] = frozenset()
     parts: dict[str, PartPlan] = field(default_factory=dict)
+    extra: Callable[[str], Any] | None = None
 
 
 @dataclass(slots=True)
@@ -326,9 +328,13 @@ def _operation(
             if kind in ("json", "form", "multipart", "any") and schema is not None:
                 with_body = {**base, "properties": {**base["properties"], "body": converter.convert(schema)}}
             parts: dict[str, PartPlan] = {}
+            extra: Callable[[str], Any] | None = None
             if kind == "form":
                 target = resolve(schema)
                 props = target.get("properties") if isinstance(target, dict) else None
+                additional = resolve(target.get("additionalProperties")) if isinstance(target, dict) else None
+                if isinstance(additional, dict):
+                    extra = caster(additional, resolve)
                 for prop, sub in (props or {}).items():
                     sub = resolve(sub)
                     if "array" in schema_types(sub, resolve):
@@ -339,7 +345,7 @@ def _operation(
             elif kind in ("multipart", "any"):
                 parts = _part_plans(schema, spec.get("encoding"), resolve)
             validator = compile_schema(_rooted(converter, with_body))
-            media[key] = MediaBody(kind, validator, casts, frozenset(arrays), parts)
+            media[key] = MediaBody(kind, validator, casts, frozenset(arrays), parts, extra)
     secret = {c.name for alt in security for c in alt if c.where == "header"}
     return Operation(
         label=f"{method.upper()} {template}",

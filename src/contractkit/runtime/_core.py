@@ -8,7 +8,7 @@ together). The full error list is computed only for an invalid request.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -16,14 +16,16 @@ from typing import Any, NamedTuple
 
 from contractkit.loaders.pointer import escape
 from contractkit.runtime._compile import CompiledSpec, MediaBody, Operation, compile_spec
-from contractkit.runtime._engine import Compiled, compile_schema
+from contractkit.runtime._engine import Compiled, Error, compile_schema
 from contractkit.runtime._json import BadInput, nesting_depth, parse_json
 from contractkit.runtime._multipart import boundary_of, read_parts, split_parts
 from contractkit.runtime._params import Param, parse_cookies, parse_query, read_query, read_scalar
 from contractkit.runtime._spec import load_spec
 
 _MAX_ERRORS = 50
+DETAIL_LIMIT = 8192  # bytes of body up to which every error is listed (see _engine: listing errors can cost seconds)
 MAX_MESSAGE = 500  # characters of one error message (a schema error quotes the value it refuses)
+MAX_LOCATION = 300  # characters of a pointer into a body (keys are the client's)
 _DEEP = 128  # a value nested this deep, that the schema engine could not follow, is the client's doing
 _MEDIA_CACHE_SIZE = 64  # distinct Content-Type header values remembered per operation (bounded: clients choose them)
 _EMPTY: Mapping[str, Any] = {}
@@ -125,7 +127,7 @@ class RequestValidator:
         wanted: dict[str, str] = {}
         repeated: set[str] | None = None
         for name, value in headers:
-            if name in interesting:
+            if name in interesting and value:  # an empty value is no value (a WSGI server drops it)
                 previous = wanted.get(name)
                 if previous is None:
                     wanted[name] = value
@@ -186,7 +188,10 @@ class RequestValidator:
         if not op.security:
             return None
         # Only the places a scheme reads are parsed (a bearer token needs neither the query nor the cookies).
-        parsed_query = parse_query(query) if op.security_in_query else _EMPTY
+        try:
+            parsed_query = parse_query(query) if op.security_in_query else _EMPTY
+        except BadInput:
+            parsed_query = _EMPTY  # a query that cannot be read carries no credential (inspect says why: a 400)
         cookies = parse_cookies(headers.get("cookie", "")) if op.security_in_cookie else _EMPTY
         return None if _secured(op, headers, parsed_query, cookies) else _unauthorized(op)
 
@@ -251,7 +256,11 @@ class RequestValidator:
                         errors.append(RequestError(f"path.{param.name}", str(exc)))
             instance["path"] = values
         if op_params["query"]:
-            parsed_query = parse_query(query)
+            try:
+                parsed_query = parse_query(query)
+            except BadInput as exc:
+                errors.append(RequestError("query", f"the query string {exc}"))
+                parsed_query = {}
             values = params["query"] = {}
             for param in op_params["query"]:
                 try:
@@ -313,7 +322,7 @@ class RequestValidator:
         try:
             valid = validator.is_valid(instance)
             if not valid:
-                _schema_errors(validator, instance, op, errors)
+                _schema_errors(validator, instance, op, errors, detailed=body is None or len(body) <= DETAIL_LIMIT)
         except (ValueError, RecursionError):
             deep = _too_deep(instance)
             if deep is None:
@@ -379,9 +388,17 @@ class RequestValidator:
             return [RequestError("response.body" + exc.pointer, str(exc))]
         if validator is None or validator.is_valid(value):
             return []
+        if body is not None and len(body) > DETAIL_LIMIT:
+            first = None if validator.alternatives else validator.first_error(value)
+            found = [first] if first is not None else [((), _UNLISTED, "Summary", ())]
+        else:
+            found = list(islice(validator.errors(value), _MAX_ERRORS))
         return [
-            RequestError(_pointer("response.body", path_), _message(kind, message, "response"))
-            for path_, message, kind in islice(validator.errors(value), _MAX_ERRORS)
+            RequestError(
+                _pointer("response.body", path_),
+                "the value is not valid" if validator.secret(where) else _message(kind, message, "response"),
+            )
+            for path_, message, kind, where in found
         ]
 
 
@@ -478,13 +495,18 @@ def _parse(kind: str, media: MediaBody, body: bytes, content_type: str) -> Any:
         except UnicodeDecodeError as exc:
             raise BadInput(f"the body is not valid UTF-8 (byte {exc.start})") from None
         form: dict[str, Any] = {}
-        for key, values in parse_query(text).items():
+        try:
+            fields = parse_query(text)
+        except BadInput as exc:
+            raise BadInput(f"the form body {exc}") from None
+        for key, values in fields.items():
             cast = media.casts.get(key)
             try:
                 if key in media.arrays:
                     form[key] = [cast(v) for v in values] if cast else values
-                elif cast is None:
-                    form[key] = values if len(values) > 1 else values[0]  # undeclared: repeated is an array
+                elif cast is None:  # undeclared: cast as `additionalProperties` says; repeated, it is an array
+                    extra = media.extra or _same
+                    form[key] = [extra(v) for v in values] if len(values) > 1 else extra(values[0])
                 elif len(values) > 1:
                     raise BadInput(f"is given {len(values)} times; send it once")
                 else:
@@ -495,6 +517,10 @@ def _parse(kind: str, media: MediaBody, body: bytes, content_type: str) -> Any:
     if kind == "multipart":
         return read_parts(split_parts(body, boundary_of(content_type)), media.parts)
     return None
+
+
+def _same(value: str) -> str:
+    return value
 
 
 _REPEATED_HEADER = "is sent more than once; send it once (a list as one comma-separated value)"
@@ -515,7 +541,7 @@ def _pointer(prefix: str, path: tuple[str | int, ...]) -> str:
     text = "/".join(map(str, path))
     if "~" in text or text.count("/") != len(path) - 1:  # a key holds `~` or `/`: escape each (RFC 6901)
         text = "/".join(escape(p) if isinstance(p, str) else str(p) for p in path)
-    return prefix + "/" + text
+    return prefix + "/" + (text if len(text) <= MAX_LOCATION else clip(text, MAX_LOCATION))
 
 
 def _message(kind: str, message: str, direction: str) -> str:
@@ -539,24 +565,46 @@ def _too_deep(instance: Mapping[str, Any]) -> RequestError | None:
     return None
 
 
-def _schema_errors(validator: Compiled, instance: Mapping[str, Any], op: Operation, errors: list[RequestError]) -> None:
-    """Append the schema errors of ``instance`` to ``errors``, up to ``_MAX_ERRORS`` in all (none computed past it).
+_UNLISTED = (
+    f"does not match its schema (the errors of a body over {DETAIL_LIMIT // 1024} KiB are not listed one by one: "
+    "describing them can cost far more than validating it)"
+)
 
-    One loop, no nested generators: a flood of invalid requests makes this path as hot as the valid one.
+
+def _schema_errors(
+    validator: Compiled, instance: Mapping[str, Any], op: Operation, errors: list[RequestError], *, detailed: bool
+) -> None:
+    """Append the schema errors of ``instance`` to ``errors``, up to ``_MAX_ERRORS`` in all.
+
+    ``detailed``: list every error (a small body); else the parameters' errors and one error for the body, its
+    first when that is cheap to find (the schema has no ``oneOf``/``anyOf``), so that time stays bounded.
+    A value whose schema says ``writeOnly`` or ``format: password`` is never quoted.
     """
-    for path, message, kind in islice(validator.errors(instance), max(_MAX_ERRORS - len(errors), 0)):
+    source = validator.errors(instance) if detailed else _bounded_errors(validator, instance, op)
+    for path, message, kind, where in islice(source, max(_MAX_ERRORS - len(errors), 0)):
         if not path:
             errors.append(RequestError("request", clip(message, MAX_MESSAGE)))
             continue
-        where = path[0]
-        if where == "body":
-            errors.append(RequestError(_pointer("body", path[1:]), _message(kind, message, "request")))
+        location = path[0]
+        if location == "body":
+            text = f"the value is not valid ({kind})" if validator.secret(where) else _message(kind, message, "request")
+            errors.append(RequestError(_pointer("body", path[1:]), text))
             continue
         name = str(path[1]) if len(path) > 1 else ""
         secret = (
-            where == "cookie"
-            or (where == "header" and name in op.secret_headers)
-            or (where == "query" and name in op.secret_query)
+            location == "cookie"
+            or (location == "header" and name in op.secret_headers)
+            or (location == "query" and name in op.secret_query)
         )
         text = f"the value is not valid ({kind})" if secret else _message(kind, message, "request")
-        errors.append(RequestError(f"{where}.{name}", text))
+        errors.append(RequestError(f"{location}.{clip(name, 100)}", text))
+
+
+def _bounded_errors(validator: Compiled, instance: Mapping[str, Any], op: Operation) -> Iterator[Error]:
+    """Yield the parameters' errors, then at most one error for a large body (see :func:`_schema_errors`)."""
+    yield from op.no_body.errors({key: value for key, value in instance.items() if key != "body"})
+    body = {"body": instance.get("body")}
+    if validator.is_valid(body):
+        return
+    first = None if validator.alternatives else validator.first_error(body)
+    yield first if first is not None else (("body",), _UNLISTED, "Summary", ())

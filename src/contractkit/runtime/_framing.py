@@ -30,6 +30,27 @@ def bad_length() -> ValidationResult:
     )
 
 
+def both_lengths() -> ValidationResult:
+    """Return the 400 verdict for a request framed twice: ``Content-Length`` and ``Transfer-Encoding`` together.
+
+    RFC 9112 section 6.1 lets a server refuse it; servers and proxies disagree on which one wins (request smuggling),
+    and the body limit cannot trust the length.
+    """
+    return ValidationResult(
+        400,
+        [RequestError("header.content-length", "is sent with `Transfer-Encoding`: a request is framed by one of them")],
+    )
+
+
 def is_preflight(method: str, headers: Mapping[str, str]) -> bool:
-    """Return whether a request is a CORS preflight (``OPTIONS`` with ``Origin`` and the method it asks for)."""
-    return method.upper() == "OPTIONS" and "origin" in headers and "access-control-request-method" in headers
+    """Return whether a request is a CORS preflight (``OPTIONS`` with ``Origin`` and the method it asks for).
+
+    A preflight has no body (browsers never send one): an ``OPTIONS`` with a body is not taken for one.
+    """
+    return (
+        method.upper() == "OPTIONS"
+        and "origin" in headers
+        and "access-control-request-method" in headers
+        and "transfer-encoding" not in headers
+        and headers.get("content-length", "0").strip() in ("", "0")
+    )

@@ -47,21 +47,32 @@ def _no_constants(name: str) -> Any:
     raise BadInput(f"`{name}` is not valid JSON", syntax=True)
 
 
-def _int(text: str) -> Any:
-    if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        return _Unreadable(f"the integer has {len(text.lstrip('-')):,} digits; at most {MAX_INT_DIGITS:,} are accepted")
-    return int(text)
+class _Decoder(json.JSONDecoder):
+    """The json module's decoder, strict: no NaN/Infinity, and numbers no validator can judge marked as they are read.
+
+    One per call (the marks are per text); it is built only on the fallback path.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(parse_constant=_no_constants, parse_int=self._int, parse_float=self._float)
+        self.marked = False
+
+    def _int(self, text: str) -> Any:
+        digits = len(text) - (text[0] == "-")
+        if digits > MAX_INT_DIGITS:
+            self.marked = True
+            return _Unreadable(f"the integer has {digits:,} digits; at most {MAX_INT_DIGITS:,} are accepted")
+        return int(text)
+
+    def _float(self, text: str) -> Any:
+        value = float(text)
+        if math.isinf(value):
+            self.marked = True
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            return _Unreadable(f"the number {shown} is beyond the range of a 64-bit float (about ±1.8e308)")
+        return value
 
 
-def _float(text: str) -> Any:
-    value = float(text)
-    if math.isinf(value):
-        shown = text if len(text) <= 40 else text[:37] + "..."
-        return _Unreadable(f"the number {shown} is beyond the range of a 64-bit float (about ±1.8e308)")
-    return value
-
-
-_DECODER = json.JSONDecoder(parse_constant=_no_constants, parse_int=_int, parse_float=_float)
 try:  # pragma: no branch - which parser is installed is decided once
     import msgspec
 except ImportError:  # pragma: no cover - exercised in environments without the runtime extra
@@ -107,27 +118,19 @@ def parse_json_text(text: str, what: str) -> Any:
     Raises:
         BadInput: the text is not JSON a validator can judge.
     """
+    decoder = _Decoder()
     try:
-        value = _DECODER.decode(text)
+        value = decoder.decode(text)
     except json.JSONDecodeError as exc:
         where = f"at line {exc.lineno} column {exc.colno}"
         raise BadInput(f"{what} is not valid JSON: {exc.msg} {where}", syntax=True) from None
     except RecursionError:
         raise BadInput(f"{what} is nested too deeply") from None
-    found = (
-        _first_unreadable(value) if ("\\u" in text and _SURROGATE_ESCAPE.search(text)) or _has_number(text) else None
-    )
+    surrogate = "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None
+    found = _first_unreadable(value) if surrogate or decoder.marked else None
     if found is not None:
         raise BadInput(found[1], found[0])
     return value
-
-
-_NUMBERISH = re.compile(r"[0-9]{300}|[eE][+]?[0-9]{3}")  # a run of 300 digits, or a 3-digit exponent
-
-
-def _has_number(text: str) -> bool:
-    """Return whether ``text`` may hold a number the decoder marked unreadable (a cheap over-approximation)."""
-    return _NUMBERISH.search(text) is not None
 
 
 def _first_unreadable(value: Any) -> tuple[str, str] | None:

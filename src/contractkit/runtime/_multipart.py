@@ -1,12 +1,20 @@
 """``multipart/form-data`` bodies split into their parts by python-multipart (the parser Starlette uses).
 
-Only the split is done here: what a part must be (its content type, JSON or text, an array of parts) is decided by
-the operation's compiled plan in :mod:`contractkit.runtime._core`. The body is already in memory and bounded by
-the middleware's ``max_body_bytes``; the number of parts and the headers of a part are bounded here.
+The body is already in memory and bounded by the middleware's ``max_body_bytes``; the number of parts and the
+headers of a part are bounded here, and what each part must be (its content type, JSON or text, an array of parts)
+is decided by the operation's compiled plan (:class:`PartPlan`).
+
+Parsers disagree on the edges of the format, and an app behind the middleware reads the body with its framework's
+parser (Starlette: python-multipart; Flask: werkzeug's own). So the edges where they disagree are refused, never
+guessed: a boundary line ending in a bare LF (werkzeug splits there, python-multipart does not), an RFC 2231
+``name*=`` (forbidden by RFC 7578; werkzeug honours it), a part with two ``Content-Disposition`` or ``Content-Type``
+headers (Starlette takes the last), and any charset but UTF-8 (Starlette decodes names and values with the body's
+``charset`` parameter; frameworks ignore a part's).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,11 +46,15 @@ class Part:
     data: bytearray = field(default_factory=bytearray)
 
 
+_UTF8 = frozenset({b"utf-8", b"utf8", b"us-ascii", b"ascii"})
+_EXTENDED_PARAMETER = re.compile(rb";\s*(?:name|filename)\*", re.IGNORECASE)
+
+
 def boundary_of(content_type: str) -> str:
     """Return the ``boundary`` parameter of a multipart ``Content-Type`` header.
 
     Raises:
-        BadInput: it has none, or an empty one.
+        BadInput: it has none, or an empty one, or the header names a charset other than UTF-8.
     """
     from python_multipart.multipart import parse_options_header
 
@@ -50,6 +62,12 @@ def boundary_of(content_type: str) -> str:
     boundary = options.get(b"boundary", b"")
     if not boundary:
         raise BadInput("a multipart body needs a `boundary` parameter in its content type")
+    charset = options.get(b"charset")
+    if charset is not None and charset.lower() not in _UTF8:
+        raise BadInput(
+            f"a multipart body in the charset `{charset.decode('latin-1')[:40]}` is not accepted: send UTF-8 "
+            "(and no charset parameter)"
+        )
     return boundary.decode("latin-1")
 
 
@@ -86,14 +104,22 @@ def split_parts(body: bytes, boundary: str) -> list[Part]:
         field_value.clear()
 
     def on_headers_finished() -> None:
-        disposition = next((value for name, value in headers if name == b"content-disposition"), b"")
+        number = len(parts) + 1
+        dispositions = [value for name, value in headers if name == b"content-disposition"]
+        types = [value for name, value in headers if name == b"content-type"]
+        if len(dispositions) > 1 or len(types) > 1:
+            raise BadInput(f"part {number} has two `Content-Disposition` or `Content-Type` headers")
+        disposition = dispositions[0] if dispositions else b""
+        if _EXTENDED_PARAMETER.search(disposition):
+            raise BadInput(f"part {number} names itself with `name*=`/`filename*=`, which RFC 7578 forbids")
         kind, options = parse_options_header(disposition)
         if kind != b"form-data" or b"name" not in options:
-            raise BadInput(f"part {len(parts) + 1} has no `Content-Disposition: form-data` with a name")
-        raw_type = next((value for name, value in headers if name == b"content-type"), b"")
-        media, type_options = parse_options_header(raw_type)
+            raise BadInput(f"part {number} has no `Content-Disposition: form-data` with a name")
+        media, type_options = parse_options_header(types[0] if types else b"")
         filename = options.get(b"filename")
         charset = type_options.get(b"charset")
+        if charset is not None and charset.lower() not in _UTF8:
+            raise BadInput(f"part {number} is in the charset `{charset.decode('latin-1')[:40]}`: send UTF-8")
         parts.append(
             Part(
                 name=_text(options[b"name"]),
@@ -106,6 +132,12 @@ def split_parts(body: bytes, boundary: str) -> list[Part]:
     def on_part_data(data: bytes, start: int, end: int) -> None:
         parts[-1].data.extend(data[start:end])
 
+    bare_lf = re.search(b"(?<!\r)\n--" + re.escape(boundary.encode("latin-1")), body)
+    if bare_lf is not None:
+        raise BadInput(
+            f"the body is not valid multipart/form-data: the boundary line at byte {bare_lf.start()} ends a line "
+            "with a bare LF (RFC 2046: CRLF)"
+        )
     try:
         parser = MultipartParser(
             boundary.encode("latin-1"),
@@ -202,13 +234,10 @@ def _value(part: Part, plan: PartPlan, pointer: str) -> Any:
             raise BadInput(str(exc).replace("the body", "the part", 1), pointer + exc.pointer) from None
     if plan.binary:
         return bytes(part.data).decode("latin-1")
-    charset = part.charset or "utf-8"
     try:
-        text = bytes(part.data).decode(charset)
-    except LookupError:
-        raise BadInput(f"the part's charset `{charset}` is unknown", pointer) from None
+        text = bytes(part.data).decode("utf-8")  # the charset was checked: UTF-8 (or its ASCII subset)
     except UnicodeDecodeError as exc:
-        raise BadInput(f"the part is not valid {charset} text (byte {exc.start})", pointer) from None
+        raise BadInput(f"the part is not valid UTF-8 text (byte {exc.start})", pointer) from None
     try:
         return plan.cast(text)
     except BadInput as exc:

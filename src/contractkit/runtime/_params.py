@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, unquote_plus
+from urllib.parse import unquote_plus
 
 from contractkit.runtime._json import MAX_INT_DIGITS, BadInput, parse_json_text
 
@@ -170,18 +170,32 @@ def compile_param(raw: Mapping[str, Any], resolve: Callable[[Any], Any]) -> Para
 
 
 def parse_query(query: str) -> dict[str, list[str]]:
-    """Split a raw query string into name -> values (percent and ``+`` decoded; blank values kept)."""
+    """Split a raw query string (or a form body) into name -> values (percent and ``+`` decoded; blanks kept).
+
+    Only text every framework decodes alike is read: ASCII (RFC 3986; a form body as browsers encode it), whose
+    percent escapes spell UTF-8. Raw non-ASCII bytes are read as Latin-1 by Starlette and as UTF-8 by werkzeug, and
+    an escape that is not UTF-8 (``%FF``) becomes U+FFFD in Starlette and stays ``%FF`` in Flask: the app would see
+    another value than the one checked, so those are refused.
+
+    Raises:
+        BadInput: raw non-ASCII characters, or a percent escape that is not UTF-8.
+    """
     out: dict[str, list[str]] = {}
     if not query:
         return out
+    if not query.isascii():
+        raise BadInput("holds raw non-ASCII characters: percent-encode them as UTF-8 (RFC 3986)")
     for part in query.split("&"):
         if not part:
             continue
         key, _, value = part.partition("=")
-        if "%" in key or "+" in key:
-            key = unquote_plus(key)
-        if "%" in value or "+" in value:
-            value = unquote_plus(value)
+        try:
+            if "%" in key or "+" in key:
+                key = unquote_plus(key, errors="strict")
+            if "%" in value or "+" in value:
+                value = unquote_plus(value, errors="strict")
+        except UnicodeDecodeError:
+            raise BadInput("holds a percent escape that is not UTF-8 (such as `%FF`)") from None
         values = out.get(key)
         if values is None:
             out[key] = [value]
@@ -191,22 +205,36 @@ def parse_query(query: str) -> dict[str, list[str]]:
 
 
 def parse_cookies(header: str, repeated: set[str] | None = None) -> dict[str, str]:
-    """Split a ``Cookie`` header into name -> value (the first of duplicate names wins, as browsers send).
+    r"""Split a ``Cookie`` header into name -> value, as Starlette and werkzeug read it.
 
-    A name seen twice is added to ``repeated`` when it is given.
+    Names and values are stripped of blanks; a quoted value is unquoted (``"a\\"b"``, octal ``\\073``) and nothing
+    is percent-decoded (neither framework does). A name seen twice is added to ``repeated`` when it is given (its
+    first value is kept: frameworks disagree on which one the app gets, so the validator refuses the repetition).
     """
     out: dict[str, str] = {}
-    for part in header.split(";"):
-        key, sep, value = part.strip().partition("=")
-        if sep and key in out:
+    for chunk in header.split(";"):
+        key, sep, value = chunk.partition("=")
+        if not sep:
+            key, value = "", chunk
+        key, value = key.strip(), value.strip()
+        if not key and not value:
+            continue
+        if key in out:
             if repeated is not None:
                 repeated.add(key)
-        elif sep:
-            value = value.strip()
-            if len(value) > 1 and value[0] == value[-1] == '"':
-                value = value[1:-1]
-            out[key] = unquote(value) if "%" in value else value
+            continue
+        out[key] = _unquote_cookie(value) if value.startswith('"') else value
     return out
+
+
+_COOKIE_ESCAPE = re.compile(r"\\(?:([0-3][0-7][0-7])|(.))")
+
+
+def _unquote_cookie(value: str) -> str:
+    r"""Undo RFC 2109 quoting as ``http.cookies`` does (Starlette's reading): quotes, ``\\ooo`` and ``\\c``."""
+    if len(value) < 2 or value[0] != '"' or value[-1] != '"':
+        return value
+    return _COOKIE_ESCAPE.sub(lambda m: chr(int(m.group(1), 8)) if m.group(1) else m.group(2), value[1:-1])
 
 
 def _pairs(items: list[str], param: Param) -> dict[str, Any]:
@@ -227,20 +255,36 @@ def read_scalar(param: Param, raw: str) -> Any:
         return _json_or_raw(raw)
     style = param.style
     if style == "label":
-        raw = raw[1:] if raw.startswith(".") else raw
+        if not raw.startswith("."):
+            raise BadInput("is not in the `label` style: it starts with `.`")
+        raw = raw[1:]
         sep = "." if param.explode else ","
     elif style == "matrix":
         prefix = f";{param.name}="
+        if not raw.startswith(";"):
+            raise BadInput(f"is not in the `matrix` style: it starts with `{prefix}`")
         if param.kind == "object" and param.explode:
-            return _split_kv(raw.lstrip(";").split(";"), param)
+            return _split_kv(raw[1:].split(";"), param)
         if param.kind == "array" and param.explode:
-            return [param.cast(part[len(prefix) - 1 :]) for part in raw.split(";") if part]
-        raw = raw[len(prefix) :] if raw.startswith(prefix) else raw
+            items = raw[1:].split(";")
+            if any(not item.startswith(prefix[1:]) for item in items):
+                raise BadInput(f"is not in the `matrix` style: every item is `{prefix}<value>`")
+            return [param.cast(item[len(prefix) - 1 :]) for item in items]
+        if raw == prefix[:-1]:
+            raw = ""  # `;color`: the empty value
+        elif raw.startswith(prefix):
+            raw = raw[len(prefix) :]
+        else:
+            raise BadInput(f"is not in the `matrix` style: it starts with `{prefix}`")
         sep = ","
     else:
         sep = ","
     if param.kind == "array":
-        return [param.cast(item) for item in raw.split(sep)] if raw != "" else []
+        if raw == "":
+            return []
+        if param.location == "header":  # RFC 9110 lists: `1, 2` (optional blanks around the commas)
+            return [param.cast(item.strip(" \t")) for item in raw.split(sep)]
+        return [param.cast(item) for item in raw.split(sep)]
     if param.kind == "object":
         items = raw.split(sep)
         if param.explode:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from contractkit.errors import UsageError
 from contractkit.runtime._compile import Operation
 from contractkit.runtime._core import RequestValidator, ValidationResult
-from contractkit.runtime._framing import bad_length, content_length, is_preflight
+from contractkit.runtime._framing import bad_length, both_lengths, content_length, is_preflight
 from contractkit.runtime.observability import Observer
-from contractkit.runtime.problem import ErrorRenderer, render_problem, too_large
+from contractkit.runtime.problem import ErrorRenderer, ErrorResponse, render_problem, too_large
 
 Passing = Literal["reject", "pass"]
 ResponseMode = Literal["off", "report", "enforce"]
@@ -102,9 +103,36 @@ class MiddlewareSettings:
         declared = headers.get("content-length")
         if declared is None:
             return None, None
+        if "transfer-encoding" in headers:
+            return both_lengths(), None
         length = content_length(declared)
         if length is None:
             return bad_length(), None
         if length > self.max_body_bytes:
             return too_large(self.max_body_bytes), length
         return None, length
+
+    def reject(
+        self, result: ValidationResult, method: str, path: str, headers: Mapping[str, str], started: float
+    ) -> ErrorResponse:
+        """Observe a rejection and render the response that replaces the app's.
+
+        A rejection stays a rejection whatever fails here: a custom ``error_renderer`` that raises is logged and
+        the default problem is sent instead; an observer that raises (a broken log handler) is skipped.
+        """
+        try:
+            self.observer.timed(time.perf_counter() - started)
+            self.observer.rejected(result, method, path, headers)
+        except Exception:
+            pass  # observing must never turn a rejection into a pass
+        if self.render is render_problem:
+            return render_problem(result, path)
+        try:
+            return self.render(result, path)
+        except Exception:
+            self.observer.logger.exception(
+                "contractkit's error_renderer failed on a %d for contract %s; the default problem was sent",
+                result.status,
+                self.observer.contract,
+            )
+            return render_problem(result, path)

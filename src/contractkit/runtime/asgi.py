@@ -20,7 +20,14 @@ from typing import Any, Literal
 from contractkit.runtime._core import ValidationResult
 from contractkit.runtime._settings import MiddlewareSettings, Passing, ResponseMode
 from contractkit.runtime._types import ASGIApp, Message, Receive, Scope, Send
-from contractkit.runtime.problem import ErrorRenderer, ErrorResponse, internal_error, response_problem, too_large
+from contractkit.runtime.problem import (
+    UNCHECKED_RESPONSE,
+    ErrorRenderer,
+    ErrorResponse,
+    internal_error,
+    response_problem,
+    too_large,
+)
 
 _HTTP1 = frozenset({"1.0", "1.1"})  # where a request without Content-Length or Transfer-Encoding has no body
 _clock = time.perf_counter
@@ -122,7 +129,7 @@ class ContractValidationMiddleware(MiddlewareSettings):
         interesting = self._interesting
         repeated: set[str] | None = None
         for raw_name, raw_value in scope.get("headers", ()):
-            if raw_name in interesting:
+            if raw_name in interesting and raw_value:  # an empty value is no value (as a WSGI server drops it)
                 name = raw_name.decode("latin-1")
                 previous = headers.get(name)
                 if previous is None:
@@ -139,13 +146,13 @@ class ContractValidationMiddleware(MiddlewareSettings):
             assert isinstance(routed, ValidationResult)
             if self.passes(routed, method, headers):
                 return None
-            return self._reject(routed, method, path, headers, started)
+            return self.reject(routed, method, path, headers, started)
         op, raw_path = routed
         query_string: bytes = scope.get("query_string", b"")
         query = query_string.decode("latin-1") if query_string else ""
         refused, length = self.admit(op, query, headers)
         if refused is not None:
-            return self._reject(refused, method, path, headers, started)
+            return self.reject(refused, method, path, headers, started)
         limit = self.max_body_bytes
         body: bytes | None = None
         if op.media is not None or (
@@ -157,11 +164,11 @@ class ContractValidationMiddleware(MiddlewareSettings):
             if message["type"] == "http.request" and not message.get("more_body", False):
                 body = message.get("body", b"")  # the whole body in one message: the common case
                 if len(body) > limit:
-                    return self._reject(too_large(limit), method, path, headers, started)
+                    return self.reject(too_large(limit), method, path, headers, started)
             else:
                 read = await _read_body(receive, buffered, limit)
                 if read is None:
-                    return self._reject(too_large(limit), method, path, headers, started)
+                    return self.reject(too_large(limit), method, path, headers, started)
                 if read is False:
                     return False
                 body = read if isinstance(read, bytes) else None
@@ -169,16 +176,9 @@ class ContractValidationMiddleware(MiddlewareSettings):
                 body = None  # bounded and replayed, but the contract says nothing of it
         result = validator.inspect(op, raw_path, query, headers, body, repeated)
         if result.status != 200:
-            return self._reject(result, method, path, headers, started)
+            return self.reject(result, method, path, headers, started)
         self.observer.timed(_clock() - started)
         return result
-
-    def _reject(
-        self, result: ValidationResult, method: str, path: str, headers: Mapping[str, str], started: float
-    ) -> ErrorResponse:
-        self.observer.timed(_clock() - started)
-        self.observer.rejected(result, method, path, headers)
-        return self.render(result, path)
 
 
 def _full_path(scope: Scope) -> str:
@@ -296,8 +296,10 @@ class _ResponseChecker:
                 self.scope["method"], path, status, content_type, body if body else None
             )
         except Exception:
-            middleware.observer.internal_error(self.scope["method"], path, self.headers, response=True)
-            return []
+            middleware.observer.internal_error(
+                self.scope["method"], path, self.headers, not self.enforce, response=True
+            )
+            return [UNCHECKED_RESPONSE] if self.enforce else []  # enforce fails closed
         if errors:
             middleware.observer.invalid_response(
                 self._operation(), self.scope["method"], path, status, errors, self.headers

@@ -191,18 +191,18 @@ class Observer:
 
         Logged with the traceback. ``passed``: the request went on to the app unvalidated (``on_error="pass"``): a
         WARNING, since the service chose it; else it was rejected with a 500: an ERROR. A response that could not
-        be checked is sent as the app wrote it (an ERROR, counted as passed).
+        be checked is sent as the app wrote it (``report``: ``passed``) or replaced by a 500 (``enforce``).
         """
         if self.internal_errors is not None:
-            self.internal_errors.labels(self.contract, "passed" if passed or response else "rejected").inc()
+            self.internal_errors.labels(self.contract, "passed" if passed else "rejected").inc()
         if response:
-            outcome = "the response was sent unchecked"
+            outcome = "the response was sent unchecked" if passed else "the response was replaced by a 500"
         elif passed:
             outcome = "the request was passed on UNVALIDATED (on_error='pass')"
         else:
             outcome = "it was rejected with a 500"
         self.logger.log(
-            logging.WARNING if passed else logging.ERROR,
+            logging.WARNING if passed and not response else logging.ERROR,
             "contractkit could not validate %s %s of contract %s (a contractkit bug); %s",
             printable(method, 20),
             printable(path),
@@ -221,7 +221,7 @@ class Observer:
             "contract": self.contract,
             "operation": operation,
             "status": status,
-            "errors": [{"location": e.location, "message": e.message} for e in errors],
+            "errors": [{"location": printable(e.location), "message": printable(e.message, 500)} for e in errors],
         }
 
 

@@ -125,13 +125,22 @@ def internal_error(path: str) -> ErrorResponse:
 
 
 def instance(path: str) -> str:
-    """Return the request path as the problem's ``instance``: a URI reference (percent-encoded), at most 1,000 chars."""
-    path = path[:1000]
-    return path if _URI_PATH.match(path) else quote(path, safe=_PATH_SAFE)
+    """Return the request path as the problem's ``instance``: a URI reference (percent-encoded), at most 1,000 chars.
+
+    The cut is made after the encoding, never inside a ``%XX`` escape.
+    """
+    if len(path) <= 1000 and _URI_PATH.match(path):
+        return path
+    encoded = quote(path[:1000], safe=_PATH_SAFE)[:1000]
+    escape = encoded.rfind("%", len(encoded) - 2)
+    return encoded[:escape] if escape != -1 else encoded
 
 
 _PATH_SAFE = "/!$&'()*+,;=:@-._~"  # RFC 3986 pchar and "/"; everything else (`%` included) is percent-encoded
 _URI_PATH = re.compile(r"[A-Za-z0-9/!$&'()*+,;=:@\-._~]*\Z")
+
+
+UNCHECKED_RESPONSE = RequestError("response", "could not be checked against the contract (an internal error, logged)")
 
 
 def too_large(limit: int) -> ValidationResult:

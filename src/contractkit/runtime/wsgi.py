@@ -17,7 +17,14 @@ from typing import Any, Literal
 from contractkit.runtime._core import RequestError, ValidationResult
 from contractkit.runtime._settings import MiddlewareSettings, Passing, ResponseMode
 from contractkit.runtime._types import Environ, StartResponse, WSGIApp
-from contractkit.runtime.problem import ErrorRenderer, ErrorResponse, internal_error, response_problem, too_large
+from contractkit.runtime.problem import (
+    UNCHECKED_RESPONSE,
+    ErrorRenderer,
+    ErrorResponse,
+    internal_error,
+    response_problem,
+    too_large,
+)
 
 ENVIRON_KEY = "contractkit.request"
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed"}
@@ -87,12 +94,12 @@ class WSGIContractValidationMiddleware(MiddlewareSettings):
         if isinstance(routed, ValidationResult):
             if self.passes(routed, method, headers):
                 return None
-            return self._reject(routed, method, path, headers, started)
+            return self.reject(routed, method, path, headers, started)
         op, raw_path = routed
         query = str(environ.get("QUERY_STRING", ""))
         refused, length = self.admit(op, query, headers)
         if refused is not None:
-            return self._reject(refused, method, path, headers, started)
+            return self.reject(refused, method, path, headers, started)
         limit = self.max_body_bytes
         body: bytes | None = None
         chunked = length is None and bool(environ.get("wsgi.input_terminated"))
@@ -105,24 +112,17 @@ class WSGIContractValidationMiddleware(MiddlewareSettings):
             elif chunked:
                 body = stream.read(limit + 1)
                 if len(body) > limit:
-                    return self._reject(too_large(limit), method, path, headers, started)
+                    return self.reject(too_large(limit), method, path, headers, started)
             environ["wsgi.input"] = io.BytesIO(body or b"")
             environ["CONTENT_LENGTH"] = str(len(body or b""))
             if op.media is None:
                 body = None  # bounded and replayed, but the contract says nothing of it
         result = validator.inspect(op, raw_path, query, headers, body)
         if not result.ok:
-            return self._reject(result, method, path, headers, started)
+            return self.reject(result, method, path, headers, started)
         self.observer.timed(time.perf_counter() - started)
         environ[ENVIRON_KEY] = result
         return result
-
-    def _reject(
-        self, result: ValidationResult, method: str, path: str, headers: Mapping[str, str], started: float
-    ) -> ErrorResponse:
-        self.observer.timed(time.perf_counter() - started)
-        self.observer.rejected(result, method, path, headers)
-        return self.render(result, path)
 
     def _checked(self, environ: Environ, start_response: StartResponse, headers: Mapping[str, str]) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
@@ -167,8 +167,9 @@ class WSGIContractValidationMiddleware(MiddlewareSettings):
         try:
             errors = self.validator.validate_response(method, path, status, content_type, body or None)
         except Exception:
-            self.observer.internal_error(method, path, headers, response=True)
-            return []
+            enforce = self.response_validation == "enforce"
+            self.observer.internal_error(method, path, headers, not enforce, response=True)
+            return [UNCHECKED_RESPONSE] if enforce else []  # enforce fails closed
         if errors:
             result = environ.get(ENVIRON_KEY)
             operation = str(getattr(result, "operation", None) or "unmatched")
