@@ -58,13 +58,16 @@ class Compiled(Protocol):
 
 
 class _Schema:
-    __slots__ = ("alternatives", "schema")
+    __slots__ = ("alternatives", "schema", "secrets")
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self.schema = schema
-        self.alternatives = _has_alternatives(schema)
+        self.alternatives = _holds(schema, lambda node: "oneOf" in node or "anyOf" in node)
+        self.secrets = _holds(schema, lambda node: node.get("writeOnly") is True or node.get("format") == "password")
 
     def secret(self, schema_path: tuple[str | int, ...]) -> bool:
+        if not self.secrets:  # the common case: nothing to hide, no walk (and no schema path was kept)
+            return False
         node: Any = self.schema
         for token in schema_path[:-1]:  # the last token is the failing keyword; its schema is the node before it
             if isinstance(node, dict) and token == "$ref":
@@ -96,20 +99,18 @@ class _RustSchema(_Schema):
         self.is_valid: Callable[[Any], bool] = self._validator.is_valid
 
     def errors(self, instance: Any) -> Iterator[Error]:
+        secrets = self.secrets
         for error in self._validator.iter_errors(instance):
-            yield _rs_error(error)
+            where = tuple(error.schema_path) if secrets else ()
+            yield tuple(error.instance_path), error.message, type(error.kind).__name__, where
 
     def first_error(self, instance: Any) -> Error | None:
         assert _rs is not None
         try:
             self._validator.validate(instance)
         except _rs.ValidationError as error:
-            return _rs_error(error)
+            return tuple(error.instance_path), error.message, type(error.kind).__name__, tuple(error.schema_path)
         return None
-
-
-def _rs_error(error: Any) -> Error:
-    return tuple(error.instance_path), error.message, type(error.kind).__name__, tuple(error.schema_path)
 
 
 class _PySchema(_Schema):
@@ -135,12 +136,13 @@ class _PySchema(_Schema):
         return next(self.errors(instance), None)
 
 
-def _has_alternatives(node: Any) -> bool:
+def _holds(node: Any, test: Callable[[dict[str, Any]], bool]) -> bool:
+    """Return whether a schema (or any schema inside it) passes ``test``."""
     stack = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, dict):
-            if "oneOf" in current or "anyOf" in current:
+            if test(current):
                 return True
             stack.extend(current.values())
         elif isinstance(current, list):
