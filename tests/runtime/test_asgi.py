@@ -93,7 +93,7 @@ async def test_problem_lists_every_error_and_405_has_allow() -> None:
         bad = await http.post("/v1/orders", headers=KEY, json={"sku": "a", "quantity": 0})
         allow = await http.patch("/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6")
         anon = await http.get("/v1/orders")
-    assert sorted(e["location"] for e in bad.json()["errors"]) == ["body/quantity", "body/sku"]
+    assert sorted(e["location"] for e in bad.json()["errors"]) == ["body#/quantity", "body#/sku"]
     assert allow.headers["allow"] == "GET, HEAD, DELETE"
     assert anon.headers["www-authenticate"] == "Bearer"
 
@@ -126,7 +126,7 @@ async def test_non_utf8_body_is_a_400_not_a_500() -> None:
             "/v1/orders", headers={**KEY, "content-type": "application/json"}, content=b"\xff\xfe{"
         )
     assert response.status_code == 400
-    assert response.json()["errors"][0]["location"] == "body"
+    assert response.json()["errors"][0]["location"] == "body#"
     assert not app.calls
 
 
@@ -139,7 +139,7 @@ async def test_lone_surrogate_is_a_400_not_passed_through() -> None:
         content = rb'{"sku": "\ud800", "quantity": 2}'
         response = await http.post("/v1/orders", headers={**KEY, "content-type": "application/json"}, content=content)
     assert response.status_code == 400
-    assert response.json()["errors"][0]["location"] == "body/sku"
+    assert response.json()["errors"][0]["location"] == "body#/sku"
     assert not app.calls
 
 

@@ -23,6 +23,8 @@ from contractkit.runtime._params import Param, parse_cookies, parse_query, read_
 from contractkit.runtime._spec import load_spec
 
 _MAX_ERRORS = 50
+BODY = "body#"  # a body location is `body#` and a JSON pointer (contracts/common/problem.yaml's ProblemError)
+RESPONSE_BODY = "response.body#"
 DETAIL_LIMIT = 8192  # bytes of body up to which every error is listed (see _engine: listing errors can cost seconds)
 MAX_MESSAGE = 500  # characters of one error message (a schema error quotes the value it refuses)
 MAX_LOCATION = 300  # characters of a pointer into a body (keys are the client's)
@@ -36,7 +38,8 @@ class RequestError(NamedTuple):
 
     Attributes:
         location: where: ``path.orderId``, ``query.limit``, ``header.idempotency-key``, ``cookie.session``,
-            ``body`` (the whole body), ``body/payment/kind`` (a JSON pointer-ish path into it), ``security``.
+            ``body#`` (the whole body), ``body#/payment/kind`` (``body#`` and a JSON pointer into it: the house
+            format of ``contracts/common/problem.yaml``), ``security``.
         message: what is wrong (never the value of a credential or a cookie).
     """
 
@@ -312,13 +315,13 @@ class RequestValidator:
             try:
                 parsed_body = _parse(kind, media, body, headers.get("content-type", ""))
             except BadInput as exc:
-                errors.append(RequestError(_location("body", exc.pointer), str(exc)))
+                errors.append(RequestError(BODY + exc.pointer, str(exc)))
             else:
                 if kind in ("json", "form", "multipart"):
                     instance["body"] = parsed_body
                     validator = media.validator
         elif op.body_required and not body:
-            errors.append(RequestError("body", "a request body is required"))
+            errors.append(RequestError(BODY, "a request body is required"))
         try:
             valid = validator.is_valid(instance)
             if not valid:
@@ -349,7 +352,7 @@ class RequestValidator:
         """Validate a response to ``method path``: its status is declared, its media type too, its JSON body fits.
 
         Locations are ``response.status``, ``response.header.content-type``, ``response.body`` and
-        ``response.body/<pointer>``. A request that matches no operation has nothing to check against.
+        ``response.body#/<pointer>``. A request that matches no operation has nothing to check against.
         """
         op = self.operation(method, path)
         if op is None:
@@ -385,7 +388,7 @@ class RequestValidator:
         try:
             value = parse_json(body or b"")
         except BadInput as exc:
-            return [RequestError("response.body" + exc.pointer, str(exc))]
+            return [RequestError(RESPONSE_BODY + exc.pointer, str(exc))]
         if validator is None or validator.is_valid(value):
             return []
         if body is not None and len(body) > DETAIL_LIMIT:
@@ -395,7 +398,7 @@ class RequestValidator:
             found = list(islice(validator.errors(value), _MAX_ERRORS))
         return [
             RequestError(
-                _pointer("response.body", path_),
+                _pointer(RESPONSE_BODY, path_),
                 "the value is not valid" if validator.secret(where) else _message(kind, message, "response"),
             )
             for path_, message, kind, where in found
@@ -531,10 +534,6 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def _location(prefix: str, pointer: str) -> str:
-    return prefix + pointer if pointer else prefix
-
-
 def _pointer(prefix: str, path: tuple[str | int, ...]) -> str:
     if not path:
         return prefix
@@ -555,7 +554,7 @@ def _too_deep(instance: Mapping[str, Any]) -> RequestError | None:
 
     ``None`` means the engine failed for another reason: not the input's doing.
     """
-    candidates: list[tuple[str, Any]] = [("body", instance["body"])] if "body" in instance else []
+    candidates: list[tuple[str, Any]] = [(BODY, instance["body"])] if "body" in instance else []
     for where in ("path", "query", "header", "cookie"):
         candidates.extend((f"{where}.{name}", value) for name, value in instance.get(where, {}).items())
     for location, value in candidates:
@@ -588,7 +587,7 @@ def _schema_errors(
         location = path[0]
         if location == "body":
             text = f"the value is not valid ({kind})" if validator.secret(where) else _message(kind, message, "request")
-            errors.append(RequestError(_pointer("body", path[1:]), text))
+            errors.append(RequestError(_pointer(BODY, path[1:]), text))
             continue
         name = str(path[1]) if len(path) > 1 else ""
         secret = (

@@ -81,7 +81,7 @@ def printable(text: str, limit: int = LOG_TEXT_LIMIT) -> str:
 
 
 def metric_location(location: str) -> str:
-    """Return the metric label of an error location (``body/items/3/qty`` -> ``body``: bounded cardinality)."""
+    """Return the metric label of an error location (``body#/items/3/qty`` -> ``body``: bounded cardinality)."""
     return "body" if location.startswith("body") else location
 
 

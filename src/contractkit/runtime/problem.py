@@ -145,4 +145,4 @@ UNCHECKED_RESPONSE = RequestError("response", "could not be checked against the 
 
 def too_large(limit: int) -> ValidationResult:
     """Return the 413 verdict for a body over ``limit`` bytes."""
-    return ValidationResult(413, [RequestError("body", f"The request body is larger than {limit} bytes.")])
+    return ValidationResult(413, [RequestError("body#", f"The request body is larger than {limit} bytes.")])
