@@ -164,6 +164,9 @@ def test_a_shared_file_affects_only_its_users(repo: Path) -> None:
     code, js, _ = run("--format", "json")
     (change,) = next(c for c in json.loads(js)["contracts"] if c["id"] == "b2b-orders")["changes"]
     assert (change["id"], change["count"]) == ("response-property-became-optional", 4)
+    code, annotations, _ = run("--format", "github")
+    (line,) = [a for a in annotations.splitlines() if "title=response-property-became-optional" in a]
+    assert "became optional%0Ain 4 operations: GET /orders, POST /orders, GET /orders/{order_id}" in line
 
 
 def test_all_checks_every_contract(repo: Path) -> None:

@@ -157,7 +157,7 @@ class ChangesGithubReporter(GithubReporter):
         findings = [
             change.as_finding()
             if len(change.operations) < 2
-            else _with_operations(change.as_finding(), change.operations)
+            else with_operations(change.as_finding(), change.operations)
             for change in log.changes
             if change.severity.at_least(Severity.WARNING) or change.accepted is not None
         ]
@@ -182,7 +182,15 @@ class ChangesGithubReporter(GithubReporter):
             stream.write(f"::notice title=contractkit::{escape_data(note)}\n")
 
 
-def _with_operations(finding: Finding, operations: tuple[str, ...]) -> Finding:
-    """Return ``finding`` with the operations of its change named after its message (at most 8, then a count)."""
+def with_operations(finding: Finding, operations: tuple[str, ...]) -> Finding:
+    """Return ``finding`` with the operations of its change named after its message (at most 8, then a count).
+
+    Args:
+        finding: the change as one finding (:meth:`Change.as_finding`).
+        operations: the operations the change affects.
+
+    Returns:
+        A copy whose message ends with ``in 3 operations: GET /a, GET /b, POST /b``.
+    """
     named = ", ".join(operations[:8]) + (f" and {len(operations) - 8} more" if len(operations) > 8 else "")
     return dataclasses.replace(finding, message=f"{finding.message}\nin {len(operations)} operations: {named}")

@@ -89,10 +89,34 @@ def schema_place(node: Cursor | None) -> str | None:
     elif len(parts) >= 2 and parts[0] in ("$defs", "definitions"):
         name, rest = parts[1], parts[2:]
     elif node.file is not node.doc.root:
-        name, rest = (parts[0], parts[1:]) if parts else (node.file.path.stem, ())
+        # A file holds named schemas (`money.yaml#/Money`), or is one schema itself (`droplet.yml`).
+        if parts and parts[0] not in _KEYWORDS:
+            name, rest = parts[0], parts[1:]
+        else:
+            name, rest = node.file.path.stem, parts
     else:
         return None
     return name + "".join(_steps(rest))
+
+
+# Keywords a schema file may start with: such a file is one schema, not a set of named ones.
+_KEYWORDS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "not",
+        "type",
+        "enum",
+        "const",
+        "required",
+        "discriminator",
+    }
+)
 
 
 def _steps(parts: tuple[str, ...]) -> list[str]:
