@@ -47,7 +47,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks._timing import CORPUS, ROOT
+from benchmarks._timing import CORPUS, CORPUS_PAIRS, ROOT
 from benchmarks.synthetic import write_pair
 from benchmarks.synthetic_unions import write_union_pair
 
@@ -58,14 +58,6 @@ SCALES = (1, 2, 4)
 RESOURCES_AT_1X = 150  # about 400 KB of YAML; 4x is about the size of twilio_api_v2010
 KINDS_AT_1X = 30  # item kinds of the union pair; 4x (120 kinds, 240 operations) is 3.1 MB per side
 SAMPLES = 10_000  # characters of code samples per operation of the union pair (OpenAI's `x-oaiMeta`)
-# pair -> (base, revision) relative to corpus/pairs/<pair>/ (the root dir of each side is its file's folder)
-CORPUS_PAIRS = {
-    "twilio_api_v2010": ("base.yaml", "revision.yaml"),
-    "twilio_conversations_v1": ("base.yaml", "revision.yaml"),
-    "box": ("base.json", "revision.json"),
-    "museum": ("base.yaml", "revision.yaml"),
-    "digitalocean": ("base/DigitalOcean-public.v2.yaml", "revision/DigitalOcean-public.v2.yaml"),
-}
 SECTIONS = ("real", "profile", "scaling", "unions", "corpus", "gate")
 
 

@@ -25,20 +25,13 @@ from pathlib import Path
 import yaml
 
 from benchmarks._timing import CORPUS, ROOT
+from benchmarks._timing import CORPUS_PAIRS as PAIRS
 from contractkit.breaking import diff_documents
 from contractkit.breaking.changelog import Change, group_changes
 from contractkit.findings import Severity
 from contractkit.loaders import FileStore, clear_cache, open_document
 
 VERDICTS = ROOT / "tests" / "data" / "precision" / "verdicts.yaml"
-# pair -> (base, revision) relative to corpus/pairs/<pair>/; the root dir of each side is its file's folder.
-PAIRS = {
-    "twilio_api_v2010": ("base.yaml", "revision.yaml"),
-    "twilio_conversations_v1": ("base.yaml", "revision.yaml"),
-    "box": ("base.json", "revision.json"),
-    "museum": ("base.yaml", "revision.yaml"),
-    "digitalocean": ("base/DigitalOcean-public.v2.yaml", "revision/DigitalOcean-public.v2.yaml"),
-}
 LEVELS = ("TRUE", "FALSE")
 
 

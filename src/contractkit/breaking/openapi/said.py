@@ -78,8 +78,9 @@ def schema_place(node: Cursor | None) -> str | None:
     A named schema is a component (``#/components/schemas/Order``; a parameter, header, response or request
     body component too), a ``$defs``/``definitions`` entry, or the root or a top-level entry of a file other
     than the contract's own (``common/money.yaml#/Money``). Inside it, ``properties`` are ``.name``, ``items``
-    ``[]``, ``additionalProperties`` ``.*``, a `oneOf`/`anyOf` member ``<oneOf[1]>``; ``allOf`` members and the
-    ``schema`` and ``content`` of a parameter, header or response are transparent.
+    ``[]``, ``additionalProperties`` ``.*``, a `oneOf`/`anyOf` member ``<oneOf[1]>``; ``allOf`` members, the
+    ``schema`` and ``content`` of a parameter, header or response, and an AsyncAPI message's ``payload`` are
+    transparent.
     """
     if node is None:
         return None
@@ -139,7 +140,7 @@ def _steps(parts: tuple[str, ...]) -> list[str]:
         elif part == "additionalProperties":
             steps.append(".*")
             index += 1
-        elif part == "schema":
+        elif part in ("schema", "payload"):
             index += 1
         else:
             steps.append(f"/{part}")
