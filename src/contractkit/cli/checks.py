@@ -6,15 +6,18 @@ import enum
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from contractkit import api
 from contractkit.cli._errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, error_boundary, print_error
-from contractkit.cli._output import emit
-from contractkit.findings import Report, Severity
-from contractkit.reporters import REPORTERS
+
+if TYPE_CHECKING:
+    from contractkit import api
+    from contractkit.findings import Report
+
+# The engines (the loader, the rules, the validators) are imported when a command runs, not when the command line
+# is built: `contractkit check --help` stays fast.
 
 
 class Format(enum.StrEnum):
@@ -70,7 +73,7 @@ ColorOption = Annotated[
 ]
 
 
-def _command(run: Callable[[list[str], api.Options], Report]) -> Callable[..., None]:
+def _command(name: str) -> Callable[..., None]:
     def command(
         targets: Targets = None,
         format: FormatOption = Format.TEXT,
@@ -83,6 +86,12 @@ def _command(run: Callable[[list[str], api.Options], Report]) -> Callable[..., N
         color: ColorOption = None,
     ) -> None:
         with error_boundary():
+            from contractkit import api
+            from contractkit.cli._output import emit
+            from contractkit.findings import Severity
+            from contractkit.reporters import REPORTERS
+
+            run: Callable[[list[str], api.Options], Report] = getattr(api, name)
             options = api.Options(catalog=catalog, root=root, max_bytes=max_bytes, allow_remote_refs=allow_remote_refs)
             report = run(list(targets or []), options)
             emit(report, REPORTERS[format.value], output, color=color)
@@ -97,18 +106,18 @@ def _command(run: Callable[[list[str], api.Options], Report]) -> Callable[..., N
 
 def register(app: typer.Typer) -> None:
     """Add the checking commands to ``app``."""
-    validate = _command(api.validate)
+    validate = _command("validate")
     validate.__doc__ = (
         "Validate contracts against the OpenAPI or AsyncAPI specification.\n\n"
         "OpenAPI 3.0/3.1 with openapi-spec-validator, AsyncAPI 2.x/3.0/3.1 with the official JSON Schemas, after "
         "following every `$ref`. With no argument, also reports contracts on disk that the catalog does not list."
     )
-    lint = _command(api.lint)
+    lint = _command("lint")
     lint.__doc__ = (
         "Check contracts against the house rules.\n\n"
         "`contractkit rules` lists them; the catalog's `lint.rules` sets their severities (per contract too)."
     )
-    check = _command(api.check)
+    check = _command("check")
     check.__doc__ = "Validate and lint in one pass: the contract gate over contracts/."
     app.command("validate", short_help="Validate contracts against the OpenAPI/AsyncAPI specification.")(validate)
     app.command("lint", short_help="Check contracts against the house rules.")(lint)
