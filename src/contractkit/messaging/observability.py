@@ -1,0 +1,194 @@
+"""Metrics, structured logs and spans of the messaging runtime; each one optional and cheap when off.
+
+- Prometheus (``prometheus-client``, the ``metrics`` extra): ``contractkit_messages_total{contract, channel,
+  message, outcome}`` with ``outcome`` one of ``published``, ``refused``, ``consumed``, ``dead_lettered``,
+  ``replayed``, ``retried``; and the histogram ``contractkit_message_handling_seconds{contract, channel}``
+  (validation plus handler, per delivery). Labels come from the contract, so their number is bounded.
+- logging: logger ``contractkit.messaging`` (or the one passed); every line carries the extra fields
+  ``traceparent``, ``message_id``, ``correlation_id``, ``contract``, ``operation``, ``channel``, ``outcome`` and
+  ``errors`` (as the HTTP middleware's lines carry ``traceparent``, ``contract``, ``operation``...).
+- OpenTelemetry (when ``opentelemetry-api`` is importable): a ``CONSUMER`` span per delivery whose parent is the
+  message's ``traceparent``, a ``PRODUCER`` span per publish whose context becomes the published ``traceparent``.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from contractkit.messaging.errors import MessageError
+from contractkit.messaging.tracing import child_traceparent, current_traceparent
+
+LOGGER = logging.getLogger("contractkit.messaging")
+OUTCOMES = ("published", "refused", "consumed", "dead_lettered", "replayed", "retried")
+_BUCKETS = (1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0)
+_METRICS: weakref.WeakKeyDictionary[Any, tuple[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def _metrics_for(registry: Any) -> tuple[Any, Any]:
+    found = _METRICS.get(registry)
+    if found is None:
+        from prometheus_client import Counter, Histogram
+
+        found = (
+            Counter(
+                "contractkit_messages",
+                "Messages seen by the contract messaging runtime, by contract, channel, message and outcome.",
+                ("contract", "channel", "message", "outcome"),
+                registry=registry,
+            ),
+            Histogram(
+                "contractkit_message_handling_seconds",
+                "Time from a delivery to its ack or dead-letter (validation and handler).",
+                ("contract", "channel"),
+                registry=registry,
+                buckets=_BUCKETS,
+            ),
+        )
+        _METRICS[registry] = found
+    return found
+
+
+class MessageObserver:
+    """Reports what the messaging runtime does; one per runtime, no state per message.
+
+    Args:
+        contract: the contract's name (a label of every metric and log line).
+        metrics: ``None`` (prometheus-client's default registry when installed), a registry, or ``False``.
+        logger: where log lines go (default ``contractkit.messaging``).
+    """
+
+    def __init__(self, contract: str, metrics: Any = None, logger: logging.Logger | None = None) -> None:
+        """Set up the optional integrations once."""
+        self.contract = contract
+        self.logger = logger or LOGGER
+        self._counter: Any = None
+        self._histogram: Any = None
+        self._children: dict[tuple[str, str, str], Any] = {}
+        if metrics is not False:
+            try:
+                if metrics is None:
+                    from prometheus_client import REGISTRY
+
+                    metrics = REGISTRY
+                self._counter, self._histogram = _metrics_for(metrics)
+            except ImportError:
+                pass
+        self._tracer: Any = None
+        try:
+            from opentelemetry import trace
+
+            self._tracer = trace.get_tracer("contractkit.messaging")
+        except ImportError:
+            pass
+
+    def count(self, channel: str, message: str, outcome: str) -> None:
+        """Add one to ``contractkit_messages_total`` for ``channel``, ``message`` and ``outcome``."""
+        if self._counter is None:
+            return
+        key = (channel, message, outcome)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = self._counter.labels(self.contract, channel, message, outcome)
+        child.inc()
+
+    def timed(self, channel: str, seconds: float) -> None:
+        """Record how long one delivery took to handle."""
+        if self._histogram is not None:
+            self._histogram.labels(self.contract, channel).observe(seconds)
+
+    def log(
+        self,
+        level: int,
+        text: str,
+        *,
+        operation: str,
+        channel: str,
+        outcome: str,
+        headers: Mapping[str, Any],
+        errors: list[MessageError] | None = None,
+        exc_info: bool = False,
+    ) -> None:
+        """Write one log line with the message's trace fields (built only when the level is enabled)."""
+        if not self.logger.isEnabledFor(level):
+            return
+        fields = {
+            "traceparent": headers.get("traceparent"),
+            "message_id": headers.get("message-id"),
+            "correlation_id": headers.get("correlation-id"),
+            "contract": self.contract,
+            "operation": operation,
+            "channel": channel,
+            "outcome": outcome,
+            "errors": [{"rule": e.rule, "location": e.location, "message": e.message} for e in errors or []],
+        }
+        self.logger.log(level, text, extra=fields, exc_info=exc_info)
+
+    @contextmanager
+    def consuming(self, operation: str, channel: str, headers: Mapping[str, Any]) -> Iterator[None]:
+        """Run the handling of one delivery in its trace.
+
+        With OpenTelemetry a consumer span, child of the message's ``traceparent``; without, the context that
+        publishes made inside the handler continue.
+        """
+        incoming = headers.get("traceparent")
+        incoming = incoming if isinstance(incoming, str) else None
+        if self._tracer is None:
+            token = current_traceparent.set(child_traceparent(incoming) if incoming else None)
+            try:
+                yield
+            finally:
+                current_traceparent.reset(token)
+            return
+        from opentelemetry import propagate, trace
+
+        parent = propagate.extract({"traceparent": incoming}) if incoming else None
+        with self._tracer.start_as_current_span(
+            f"{channel} process",
+            context=parent,
+            kind=trace.SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "rabbitmq",
+                "messaging.operation.type": "process",
+                "messaging.destination.name": channel,
+                "messaging.message.id": str(headers.get("message-id", "")),
+                "contractkit.contract": self.contract,
+                "contractkit.operation": operation,
+            },
+        ):
+            token = current_traceparent.set(None)  # the span is the context now
+            try:
+                yield
+            finally:
+                current_traceparent.reset(token)
+
+    @contextmanager
+    def publishing(self, operation: str, channel: str) -> Iterator[str | None]:
+        """Yield the ``traceparent`` a publish carries: a producer span's (OTel), else the current context's child."""
+        if self._tracer is None:
+            current = current_traceparent.get()
+            yield child_traceparent(current) if current else None
+            return
+        from opentelemetry import propagate, trace
+
+        with self._tracer.start_as_current_span(
+            f"{channel} publish",
+            kind=trace.SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "rabbitmq",
+                "messaging.operation.type": "publish",
+                "messaging.destination.name": channel,
+                "contractkit.contract": self.contract,
+                "contractkit.operation": operation,
+            },
+        ) as span:
+            if not span.get_span_context().is_valid:  # no SDK: a non-recording API span; keep our own context
+                current = current_traceparent.get()
+                yield child_traceparent(current) if current else None
+                return
+            carrier: dict[str, str] = {}
+            propagate.inject(carrier)
+            yield carrier.get("traceparent")
