@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from contractkit.cli import breaking, checks, codegen, fuzz, gate, packaging, rules
+from contractkit.cli import breaking, checks, codegen, dlq, fuzz, gate, packaging, rules
 
 app = typer.Typer(
     name="contractkit",
@@ -59,6 +59,7 @@ codegen.register(app)
 packaging.register(app)
 fuzz.register(app)
 gate.register(app)
+dlq.register(app)
 
 
 def main() -> None:

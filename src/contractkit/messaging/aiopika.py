@@ -324,17 +324,22 @@ class _AioPikaTransport:
         await self.incoming.nack(requeue=True)
 
     async def dead_letter(self, exchange: str, routing_key: str, headers: dict[str, Any]) -> None:
+        import aio_pika
+
         incoming = self.incoming
-        copy = _message(
+        copy = aio_pika.Message(  # the delivery as it came (body and properties), the reason headers added
             incoming.body,
-            headers,
+            headers=headers,
             content_type=incoming.content_type,
-            message_type=incoming.type,
-            persistent=True,
             content_encoding=incoming.content_encoding,
-            message_id=incoming.message_id,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            priority=incoming.priority,
             correlation_id=incoming.correlation_id,
-            when=incoming.timestamp,
+            reply_to=incoming.reply_to,
+            message_id=incoming.message_id,
+            timestamp=incoming.timestamp,
+            type=incoming.type,
+            app_id=incoming.app_id,
         )
         await self.client.publish_raw(exchange, routing_key, copy, mandatory=True)
 
@@ -349,27 +354,22 @@ def _message(
     timestamp: bool = False,
     priority: int | None = None,
     expiration: int | None = None,
-    content_encoding: str | None = None,
-    message_id: str | None = None,
-    correlation_id: str | None = None,
-    when: dt.datetime | None = None,
 ) -> Any:
     import aio_pika
 
-    mid = headers.get("message-id", message_id)
-    cid = headers.get("correlation-id", correlation_id)
+    mid = headers.get("message-id")
+    cid = headers.get("correlation-id")
     return aio_pika.Message(
         body,
         headers=dict(headers),
         content_type=content_type,
-        content_encoding=content_encoding,
         delivery_mode=aio_pika.DeliveryMode.PERSISTENT if persistent else aio_pika.DeliveryMode.NOT_PERSISTENT,
         message_id=mid if isinstance(mid, str) else None,
         correlation_id=cid if isinstance(cid, str) else None,
         type=message_type,
         priority=priority,
         expiration=expiration / 1000 if expiration is not None else None,
-        timestamp=when or (dt.datetime.now(dt.UTC) if timestamp else None),
+        timestamp=dt.datetime.now(dt.UTC) if timestamp else None,
     )
 
 

@@ -272,7 +272,7 @@ class MessageContract:
             return verdict
         if message.json:
             try:
-                verdict.payload = parse_json(body)
+                verdict.payload = _parse(body)
             except _BadBody as exc:
                 errors.append(
                     MessageError("payload-json", "payload" + exc.pointer, str(exc).replace("body", "payload"))
@@ -296,12 +296,22 @@ class MessageContract:
                 errors.append(MessageError("headers-schema", f"header.{where[0]}" if where else "headers", text))
 
 
+def _parse(body: bytes) -> Any:
+    """Parse a JSON payload strictly (the HTTP runtime's parser); a number too long to convert is refused too."""
+    try:
+        return parse_json(body)
+    except _BadBody:
+        raise
+    except ValueError as exc:  # int("9" * 5000): Python's limit on the digits of an integer
+        raise _BadBody(f"the body is not valid JSON here: {exc}") from None
+
+
 def _encode(payload: Any) -> tuple[bytes, Any, list[MessageError]]:
     """Return (JSON bytes, JSON value, errors) for a payload given as a value, a Pydantic model or bytes."""
     if isinstance(payload, bytes | bytearray | memoryview):
         raw = bytes(payload)
         try:
-            return raw, parse_json(raw), []
+            return raw, _parse(raw), []
         except _BadBody as exc:
             return (
                 raw,
