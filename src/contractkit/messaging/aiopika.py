@@ -24,11 +24,11 @@ from contractkit.messaging._outgoing import prepare
 from contractkit.messaging._pipeline import ConsumerPipeline, Delivery, Handler
 from contractkit.messaging.contract import MessageContract
 from contractkit.messaging.errors import (
-    BrokerUnreachable,
     MessagingError,
     PublishFailed,
     TopologyConflict,
     UnknownOperation,
+    broker_unreachable,
 )
 from contractkit.messaging.observability import MessageObserver
 from contractkit.messaging.retry import RetryPolicy
@@ -460,15 +460,3 @@ async def declare(spec: object, url: str) -> Topology:
     finally:
         await connection.close()
     return topology
-
-
-def broker_unreachable(url: str, exc: BaseException) -> BrokerUnreachable:
-    """Return the error for a broker that cannot be reached at ``url`` (credentials masked)."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    shown = f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
-    return BrokerUnreachable(
-        f"cannot connect to {shown}: {exc}",
-        tip="check that RabbitMQ runs there and that the URL (user, password, vhost) is right.",
-    )

@@ -49,6 +49,7 @@ class Verdict:
     payload: Any = None
     body: bytes = b""
     headers: dict[str, Any] = field(default_factory=dict)
+    shaped: Any = None
 
     @property
     def ok(self) -> bool:
@@ -56,9 +57,17 @@ class Verdict:
         return not self.errors
 
     def value(self) -> Any:
-        """Return the payload shaped by the message's generated model when there is one, else the parsed JSON."""
+        """Return the payload shaped by the message's generated model when there is one, else the parsed JSON.
+
+        The JSON Schema decides what is valid; the model only shapes it, in Pydantic's lax mode (a model generated
+        with strict types refuses ``5.0`` for an integer that the schema accepts).
+        """
         model = self.message.model if self.message is not None else None
-        return self.payload if model is None else model.model_validate_json(self.body)
+        if model is None:
+            return self.payload
+        if self.shaped is None:
+            self.shaped = model.model_validate_json(self.body, strict=False)
+        return self.shaped
 
 
 class MessageContract:
@@ -280,7 +289,7 @@ class MessageContract:
                 return verdict
         self._validate(message, verdict.payload, headers, errors)
         if not errors and message.model is not None:
-            _model_check(message, body, errors)
+            verdict.shaped = _model_check(message, body, errors)
         return verdict
 
     # --- both ---------------------------------------------------------------------------------------------
@@ -352,9 +361,9 @@ def _wire_headers(headers: Mapping[str, Any] | None) -> dict[str, Any]:
     return out
 
 
-def _model_check(message: CompiledMessage, body: bytes, errors: list[MessageError]) -> None:
+def _model_check(message: CompiledMessage, body: bytes, errors: list[MessageError]) -> Any:
     try:
-        message.model.model_validate_json(body)
+        return message.model.model_validate_json(body, strict=False)
     except ValueError as exc:  # pydantic.ValidationError is a ValueError
         details = getattr(exc, "errors", None)
         for item in (details() if callable(details) else [])[:MAX_ERRORS]:
@@ -362,6 +371,7 @@ def _model_check(message: CompiledMessage, body: bytes, errors: list[MessageErro
             errors.append(MessageError("payload-model", f"payload/{where}" if where else "payload", str(item["msg"])))
         if not errors:
             errors.append(MessageError("payload-model", "payload", str(exc)))
+    return None
 
 
 _REQUIRED = re.compile(r'^"(?P<name>.*)" is a required property$')

@@ -268,7 +268,7 @@ class DeadLetterQueue:
 
         import aio_pika
 
-        from contractkit.messaging.aiopika import broker_unreachable
+        from contractkit.messaging.errors import broker_unreachable
 
         try:
             return await aio_pika.connect(self.url)

@@ -100,3 +100,20 @@ class BrokerUnreachable(MessagingError):
     """No connection to the broker could be made."""
 
     default_title = "cannot reach the broker"
+
+
+def masked_url(url: str) -> str:
+    """Return an AMQP URL without its user and password (``amqp://host:5672/vhost``)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path}"
+
+
+def broker_unreachable(url: str, exc: BaseException) -> BrokerUnreachable:
+    """Return the error for a broker that cannot be reached at ``url`` (credentials masked)."""
+    return BrokerUnreachable(
+        f"cannot connect to {masked_url(url)}: {exc}",
+        tip="check that RabbitMQ runs there and that the URL (user, password, vhost) is right.",
+    )

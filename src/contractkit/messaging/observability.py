@@ -158,8 +158,10 @@ class MessageObserver:
                 "contractkit.contract": self.contract,
                 "contractkit.operation": operation,
             },
-        ):
-            token = current_traceparent.set(None)  # the span is the context now
+        ) as span:
+            # With an SDK the span is the context now; without one (a non-recording API span) keep our own.
+            recording = span.get_span_context().is_valid
+            token = current_traceparent.set(None if recording else child_traceparent(incoming) if incoming else None)
             try:
                 yield
             finally:

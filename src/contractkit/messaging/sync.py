@@ -114,7 +114,7 @@ class SyncPublisher:
         import pika
         import pika.exceptions
 
-        from contractkit.messaging.aiopika import broker_unreachable
+        from contractkit.messaging.errors import broker_unreachable
 
         try:
             self._connection = pika.BlockingConnection(pika.URLParameters(self.url))
