@@ -170,16 +170,19 @@ class DeadLetterQueue:
         url: the broker's AMQP URL.
         queue: the dead-letter queue; needed only when the contract has several.
         limit: the most letters one command reads.
+        metrics: where ``replayed`` is counted (as for the runtime: ``None`` the default registry, ``False`` none).
     """
 
-    def __init__(self, spec: object, url: str, *, queue: str | None = None, limit: int = 10_000) -> None:
+    def __init__(
+        self, spec: object, url: str, *, queue: str | None = None, limit: int = 10_000, metrics: Any = None
+    ) -> None:
         """Compile the contract and find its dead-letter queue (raises :class:`UsageError` if it is ambiguous)."""
         self.contract = MessageContract.from_spec(spec)
         self.topology: Topology = plan_topology(self.contract.view)
         self.url = url
         self.limit = limit
         self.queue = _dead_letter_queue(self.contract.name, self.topology, queue)
-        self.observer = MessageObserver(self.contract.name, metrics=False)
+        self.observer = MessageObserver(self.contract.name, metrics)
 
     async def letters(self) -> list[DeadLetter]:
         """Return every dead letter (up to ``limit``), oldest first; the queue is left as it was."""

@@ -59,9 +59,13 @@ class MessageObserver:
         contract: the contract's name (a label of every metric and log line).
         metrics: ``None`` (prometheus-client's default registry when installed), a registry, or ``False``.
         logger: where log lines go (default ``contractkit.messaging``).
+        tracer_provider: the OpenTelemetry tracer provider (default: the global one, when opentelemetry-api is
+            installed).
     """
 
-    def __init__(self, contract: str, metrics: Any = None, logger: logging.Logger | None = None) -> None:
+    def __init__(
+        self, contract: str, metrics: Any = None, logger: logging.Logger | None = None, tracer_provider: Any = None
+    ) -> None:
         """Set up the optional integrations once."""
         self.contract = contract
         self.logger = logger or LOGGER
@@ -78,12 +82,21 @@ class MessageObserver:
             except ImportError:
                 pass
         self._tracer: Any = None
+        self._trace: Any = None
+        self._own_provider = tracer_provider is not None
         try:
             from opentelemetry import trace
 
-            self._tracer = trace.get_tracer("contractkit.messaging")
+            self._trace = trace
+            self._tracer = trace.get_tracer("contractkit.messaging", tracer_provider=tracer_provider)
         except ImportError:
             pass
+
+    def _tracing(self) -> bool:
+        """Return whether spans can record: an SDK provider is set (the API alone only proxies to nothing)."""
+        if self._tracer is None:
+            return False
+        return self._own_provider or not isinstance(self._trace.get_tracer_provider(), self._trace.ProxyTracerProvider)
 
     def count(self, channel: str, message: str, outcome: str) -> None:
         """Add one to ``contractkit_messages_total`` for ``channel``, ``message`` and ``outcome``."""
@@ -136,7 +149,7 @@ class MessageObserver:
         """
         incoming = headers.get("traceparent")
         incoming = incoming if isinstance(incoming, str) else None
-        if self._tracer is None:
+        if not self._tracing():
             token = current_traceparent.set(child_traceparent(incoming) if incoming else None)
             try:
                 yield
@@ -160,7 +173,7 @@ class MessageObserver:
             },
         ) as span:
             # With an SDK the span is the context now; without one (a non-recording API span) keep our own.
-            recording = span.get_span_context().is_valid
+            recording = span.is_recording()
             token = current_traceparent.set(None if recording else child_traceparent(incoming) if incoming else None)
             try:
                 yield
@@ -170,7 +183,7 @@ class MessageObserver:
     @contextmanager
     def publishing(self, operation: str, channel: str) -> Iterator[str | None]:
         """Yield the ``traceparent`` a publish carries: a producer span's (OTel), else the current context's child."""
-        if self._tracer is None:
+        if not self._tracing():
             current = current_traceparent.get()
             yield child_traceparent(current) if current else None
             return
@@ -187,7 +200,7 @@ class MessageObserver:
                 "contractkit.operation": operation,
             },
         ) as span:
-            if not span.get_span_context().is_valid:  # no SDK: a non-recording API span; keep our own context
+            if not span.is_recording():  # no SDK (or not sampled): an API span that records nothing; keep our own
                 current = current_traceparent.get()
                 yield child_traceparent(current) if current else None
                 return

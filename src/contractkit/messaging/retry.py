@@ -6,6 +6,8 @@ library rather than one more hand-written loop. The message stays unacknowledged
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -51,8 +53,17 @@ class RetryPolicy:
     async def run(self, call: Callable[[], Awaitable[T]], on_retry: Callable[[int, BaseException], None]) -> T:
         """Run ``call`` until it succeeds or the attempts run out (its last exception is raised then).
 
-        ``on_retry(attempt, exception)`` is told about each failure that will be retried.
+        ``on_retry(attempt, exception)`` is told about each failure that will be retried. The first attempt runs
+        directly (the common case costs one call); tenacity takes over after a failure, with the waits
+        ``initial``, ``2 * initial``, ``4 * initial``... up to ``maximum``, each plus up to ``jitter``.
         """
+        try:
+            return await call()
+        except self.retry_on as exc:
+            if self.attempts == 1:
+                raise
+            on_retry(1, exc)
+        await asyncio.sleep(min(self.initial, self.maximum) + random.uniform(0, self.jitter))
         retrying = _template(self).copy(before_sleep=_before_sleep(on_retry))
         result: T = await retrying(call)
         return result
@@ -62,14 +73,17 @@ _TEMPLATES: dict[RetryPolicy, Any] = {}
 
 
 def _template(policy: RetryPolicy) -> Any:
-    """Return the tenacity ``AsyncRetrying`` of ``policy``, built once (each run uses a copy: it keeps state)."""
+    """Return the tenacity ``AsyncRetrying`` of the attempts after the first, built once per policy.
+
+    Each run uses a copy: the object keeps state.
+    """
     found = _TEMPLATES.get(policy)
     if found is None:
         from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential, wait_random
 
         found = _TEMPLATES[policy] = AsyncRetrying(
-            stop=stop_after_attempt(policy.attempts),
-            wait=wait_exponential(multiplier=policy.initial, max=policy.maximum) + wait_random(0, policy.jitter),
+            stop=stop_after_attempt(policy.attempts - 1),
+            wait=wait_exponential(multiplier=policy.initial * 2, max=policy.maximum) + wait_random(0, policy.jitter),
             retry=retry_if_exception_type(policy.retry_on),
             reraise=True,
         )
@@ -81,6 +95,6 @@ def _before_sleep(on_retry: Callable[[int, BaseException], None]) -> Callable[[A
         outcome = state.outcome
         error = outcome.exception() if outcome is not None else None
         if error is not None:
-            on_retry(state.attempt_number, error)
+            on_retry(state.attempt_number + 1, error)  # tenacity counts from the second attempt
 
     return before_sleep

@@ -48,6 +48,7 @@ class LocalBroker:
         self.dist_port = dist_port
         self.epmd_port = epmd_port
         self._process: subprocess.Popen[bytes] | None = None
+        self._watchdog: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -72,6 +73,7 @@ class LocalBroker:
         broker = cls(base, name, _free_port(), _free_port(), _free_port())
         broker._prepare()
         broker._launch()
+        broker._watch()
         return broker
 
     def __enter__(self) -> Self:
@@ -138,6 +140,18 @@ class LocalBroker:
             tip="run `rabbitmq-server` by hand to see why (ports, permissions of the data folder).",
         )
 
+    def _watch(self) -> None:
+        """Start a watchdog that stops the node if this process dies without stopping it (a killed test run)."""
+        ctl = " ".join(self._command(_CTL, "-n", self.node, "stop"))
+        script = (
+            f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; {ctl} >/dev/null 2>&1; "
+            "for i in 1 2 3 4 5 6 7 8 9 10; do epmd -kill >/dev/null 2>&1 && break; sleep 1; done; "
+            f"rm -rf '{self.base}'"
+        )
+        self._watchdog = subprocess.Popen(
+            ["sh", "-c", script], env=self._env(), start_new_session=True, stdout=subprocess.DEVNULL
+        )
+
     def _accepts(self) -> bool:
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=1):
@@ -174,10 +188,17 @@ class LocalBroker:
 
     def stop(self) -> None:
         """Stop the node and the ``epmd`` it started on its own port, and remove its files."""
+        if self._watchdog is not None:
+            self._watchdog.kill()
+            self._watchdog.wait(timeout=10)
+            self._watchdog = None
         self._stop_node()
         epmd = shutil.which("epmd") or next(iter(sorted(Path("/usr/lib/erlang").glob("erts-*/bin/epmd"))), None)
-        if epmd is not None:
-            subprocess.run([str(epmd), "-kill"], env=self._env(), capture_output=True, check=False, timeout=30)
+        for _ in range(10 if epmd is not None else 0):  # it refuses while the stopped node is still registered
+            done = subprocess.run([str(epmd), "-kill"], env=self._env(), capture_output=True, check=False, timeout=30)
+            if done.returncode == 0:
+                break
+            time.sleep(0.5)
         shutil.rmtree(self.base, ignore_errors=True)
 
     def _log_tail(self) -> str:
