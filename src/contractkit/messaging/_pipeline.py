@@ -35,7 +35,7 @@ _clock = time.perf_counter
 _REQUEUE_PAUSE = 1.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Delivery:
     """A delivery as the pipeline needs it (whatever client received it)."""
 
@@ -49,7 +49,7 @@ class Delivery:
     redelivered: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Received:
     """What a handler gets: the validated payload and what came with it.
 
@@ -159,34 +159,20 @@ class ConsumerPipeline:
             redelivered=delivery.redelivered,
             routing_key=delivery.routing_key,
         )
-        attempts = 0
-
-        async def attempt() -> Any:
-            nonlocal attempts
-            attempts += 1
-            return await handler(received)
-
-        def on_retry(number: int, error: BaseException) -> None:
-            self.observer.count(self.channel, received.message, "retried")
-            self.observer.log(
-                logging.WARNING,
-                f"handler failed on {self.channel} (attempt {number} of {self.retry.attempts}), retrying: {error!r}",
-                operation=self.operation.key,
-                channel=self.channel,
-                outcome="retried",
-                headers=headers,
-            )
-
         with self.observer.consuming(self.operation.key, self.channel, headers):
             try:
-                await self.retry.run(attempt, on_retry)
+                await handler(received)  # the first attempt, directly: the common case costs one call
             except asyncio.CancelledError:
                 await _quietly(transport.requeue())
                 raise
-            except Exception as exc:
-                error = deadletter.handler_error(exc)
-                count = attempts + _previous_deliveries(delivery.headers)
-                return await self._dead_letter(delivery, transport, verdict, [error], exc, started, count)
+            except Exception as first:
+                failed = await self._retry(handler, received, first)
+                if failed is not None:
+                    error, attempts = failed
+                    count = attempts + _previous_deliveries(delivery.headers)
+                    return await self._dead_letter(
+                        delivery, transport, verdict, [deadletter.handler_error(error)], error, started, count
+                    )
         try:
             await transport.ack()
         except Exception:  # the connection dropped: the broker delivers it again (at least once)
@@ -203,6 +189,37 @@ class ConsumerPipeline:
             headers=headers,
         )
         return "consumed"
+
+    async def _retry(self, handler: Handler, received: Received, first: Exception) -> tuple[BaseException, int] | None:
+        """Retry after a first failure; return (the last error, attempts) when every attempt failed."""
+        if self.retry.attempts == 1 or not isinstance(first, self.retry.retry_on):
+            return first, 1
+        attempts = 1
+
+        async def attempt() -> Any:
+            nonlocal attempts
+            attempts += 1
+            return await handler(received)
+
+        def on_retry(number: int, error: BaseException) -> None:
+            self.observer.count(self.channel, received.message, "retried")
+            self.observer.log(
+                logging.WARNING,
+                f"handler failed on {self.channel} (attempt {number} of {self.retry.attempts}), retrying: {error!r}",
+                operation=self.operation.key,
+                channel=self.channel,
+                outcome="retried",
+                headers=received.headers,
+            )
+
+        on_retry(1, first)
+        try:
+            await self.retry.resume(attempt, on_retry)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            return exc, attempts
+        return None
 
     async def _dead_letter(
         self,

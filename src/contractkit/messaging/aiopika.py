@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractIncomingMessage, AbstractRobustConnection
 
 DEFAULT_PREFETCH = 32
-PUBLISH_TIMEOUT = 30.0
+PUBLISH_TIMEOUT: float | None = None  # wait for the broker's confirm (or for the connection to fail)
 
 
 class ContractClient:
@@ -135,7 +135,7 @@ class ContractClient:
         message: str | None = None,
         correlation_id: str | None = None,
         traceparent: str | None = None,
-        timeout: float = PUBLISH_TIMEOUT,
+        timeout: float | None = PUBLISH_TIMEOUT,
     ) -> str | None:
         """Validate a message of the send operation ``operation`` and publish it, persistent and confirmed.
 
@@ -148,7 +148,8 @@ class ContractClient:
             message: which message of the operation, when it has several.
             correlation_id: the ``correlation-id`` header (the order id for order events).
             traceparent: the trace context to send (default: the current one, or a new trace).
-            timeout: seconds to wait for the broker's confirm.
+            timeout: seconds to wait for the broker's confirm (default: until it comes, or the connection fails;
+                a timer per publish costs ~10 µs).
 
         Returns:
             the message id.
@@ -181,12 +182,20 @@ class ContractClient:
         return out.message_id
 
     async def publish_raw(
-        self, exchange: str, routing_key: str, message: Any, *, mandatory: bool = True, timeout: float = PUBLISH_TIMEOUT
+        self,
+        exchange: str,
+        routing_key: str,
+        message: Any,
+        *,
+        mandatory: bool = True,
+        timeout: float | None = PUBLISH_TIMEOUT,
     ) -> None:
         """Publish an ``aio_pika.Message`` as it is, confirmed (for the dead letters and replays; no validation)."""
         await self._publish(exchange, routing_key, message, mandatory, timeout)
 
-    async def _publish(self, exchange: str, routing_key: str, message: Any, mandatory: bool, timeout: float) -> None:
+    async def _publish(
+        self, exchange: str, routing_key: str, message: Any, mandatory: bool, timeout: float | None
+    ) -> None:
         import aio_pika
 
         if self._publisher is None:
@@ -287,7 +296,7 @@ class _Consumer:
         try:
             delivery = Delivery(
                 body=incoming.body,
-                headers=dict(incoming.headers or {}),
+                headers=incoming.headers or {},
                 content_type=incoming.content_type,
                 content_encoding=incoming.content_encoding,
                 message_type=incoming.type,

@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import random
 import re
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -199,7 +198,7 @@ class MessageContract:
     ) -> dict[str, Any]:
         names = message.header_names
         if "message-id" in names and "message-id" not in headers:
-            headers["message-id"] = str(uuid.UUID(int=_bits(128), version=4))  # as aiormq does: no system call
+            headers["message-id"] = _uuid4()
         if "traceparent" in names and "traceparent" not in headers:
             headers["traceparent"] = traceparent or new_traceparent()
         if "correlation-id" in names and "correlation-id" not in headers and correlation_id is not None:
@@ -307,6 +306,13 @@ class MessageContract:
                 errors.append(MessageError("headers-schema", f"header.{where[0]}" if where else "headers", text))
 
 
+def _uuid4() -> str:
+    """Return a random version-4 UUID as text, from :func:`random.getrandbits` (no system call per message)."""
+    n = (_bits(128) & ~(0xF << 76) & ~(0x3 << 62)) | (0x4 << 76) | (0x2 << 62)
+    h = f"{n:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def _parse(body: bytes) -> Any:
     """Parse a JSON payload strictly (the HTTP runtime's parser); a number too long to convert is refused too."""
     try:
@@ -349,17 +355,21 @@ except ImportError:  # pragma: no cover - the messaging extra installs msgspec
 
 
 def _wire_headers(headers: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Return AMQP application headers as JSON-like values (``bytes`` decoded when they are UTF-8 text)."""
-    out: dict[str, Any] = {}
-    for name, value in (headers or {}).items():
+    """Return AMQP application headers as JSON-like values (``bytes`` decoded when they are UTF-8 text).
+
+    Names are kept as they are: AMQP header names are case-sensitive, and the contracts name them in lower case.
+    """
+    out = dict(headers or {})
+    for name, value in out.items():
+        if type(value) is str:
+            continue
         if isinstance(value, bytes | bytearray):
             try:
-                value = bytes(value).decode("utf-8")
+                out[name] = bytes(value).decode("utf-8")
             except UnicodeDecodeError:
-                value = repr(bytes(value)[:64])
+                out[name] = repr(bytes(value)[:64])
         elif isinstance(value, dt.datetime):
-            value = value.isoformat()
-        out[str(name).lower()] = value
+            out[name] = value.isoformat()
     return out
 
 

@@ -30,6 +30,8 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
+from faststream import BaseMiddleware
+
 from contractkit.errors import UsageError
 from contractkit.messaging._outgoing import prepare
 from contractkit.messaging._pipeline import ConsumerPipeline, Delivery, Received
@@ -83,18 +85,7 @@ class ContractMiddleware:
 
     def __call__(self, msg: Any, /, *, context: Any) -> Any:
         """Return the per-message middleware (FastStream calls this for each message and each publish)."""
-        from faststream import BaseMiddleware
-
-        owner = self
-
-        class _Scope(BaseMiddleware):
-            async def consume_scope(self, call_next: Callable[[Any], Awaitable[Any]], msg: Any) -> Any:
-                return await owner._consume(call_next, msg, self.context)
-
-            async def publish_scope(self, call_next: Callable[[Any], Awaitable[Any]], cmd: Any) -> Any:
-                return await owner._publish(call_next, cmd)
-
-        return _Scope(msg, context=context)
+        return _Scope(msg, context=context, owner=self)
 
     def queue(self, operation: str, *, routing_key: str = "") -> Any:
         """Return the ``RabbitQueue`` of a receive operation, declared with the contract's arguments.
@@ -212,6 +203,20 @@ class ContractMiddleware:
             options["persist"] = out.persistent
             cmd.publish_options["mandatory"] = out.mandatory
             return await call_next(cmd)
+
+
+class _Scope(BaseMiddleware):
+    """One message's middleware: hands consume and publish to the :class:`ContractMiddleware` that made it."""
+
+    def __init__(self, msg: Any, /, *, context: Any, owner: ContractMiddleware) -> None:
+        super().__init__(msg, context=context)
+        self.owner = owner
+
+    async def consume_scope(self, call_next: Callable[[Any], Awaitable[Any]], msg: Any) -> Any:
+        return await self.owner._consume(call_next, msg, self.context)
+
+    async def publish_scope(self, call_next: Callable[[Any], Awaitable[Any]], cmd: Any) -> Any:
+        return await self.owner._publish(call_next, cmd)
 
 
 async def _unreachable(received: Received) -> None:

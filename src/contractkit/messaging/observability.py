@@ -14,9 +14,10 @@
 from __future__ import annotations
 
 import logging
+import time
 import weakref
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from contractkit.messaging.errors import MessageError
@@ -84,6 +85,7 @@ class MessageObserver:
         self._tracer: Any = None
         self._trace: Any = None
         self._own_provider = tracer_provider is not None
+        self._next_check = 0.0
         try:
             from opentelemetry import trace
 
@@ -93,10 +95,21 @@ class MessageObserver:
             pass
 
     def _tracing(self) -> bool:
-        """Return whether spans can record: an SDK provider is set (the API alone only proxies to nothing)."""
+        """Return whether spans can record: an SDK provider is set (the API alone only proxies to nothing).
+
+        Once a provider is set it stays; until then the question is asked again at most once a second (asking
+        reads the environment).
+        """
         if self._tracer is None:
             return False
-        return self._own_provider or not isinstance(self._trace.get_tracer_provider(), self._trace.ProxyTracerProvider)
+        if self._own_provider:
+            return True
+        now = time.monotonic()
+        if now >= self._next_check:
+            self._next_check = now + 1.0
+            provider = self._trace.get_tracer_provider()
+            self._own_provider = not isinstance(provider, self._trace.ProxyTracerProvider)
+        return self._own_provider
 
     def count(self, channel: str, message: str, outcome: str) -> None:
         """Add one to ``contractkit_messages_total`` for ``channel``, ``message`` and ``outcome``."""
@@ -140,8 +153,7 @@ class MessageObserver:
         }
         self.logger.log(level, text, extra=fields, exc_info=exc_info)
 
-    @contextmanager
-    def consuming(self, operation: str, channel: str, headers: Mapping[str, Any]) -> Iterator[None]:
+    def consuming(self, operation: str, channel: str, headers: Mapping[str, Any]) -> AbstractContextManager[None]:
         """Run the handling of one delivery in its trace.
 
         With OpenTelemetry a consumer span, child of the message's ``traceparent``; without, the context that
@@ -150,12 +162,13 @@ class MessageObserver:
         incoming = headers.get("traceparent")
         incoming = incoming if isinstance(incoming, str) else None
         if not self._tracing():
-            token = current_traceparent.set(child_traceparent(incoming) if incoming else None)
-            try:
-                yield
-            finally:
-                current_traceparent.reset(token)
-            return
+            return _TraceContext(child_traceparent(incoming) if incoming else None)
+        return self._consumer_span(operation, channel, incoming, headers)
+
+    @contextmanager
+    def _consumer_span(
+        self, operation: str, channel: str, incoming: str | None, headers: Mapping[str, Any]
+    ) -> Iterator[None]:
         from opentelemetry import propagate, trace
 
         parent = propagate.extract({"traceparent": incoming}) if incoming else None
@@ -180,13 +193,15 @@ class MessageObserver:
             finally:
                 current_traceparent.reset(token)
 
-    @contextmanager
-    def publishing(self, operation: str, channel: str) -> Iterator[str | None]:
-        """Yield the ``traceparent`` a publish carries: a producer span's (OTel), else the current context's child."""
+    def publishing(self, operation: str, channel: str) -> AbstractContextManager[str | None]:
+        """Give the ``traceparent`` a publish carries: a producer span's (OTel), else the current context's child."""
         if not self._tracing():
             current = current_traceparent.get()
-            yield child_traceparent(current) if current else None
-            return
+            return nullcontext(child_traceparent(current) if current else None)
+        return self._producer_span(operation, channel)
+
+    @contextmanager
+    def _producer_span(self, operation: str, channel: str) -> Iterator[str | None]:
         from opentelemetry import propagate, trace
 
         with self._tracer.start_as_current_span(
@@ -207,3 +222,19 @@ class MessageObserver:
             carrier: dict[str, str] = {}
             propagate.inject(carrier)
             yield carrier.get("traceparent")
+
+
+class _TraceContext:
+    """Makes a ``traceparent`` the current trace context for a block (the fast path: no OpenTelemetry SDK)."""
+
+    __slots__ = ("_token", "_value")
+
+    def __init__(self, value: str | None) -> None:
+        self._value = value
+        self._token: Any = None
+
+    def __enter__(self) -> None:
+        self._token = current_traceparent.set(self._value)
+
+    def __exit__(self, *exc: object) -> None:
+        current_traceparent.reset(self._token)

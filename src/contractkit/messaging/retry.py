@@ -63,6 +63,10 @@ class RetryPolicy:
             if self.attempts == 1:
                 raise
             on_retry(1, exc)
+        return await self.resume(call, on_retry)
+
+    async def resume(self, call: Callable[[], Awaitable[T]], on_retry: Callable[[int, BaseException], None]) -> T:
+        """Go on after a first attempt failed (and was reported to ``on_retry``): wait, then the other attempts."""
         await asyncio.sleep(min(self.initial, self.maximum) + random.uniform(0, self.jitter))
         retrying = _template(self).copy(before_sleep=_before_sleep(on_retry))
         result: T = await retrying(call)
