@@ -175,3 +175,30 @@ def test_a_failing_handler_is_retried_then_dead_lettered(failures: int, handled:
             assert reason.delivery_count == 3
 
     asyncio.run(scenario())
+
+
+def test_on_a_real_broker_an_unroutable_publish_raises_and_a_routed_one_is_confirmed(amqp_url: str) -> None:
+    from contractkit.messaging import PublishFailed
+    from contractkit.messaging.aiopika import declare
+
+    async def scenario() -> None:
+        await declare(ORDER_EVENTS, amqp_url)
+        broker = RabbitBroker(amqp_url, logger=None)
+        ContractMiddleware(ORDER_EVENTS, metrics=False).install(broker)
+        await broker.start()
+        try:
+            await broker.publish(
+                ORDER["payload"], exchange="orders.events", routing_key="order.created", correlation_id="c"
+            )
+            sample = example("order-events", "OrderStatusChanged")
+            with pytest.raises(
+                PublishFailed
+            ) as info:  # nothing binds order.status_changed; the contract says mandatory
+                await broker.publish(
+                    sample["payload"], exchange="orders.events", routing_key="order.status_changed", correlation_id="c"
+                )
+            assert "no queue is bound to `orders.events` with `order.status_changed`" in info.value.detail
+        finally:
+            await broker.stop()
+
+    asyncio.run(scenario())

@@ -36,7 +36,7 @@ from contractkit.errors import UsageError
 from contractkit.messaging._outgoing import prepare
 from contractkit.messaging._pipeline import ConsumerPipeline, Delivery, Received
 from contractkit.messaging.contract import MessageContract
-from contractkit.messaging.errors import MessageError, MessageRefused, MessagingError
+from contractkit.messaging.errors import MessageError, MessageRefused, MessagingError, PublishFailed
 from contractkit.messaging.observability import MessageObserver
 from contractkit.messaging.retry import RetryPolicy
 from contractkit.messaging.topology import dead_letter_problems, plan_topology
@@ -202,7 +202,7 @@ class ContractMiddleware:
             options["message_type"] = out.message_type
             options["persist"] = out.persistent
             cmd.publish_options["mandatory"] = out.mandatory
-            return await call_next(cmd)
+            return _confirmed(await call_next(cmd), out.operation.exchange, out.operation.routing_key)
 
 
 class _Scope(BaseMiddleware):
@@ -244,7 +244,7 @@ class _FastStreamTransport:
         raw = self.msg.raw_message
         token = _DEAD_LETTERING.set(True)
         try:
-            await broker.publish(
+            result = await broker.publish(
                 self.msg.body,
                 exchange=exchange,
                 routing_key=routing_key,
@@ -259,6 +259,21 @@ class _FastStreamTransport:
             )
         finally:
             _DEAD_LETTERING.reset(token)
+        _confirmed(result, exchange, routing_key)
+
+
+def _confirmed(result: Any, exchange: str, routing_key: str) -> Any:
+    """Raise unless a FastStream publish was confirmed: its channel hands back a returned message, not an error."""
+    from pamqp.commands import Basic
+
+    if result is None or isinstance(result, Basic.Ack):
+        return result  # confirmed (or FastStream's in-memory test broker, which confirms nothing)
+    if isinstance(result, Basic.Nack | Basic.Reject):
+        raise PublishFailed(f"the broker refused the message for `{exchange}` with `{routing_key}` (nack)")
+    raise PublishFailed(
+        f"the broker returned the message: no queue is bound to `{exchange or '(default)'}` with `{routing_key}`",
+        tip="declare the contract's topology (`await declare(contract, url)` at start-up); nothing was stored.",
+    )
 
 
 __all__ = ["ContractMiddleware"]
