@@ -147,3 +147,27 @@ def test_the_dead_letter_queue_is_found_or_named(queue: str, error: str) -> None
         DeadLetterQueue(ORDER_EVENTS, "amqp://127.0.0.1:1/", queue=queue)
     assert DeadLetterQueue(ORDER_EVENTS, "amqp://127.0.0.1:1/").queue == "orders.events.dlq"
     assert DeadLetterQueue("partner-notifications", "amqp://127.0.0.1:1/").queue == "partner-notifications.dlq"
+
+
+def test_replay_to_origin_goes_through_the_original_exchange_and_routing_key(amqp_url: str) -> None:
+    async def scenario() -> None:
+        failed, _invalid = await _dead_lettered_world(amqp_url)
+        handled: Counter[str] = Counter()
+
+        async def fixed(received: Received) -> None:
+            assert received.routing_key == "order.created"  # not the queue name: it came through orders.events
+            handled[str(received.message_id)] += 1
+
+        dlq = DeadLetterQueue(ORDER_EVENTS, amqp_url)
+        async with ContractClient(ORDER_EVENTS, amqp_url, metrics=False, retry=ONCE) as client:
+            await client.consume("consumeOrderIntake", fixed)
+            report = await dlq.replay(Selection(message_ids=frozenset(failed[:2])), to_origin=True)
+            for _ in range(100):
+                if sum(handled.values()) >= 2:
+                    break
+                await asyncio.sleep(0.05)
+        assert sorted(report.done) == sorted(failed[:2])
+        assert handled == Counter(dict.fromkeys(failed[:2], 1))
+        assert len(await dlq.letters()) == 5  # the three others and the two invalid ones stay
+
+    asyncio.run(scenario())
