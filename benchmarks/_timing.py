@@ -10,6 +10,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
+#: The version pairs of the corpus: pair -> (base, revision) relative to corpus/pairs/<pair>/ (the root dir of
+#: each side is its file's folder).
+CORPUS_PAIRS = {
+    "twilio_api_v2010": ("base.yaml", "revision.yaml"),
+    "twilio_conversations_v1": ("base.yaml", "revision.yaml"),
+    "box": ("base.json", "revision.json"),
+    "museum": ("base.yaml", "revision.yaml"),
+    "digitalocean": ("base/DigitalOcean-public.v2.yaml", "revision/DigitalOcean-public.v2.yaml"),
+}
 
 
 def median_seconds(runs: dict[str, Callable[[], object]], repeat: int = 5) -> dict[str, float]:

@@ -15,8 +15,17 @@ a shared machine the CPU time is the steadier of the two.
    each time to the 1x time (linear = 1, 2, 4); also with the cyclic GC switched off, which separates the cost
    of our own code from the collector's (whose full collections walk every live object, so they cost more on a
    bigger heap).
-4. The catalog gate: `contractkit breaking --base-ref HEAD~1` in a temporary clone of this repository (when the
+4. Unions (issue 18): synthetic OpenAPI 3.1 pairs shaped like OpenAI's (benchmarks/synthetic_unions.py: an item
+   union of 30, 60 and 120 kinds, each with nested unions, nullable wrappers and a model-id catch-all, reached by
+   twice as many operations, padded with code samples to 0.8, 1.6 and 3.1 MB per side), load + diff
+   in-process beside the twilio pair in the same run: OpenAI's 2.8 MB 3.1 contract was the one that grew faster
+   than its size (4.3-5.1 s against 1.3 s for Twilio's 2.1 MB one).
+5. Every version pair of the shared corpus (corpus/pairs), load + diff in-process.
+6. The catalog gate: `contractkit breaking --base-ref HEAD~1` in a temporary clone of this repository (when the
    option exists).
+
+`--only unions corpus ...` runs some sections only (to measure an older engine on them, put its `src/` first on
+`PYTHONPATH`).
 """
 
 from __future__ import annotations
@@ -38,14 +47,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks._timing import CORPUS, ROOT
+from benchmarks._timing import CORPUS, CORPUS_PAIRS, ROOT
 from benchmarks.synthetic import write_pair
+from benchmarks.synthetic_unions import write_union_pair
 
 CONTRACTKIT = str(ROOT / ".venv" / "bin" / "contractkit")
 PAIR = CORPUS / "pairs" / "twilio_api_v2010"
 NPM_PACKAGE = "openapi-diff"
 SCALES = (1, 2, 4)
 RESOURCES_AT_1X = 150  # about 400 KB of YAML; 4x is about the size of twilio_api_v2010
+KINDS_AT_1X = 30  # item kinds of the union pair; 4x (120 kinds, 240 operations) is 3.1 MB per side
+SAMPLES = 10_000  # characters of code samples per operation of the union pair (OpenAI's `x-oaiMeta`)
+SECTIONS = ("real", "profile", "scaling", "unions", "corpus", "gate")
 
 
 @dataclass(frozen=True)
@@ -340,6 +353,53 @@ def scaling(repeat: int, folder: Path) -> None:
         )
 
 
+def unions(repeat: int, folder: Path) -> None:
+    """The OpenAI-shaped union pairs at 1x, 2x and 4x, beside the twilio pair, load + diff in-process."""
+    contenders: dict[str, Contender] = {}
+    sizes: dict[str, float] = {}
+    for scale in SCALES:
+        kinds = KINDS_AT_1X * scale
+        base, revision = write_union_pair(folder / f"unions-x{scale}", kinds, pad=SAMPLES)
+        name = f"{scale}x: {kinds} item kinds, {kinds * 2} operations"
+        contenders[name] = Contender(measured(in_process(base, revision)))
+        sizes[name] = base.stat().st_size / 1e6
+    twilio = "twilio_api_v2010 (corpus/pairs, OAS 3.0.1), for reference"
+    contenders[twilio] = Contender(measured(in_process(PAIR / "base.yaml", PAIR / "revision.yaml")))
+    sizes[twilio] = (PAIR / "base.yaml").stat().st_size / 1e6
+    interleave(contenders, repeat)
+    one = contenders[next(iter(contenders))]
+    title = "Unions: OpenAI-shaped pairs (benchmarks/synthetic_unions.py), load + diff in-process"
+    print(f"\n### {title}, median of {repeat}\n")
+    print("| pair | YAML per side | wall (s) | vs 1x | CPU (s) | vs 1x | CPU per MB (s) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, c in contenders.items():
+        print(
+            f"| {name} | {sizes[name]:.2f} MB | {c.median:.3f} | {c.median / one.median:.2f}x "
+            f"| {c.cpu_median:.3f} | {c.cpu_median / one.cpu_median:.2f}x | {c.cpu_median / sizes[name]:.3f} |"
+        )
+
+
+def corpus(repeat: int) -> None:
+    """Every version pair of the shared corpus, load + diff in-process."""
+    contenders: dict[str, Contender] = {}
+    sizes: dict[str, float] = {}
+    for pair, (base, revision) in CORPUS_PAIRS.items():
+        folder = CORPUS / "pairs" / pair
+        if not folder.is_dir():
+            continue
+        contenders[pair] = Contender(measured(in_process(folder / base, folder / revision)))
+        side = (folder / base).parent if pair == "digitalocean" else folder / base
+        files = side.rglob("*") if side.is_dir() else [side]
+        sizes[pair] = sum(f.stat().st_size for f in files if f.is_file()) / 1e6
+    interleave(contenders, repeat)
+    print(f"\n### Every pair of corpus/pairs, load + diff in-process, median of {repeat}\n")
+    print("| pair | size per side | wall (s) | CPU (s) | CPU per MB (s) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, c in contenders.items():
+        per_mb = c.cpu_median / sizes[name]
+        print(f"| {name} | {sizes[name]:.2f} MB | {c.median:.3f} | {c.cpu_median:.3f} | {per_mb:.3f} |")
+
+
 def catalog_gate(repeat: int, folder: Path) -> None:
     if not has_cli_option("--base-ref"):
         print("\n> TODO: `contractkit breaking --base-ref` does not exist yet: the catalog gate is not measured.")
@@ -364,15 +424,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-npm", action="store_true", help="do not install and measure npm openapi-diff")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=SECTIONS, help="the sections to run")
     args = parser.parse_args()
     cores = os.cpu_count()
     print(f"Run on {time.strftime('%Y-%m-%d')}, {cores} cores, Python {platform.python_version()}.")
     with tempfile.TemporaryDirectory(prefix="ck-bench-breaking-") as tmp:
         work = Path(tmp)
-        real_pair(args.repeat, None if args.skip_npm else work / "npm")
-        profile()
-        scaling(args.repeat, work / "synthetic")
-        catalog_gate(args.repeat, work)
+        if "real" in args.only:
+            real_pair(args.repeat, None if args.skip_npm else work / "npm")
+        if "profile" in args.only:
+            profile()
+        if "scaling" in args.only:
+            scaling(args.repeat, work / "synthetic")
+        if "unions" in args.only:
+            unions(args.repeat, work / "unions")
+        if "corpus" in args.only:
+            corpus(args.repeat)
+        if "gate" in args.only:
+            catalog_gate(args.repeat, work)
 
 
 if __name__ == "__main__":

@@ -185,6 +185,8 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 def wrk(url: str, script: Path, duration: float, connections: int) -> Result:
     argv = [WRK, "-t1", f"-c{connections}", f"-d{duration:g}s", "--latency", "-s", str(script), url]
+    if not Path(WRK).exists():
+        raise SystemExit(f"this benchmark drives the load with wrk, and {WRK} is missing: apt-get install wrk")
     output = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)

@@ -105,7 +105,8 @@ def kind_mismatch(doc: Document, contract: Contract) -> Finding | None:
 
 def _lint_one(doc: Document, target: Target, catalog: Catalog | None) -> list[Finding]:
     contract = target.contract
-    policy = catalog.policy_for(contract) if catalog is not None else None
+    owner = target.catalog or catalog
+    policy = owner.policy_for(contract) if owner is not None else None
     return lint_document(doc, policy, contract=contract.id if contract else None)
 
 

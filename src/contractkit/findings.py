@@ -82,6 +82,9 @@ class Finding:
             the revision side, or the nearest node that still exists there).
         accepted: for a breaking change that the ignores file approves, the reason given there; an accepted
             change is shown, but never fails a run.
+        change: for a breaking change found in a named (shared) schema, the change as said at that schema
+            (``enum value(s) `"x"` removed from `Order.status```): the findings of every operation the schema
+            reaches share it, their rule and their location, and reporters show them as one change.
     """
 
     rule_id: str
@@ -93,6 +96,7 @@ class Finding:
     contract: str | None = None
     base_location: Location | None = None
     accepted: str | None = None
+    change: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Return the key that orders findings by file, line, column, rule and message."""

@@ -22,12 +22,14 @@ class Target:
         root_dir: the folder its refs may not leave: the catalog's folder for files below it, else ``--root``,
             else the working directory when the file is below it, else the file's own folder.
         contract: the catalog entry, when there is one.
+        catalog: the catalog the file belongs to (its policies apply), when there is one.
     """
 
     name: str
     path: Path
     root_dir: Path
     contract: Contract | None = None
+    catalog: Catalog | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,22 +90,43 @@ def select(arguments: list[str], catalog: Catalog | None, *, root: Path | None =
 
 
 def _from_contract(contract: Contract, catalog: Catalog) -> Target:
-    return Target(contract.id, contract.path, catalog.root, contract)
+    return Target(contract.id, contract.path, catalog.root, contract, catalog)
 
 
 def target_for_file(path: Path, catalog: Catalog | None, root: Path | None) -> Target:
-    """Return the target for the contract file ``path`` (which need not exist: it may live only in git)."""
+    """Return the target for the contract file ``path`` (which need not exist: it may live only in git).
+
+    A file outside the command's catalog (or with no catalog found from the working directory) belongs to the
+    catalog found by walking up from the file itself: its id, its contracts root and its policies apply, wherever
+    the command runs from.
+
+    Raises:
+        ConfigError: the file's own catalog cannot be read.
+    """
     resolved = path.resolve()
+    if root is None and (catalog is None or not resolved.is_relative_to(catalog.root)):
+        catalog = _own_catalog(resolved) or catalog
     if catalog is not None:
         contract = catalog.by_path(resolved)
         if contract is not None:
             return _from_contract(contract, catalog)
         if resolved.is_relative_to(catalog.root):
-            return Target(display_name(resolved), resolved, (root or catalog.root).resolve())
+            return Target(display_name(resolved), resolved, (root or catalog.root).resolve(), catalog=catalog)
     if root is None:
         cwd = Path.cwd().resolve()
         root = cwd if resolved.is_relative_to(cwd) else resolved.parent
     return Target(display_name(resolved), resolved, root.resolve())
+
+
+def _own_catalog(path: Path) -> Catalog | None:
+    """Return the catalog found by walking up from ``path``'s folder, when ``path`` is under its root."""
+    from contractkit.catalog import find_catalog, read_catalog
+
+    found = find_catalog(path.parent)
+    if found is None:
+        return None
+    catalog = read_catalog(found)
+    return catalog if path.is_relative_to(catalog.root) else None
 
 
 def stray_contracts(catalog: Catalog) -> list[Path]:

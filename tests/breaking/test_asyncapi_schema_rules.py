@@ -14,6 +14,7 @@ The near misses replay too, so every renamed rule has a firing and a silent pair
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from functools import cache
@@ -32,7 +33,8 @@ OAS30_FORMAT = "application/vnd.oai.openapi;version=3.0.0"
 
 
 def _load(path: Path) -> dict:
-    data = yaml.safe_load(path.read_text())  # JSON is YAML
+    # JSON with json: PyYAML's pure loader splits a surrogate-pair escape into two lone surrogates.
+    data = json.loads(path.read_text()) if path.suffix == ".json" else yaml.safe_load(path.read_text())
     assert isinstance(data, dict)
     return data
 

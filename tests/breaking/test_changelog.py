@@ -1,4 +1,4 @@
-"""The changelog view (verdict, grouping by operation) and how change reports render in every format."""
+"""The changelog view (verdict, one change per cause with its operations) and how change reports render."""
 
 from __future__ import annotations
 
@@ -64,6 +64,29 @@ EXPIRED = Finding(
 )
 ALL = [PROPERTY_ADDED, PATH_ADDED, PARAM_REMOVED, ACCEPTED, CONTRACT_ADDED, PATH_REMOVED, EXPIRED]
 
+# One change in a shared schema, found in each of the three operations that reach it; an ignore entry accepts it
+# for one of them only.
+STATUS = Location(ORDERS, "/components/schemas/Status", 80, 5)
+SHARED = [
+    Finding(
+        "response-closed-enum-value-added",
+        Severity.ERROR,
+        f'enum value(s) `"c"` added to `{where}` in the response `200` `application/json`',
+        STATUS,
+        operation=operation,
+        hint="add the value in a new major version",
+        contract="b2b-orders",
+        base_location=Location(BASE, "/components/schemas/Status", 78, 5),
+        change='enum value(s) `"c"` added to `Status`',
+        accepted=accepted,
+    )
+    for operation, where, accepted in (
+        ("GET /orders", "items[].status", None),
+        ("GET /orders/{id}", "status", None),
+        ("POST /orders", "status", "partners never create orders in status `c` (PLAT-8)"),
+    )
+]
+
 
 @pytest.mark.parametrize(
     ("verdict", "text"),
@@ -77,34 +100,44 @@ def test_verdict_text(verdict: Verdict, text: str) -> None:
     assert str(verdict) == text
 
 
-def test_changelog_groups_by_contract_then_operation() -> None:
+def test_one_change_per_cause_with_the_operations_it_affects() -> None:
+    log = Changelog.of(SHARED)
+    assert len(log.changes) == 2  # the accepted operation is a change of its own: ignores work per operation
+    shared, accepted = log.changes
+    assert (shared.message, shared.operations) == (
+        'enum value(s) `"c"` added to `Status`',
+        ("GET /orders", "GET /orders/{id}"),
+    )
+    assert shared.first.message.endswith("`items[].status` in the response `200` `application/json`")
+    assert (accepted.operations, accepted.accepted) == (("POST /orders",), SHARED[2].accepted)
+    assert log.verdict == Verdict(breaking=1, accepted=1, breaking_operations=2)
+    assert str(log.verdict) == "1 breaking (2 operations) · 0 possibly breaking · 0 compatible · 1 accepted"
+
+
+def test_changes_are_ordered_by_contract_then_level_then_location() -> None:
     log = Changelog.of(ALL)
-    assert log.verdict == Verdict(breaking=1, possibly_breaking=1, compatible=3, accepted=1)
-    assert [g.title for g in log.groups] == [
-        "GET /orders (b2b-orders)",
-        "POST /orders (b2b-orders)",
-        "DELETE /orders/{id} (b2b-orders)",
-        "outside operations (model-files)",
-    ]
-    # Within a group: breaking first (accepted ones by their level), then by rule id.
-    assert [f.rule_id for f in log.groups[0].changes] == [
-        "api-operation-removed",
-        "request-parameter-removed",
-        "response-property-added",
+    assert log.verdict == Verdict(
+        breaking=1, possibly_breaking=1, compatible=3, accepted=1, breaking_operations=1,
+        possibly_breaking_operations=1, compatible_operations=2,
+    )  # fmt: skip
+    assert [(c.contract, c.rule_id) for c in log.changes] == [
+        ("b2b-orders", "api-path-removed"),
+        ("b2b-orders", "request-parameter-removed"),
+        ("b2b-orders", "api-path-added"),
+        ("b2b-orders", "response-property-added"),
+        ("b2b-orders", "api-operation-removed"),  # accepted: last, whatever its level
+        ("model-files", "contract-added"),
     ]
     assert log.notes == (EXPIRED,)
-    assert log.groups[0].worst is Severity.WARNING  # the error there is accepted
+    assert log.changes[-1].operations == ()  # outside operations
 
 
 def test_changelog_levels_and_accepted_views() -> None:
     log = Changelog.of(ALL)
-    assert [g.title for g in log.changes(Severity.ERROR)] == ["DELETE /orders/{id} (b2b-orders)"]
-    assert [g.title for g in log.changes(Severity.INFO)] == [
-        "GET /orders (b2b-orders)",
-        "POST /orders (b2b-orders)",
-        "outside operations (model-files)",
-    ]
-    assert [f.rule_id for g in log.accepted() for f in g.changes] == ["api-operation-removed"]
+    assert [c.rule_id for c in log.at(Severity.ERROR)] == ["api-path-removed"]
+    assert [c.rule_id for c in log.at(Severity.INFO)] == ["api-path-added", "response-property-added", "contract-added"]
+    assert [c.rule_id for c in log.accepted()] == ["api-operation-removed"]
+    assert [c.rule_id for c in log.at(Severity.ERROR, accepted=True)] == ["api-operation-removed"]
 
 
 @pytest.mark.parametrize(
@@ -149,15 +182,15 @@ def report(findings: list[Finding], command: str = "changelog") -> ChangeReport:
 def test_markdown_shape() -> None:
     text = render_markdown(report(ALL))
     lines = text.splitlines()
-    assert lines[0] == "**1 breaking · 1 possibly breaking · 3 compatible · 1 accepted** in 2 contracts"
+    assert lines[0] == "**1 breaking · 1 possibly breaking · 3 compatible (2 operations) · 1 accepted** in 2 contracts"
     order = [
         "### Breaking changes",
-        "**`DELETE /orders/{id}`** · b2b-orders",
-        "| change | where | fix |",
+        "**b2b-orders**",
+        "| change | where | operations | fix |",
         "| api-path-removed in DELETE /orders/{id} (`api-path-removed`) | `contracts/b2b-orders/openapi.yaml:10:3`"
-        "<br>was `HEAD~1:contracts/b2b-orders/openapi.yaml:40:3` | deprecate it first |",
+        "<br>was `HEAD~1:contracts/b2b-orders/openapi.yaml:40:3` | `DELETE /orders/{id}` | deprecate it first |",
         "### Accepted changes",
-        "| change | where | accepted because |",
+        "| change | where | operations | accepted because |",
         "approved in PLAT-7",
         "> **Note**: the ignore entry for `x` expired on 2024-01-01",
         "<details>",
@@ -165,8 +198,9 @@ def test_markdown_shape() -> None:
         "| request-parameter-removed in GET /orders (`request-parameter-removed`) |",
         "</details>",
         "<summary>3 compatible changes</summary>",
-        "| change | where |",
-        "**outside operations** · model-files",
+        "| change | where | operations |",
+        "**model-files**",
+        "| contract-added in the contract (`contract-added`) | `contracts/b2b-orders/openapi.yaml:10:3` | - |",
         "</details>",
         "<!-- contractkit:changelog -->",
     ]
@@ -202,35 +236,47 @@ def test_markdown_cell(text: str, cell: str) -> None:
     assert markdown_cell(text) == cell
 
 
-def test_changelog_text_groups_by_operation() -> None:
-    out = render(CHANGELOG_REPORTERS, "text", report(ALL))
+def test_changelog_text_lists_each_change_once_per_contract() -> None:
+    out = render(CHANGELOG_REPORTERS, "text", report(ALL + SHARED))
     blocks = out.split("\n\n")
-    assert blocks[0].splitlines()[0] == "GET /orders (b2b-orders)"
+    assert [block.splitlines()[0] for block in blocks[:3]] == ["b2b-orders", "model-files", "about this run"]
     assert blocks[0].splitlines()[1].split() == [
-        "accepted",
-        "api-operation-removed",
-        "api-operation-removed",
+        "breaking",
+        "api-path-removed",
+        "api-path-removed",
         "in",
-        "GET",
-        "/orders",
+        "DELETE",
+        "/orders/{id}",
+    ]
+    shared = blocks[0][blocks[0].index("response-closed-enum-value-added") :]
+    assert shared.splitlines()[:3] == [
+        'response-closed-enum-value-added  enum value(s) `"c"` added to `Status`',
+        "                     at contracts/b2b-orders/openapi.yaml:80:5",
+        "                     in 2 operations: GET /orders, GET /orders/{id}",
     ]
     assert "accepted (error): approved in PLAT-7" in blocks[0]
-    assert "was at HEAD~1:contracts/b2b-orders/openapi.yaml:40:3" in out
-    assert "about this run" in out
-    assert out.endswith("1 breaking · 1 possibly breaking · 3 compatible · 1 accepted in 2 contracts\n")
+    assert out.endswith(
+        "2 breaking (3 operations) · 1 possibly breaking · 3 compatible (2 operations) · 2 accepted in 2 contracts\n"
+    )
 
 
 def test_changelog_json_shape() -> None:
-    data = json.loads(render(CHANGELOG_REPORTERS, "json", report(ALL)))
-    assert list(data) == ["breaking", "summary", "checked", "operations", "notes", "versions"]
+    data = json.loads(render(CHANGELOG_REPORTERS, "json", report(ALL + SHARED)))
+    assert list(data) == ["breaking", "summary", "checked", "changes", "notes", "versions"]
     assert data["breaking"] is True
-    assert data["summary"] == {"breaking": 1, "possibly_breaking": 1, "compatible": 3, "accepted": 1}
-    assert [(g["contract"], g["operation"]) for g in data["operations"]] == [
-        ("b2b-orders", "GET /orders"),
-        ("b2b-orders", "POST /orders"),
-        ("b2b-orders", "DELETE /orders/{id}"),
-        ("model-files", None),
+    assert data["summary"] == {
+        "breaking": 2,
+        "possibly_breaking": 1,
+        "compatible": 3,
+        "accepted": 2,
+        "operations": {"breaking": 3, "possibly_breaking": 1, "compatible": 2},
+    }
+    shared = next(c for c in data["changes"] if c["id"] == "response-closed-enum-value-added" and not c["accepted"])
+    assert (shared["message"], shared["count"]) == ('enum value(s) `"c"` added to `Status`', 2)
+    assert [(o["operation"], o["message"]) for o in shared["operations"]] == [
+        (f.operation, f.message) for f in SHARED[:2]
     ]
+    assert [(c["contract"], c["count"]) for c in data["changes"]][-1] == ("model-files", 0)
     assert [n["id"] for n in data["notes"]] == ["ignore-expired"]
 
 
@@ -242,9 +288,20 @@ def test_breaking_text_counts_compatible_changes_without_listing_them() -> None:
     assert "ignore-expired" in out
     assert "response-property-added" not in out
     assert out.splitlines()[-1] == (
-        "1 breaking · 1 possibly breaking · 3 compatible · 1 accepted in 2 contracts "
+        "1 breaking · 1 possibly breaking · 3 compatible (2 operations) · 1 accepted in 2 contracts "
         "(compatible changes: `contractkit changelog` lists them)"
     )
+
+
+def test_breaking_text_shows_a_shared_change_once_with_its_operations() -> None:
+    many = [dataclasses.replace(SHARED[0], operation=f"GET /orders/{n}", accepted=None) for n in range(12)]
+    out = render(BREAKING_REPORTERS, "text", report(many, "breaking"))
+    lines = out.splitlines()
+    assert lines[0].endswith('response-closed-enum-value-added  enum value(s) `"c"` added to `Status`')
+    assert lines[1].startswith("  in 12 operations (contract b2b-orders): GET /orders/0, GET /orders/1,")
+    assert all(len(line) <= 116 for line in lines[1:3]) and lines[2].startswith("      GET /orders/")
+    assert sum(line.count("GET /orders/") for line in lines) == 12
+    assert lines[-1].startswith("1 breaking (12 operations) · 0 possibly breaking")
 
 
 def test_accepted_changes_never_fail_junit() -> None:
@@ -273,4 +330,4 @@ def test_github_job_summary_is_the_markdown(monkeypatch: pytest.MonkeyPatch, tmp
     render(CHANGELOG_REPORTERS, "github", report(ALL))
     text = summary.read_text(encoding="utf-8")
     assert "### contractkit changelog" in text
-    assert "**1 breaking · 1 possibly breaking · 3 compatible · 1 accepted** in 2 contracts" in text
+    assert "**1 breaking · 1 possibly breaking · 3 compatible (2 operations) · 1 accepted** in 2 contracts" in text

@@ -127,7 +127,18 @@ def test_changelog_exits_0_unless_asked(pair: Path, change: str) -> None:
     assert run("changelog", "base/openapi.yaml", revision, "--fail-on", "error")[0] == (change == "breaking")
 
 
-CHANGE_KEYS = ["id", "level", "message", "operation", "location", "base_location", "accepted", "fix"]
+CHANGE_KEYS = [
+    "id",
+    "level",
+    "message",
+    "contract",
+    "location",
+    "base_location",
+    "accepted",
+    "fix",
+    "count",
+    "operations",
+]
 LOCATION_KEYS = ["file", "line", "column", "pointer"]
 
 
@@ -138,8 +149,9 @@ def test_json_shape_is_exact(pair: Path) -> None:
     code, out, _ = run("breaking", "base/openapi.yaml", "revision/openapi.yaml", "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert list(data) == ["breaking", "changes", "versions"]
+    assert list(data) == ["breaking", "summary", "changes", "notes", "versions"]
     assert data["breaking"] is True
+    assert data["summary"]["breaking"] == 1
     assert [v["required"] for v in data["versions"]] == ["major"]
     by_id = {change["id"]: change for change in data["changes"]}
     assert set(by_id) == {"api-path-removed", "api-path-added"}
@@ -149,7 +161,10 @@ def test_json_shape_is_exact(pair: Path) -> None:
         assert change["accepted"] is None
     removed = by_id["api-path-removed"]
     assert removed["level"] == "error"
-    assert removed["operation"] == "DELETE /orders/{id}"
+    assert (removed["count"], removed["operations"]) == (
+        1,
+        [{"operation": "DELETE /orders/{id}", "message": "path `/orders/{id}` was removed"}],
+    )
     assert removed["message"] == "path `/orders/{id}` was removed"
     assert removed["location"]["file"] == "revision/openapi.yaml"
     assert list(removed["base_location"]) == LOCATION_KEYS
@@ -224,12 +239,12 @@ def test_ignores_file(pair: Path, today: str, code: int, accepted: str | None, e
     args = ["base/openapi.yaml", "revision/openapi.yaml", "--ignores", "ignores.yaml", "--today", today]
     got, out, _ = run("breaking", *args, "-f", "json")
     assert got == code
-    changes = json.loads(out)["changes"]
-    removed = next(c for c in changes if c["id"] == "api-path-removed")
+    data = json.loads(out)
+    removed = next(c for c in data["changes"] if c["id"] == "api-path-removed")
     assert removed["accepted"] == accepted
-    assert any(c["id"] == "ignore-expired" for c in changes) is expired
+    assert any(n["id"] == "ignore-expired" for n in data["notes"]) is expired
     if expired:
-        note = next(c for c in changes if c["id"] == "ignore-expired")
+        note = next(n for n in data["notes"] if n["id"] == "ignore-expired")
         assert (note["level"], note["location"]["file"], note["location"]["line"]) == ("warning", "ignores.yaml", 2)
         assert run("breaking", *args, "--fail-on", "warning")[0] == 1
     _, text, _ = run("breaking", *args)
@@ -322,9 +337,11 @@ def test_base_ref_over_the_catalog(repo: Path) -> None:
     assert {c["base_location"]["file"] for c in changes} == {"HEAD:contracts/common/money.yaml"}
     code, out, _ = run("changelog", "--base-ref", "HEAD", "-f", "markdown")
     assert code == 0
-    # 12 changes, and `version-not-bumped` for b2b-orders, the one contract that reaches `Money`: order-events
+    # one change, at `Money.currency`, in the 4 operations whose responses reach `Money` (however many paths reach
+    # it there), and `version-not-bumped` for b2b-orders, the one contract that reaches `Money`: order-events
     # reaches only `CurrencyCode` in the same file, so the edit does not change what it says (versioning policy)
-    assert out.startswith("**13 breaking · 0 possibly breaking · 0 compatible** in 5 contracts")
+    assert out.startswith("**2 breaking (4 operations) · 0 possibly breaking · 0 compatible** in 5 contracts")
+    assert "| property `Money.currency` became optional (`response-property-became-optional`) |" in out
     assert "order-events: needs" not in out
 
 

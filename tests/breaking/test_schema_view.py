@@ -67,17 +67,18 @@ def test_types_and_nullable(
 
 
 @pytest.mark.parametrize(
-    ("version", "schema", "enum", "extensible"),
+    ("version", "schema", "enum", "open_enum"),
     [
-        pytest.param(V31, {"const": "a"}, ["a"], False, id="const"),
-        pytest.param(V31, {"enum": ["a", "b"], "x-extensible-enum": True}, ["a", "b"], True, id="flag"),
+        pytest.param(V31, {"const": "a"}, ["a"], None, id="const"),
+        pytest.param(V31, {"enum": ["a", "b"], "x-extensible-enum": True}, ["a", "b"], True, id="open"),
+        pytest.param(V31, {"enum": ["a", "b"], "x-extensible-enum": False}, ["a", "b"], False, id="closed"),
         pytest.param(V30, {"type": "string", "x-extensible-enum": ["a", "b"]}, ["a", "b"], True, id="zalando-list"),
-        pytest.param(V30, {"type": "string"}, None, False, id="no-enum"),
+        pytest.param(V30, {"type": "string"}, None, None, id="no-enum"),
     ],
 )
-def test_enum(version: str, schema: object, enum: list[object] | None, extensible: bool, tmp_path: Path) -> None:
+def test_enum(version: str, schema: object, enum: list[object] | None, open_enum: bool | None, tmp_path: Path) -> None:
     result = view_of(version, schema, tmp_path)
-    assert (result.enum, result.extensible) == (enum, extensible)
+    assert (result.enum, result.open_enum) == (enum, open_enum)
 
 
 @pytest.mark.parametrize(
@@ -200,3 +201,86 @@ def test_match_variants(
     got_pairs, got_removed, got_added = match_variants(pick(old), pick(new))
     assert [(i, after.key) for i, _, after in got_pairs] == pairs
     assert (got_removed, got_added) == (removed, added)
+
+
+INT64 = (-(2**63), 2**63 - 1)
+
+
+@pytest.mark.parametrize(
+    ("version", "schema", "types", "bounds", "fmt"),
+    [
+        pytest.param(V31, {"type": "integer", "format": "int64"}, {"integer"}, INT64, None, id="int64"),
+        pytest.param(V30, {"type": "integer", "format": "int32"}, {"integer"}, (-(2**31), 2**31 - 1), None, id="int32"),
+        pytest.param(V31, {"type": "integer", "format": "uint8"}, {"integer"}, (0, 255), None, id="uint8"),
+        pytest.param(
+            V31, {"type": "integer", "format": "int32", "maximum": 10}, {"integer"}, (-(2**31), 10), None, id="tighter"
+        ),
+        pytest.param(V31, {"type": "number", "format": "double"}, {"number"}, None, None, id="double-bounds-nothing"),
+        pytest.param(V31, {"type": "string", "format": "int64"}, {"string"}, None, "int64", id="int64-as-text"),
+        pytest.param(V30, {"type": "int64"}, {"integer"}, INT64, None, id="repair-int64"),
+        pytest.param(V31, {"type": "long"}, {"integer"}, INT64, None, id="repair-long"),
+        pytest.param(V31, {"type": "double"}, {"number"}, None, None, id="repair-double"),
+        pytest.param(V30, {"type": "int"}, {"integer"}, None, None, id="repair-int"),
+        pytest.param(V31, {"enum": ["a", "b"]}, {"string"}, None, None, id="enum-of-strings-is-a-string"),
+        pytest.param(V31, {"enum": [1, 2.5]}, {"integer", "number"}, None, None, id="enum-of-numbers"),
+        pytest.param(V31, {"const": True}, {"boolean"}, None, None, id="const-boolean"),
+    ],
+)
+def test_sizes_repairs_and_implied_types(
+    version: str,
+    schema: object,
+    types: set[str],
+    bounds: tuple[int, int] | None,
+    fmt: str | None,
+    tmp_path: Path,
+) -> None:
+    result = view_of(version, schema, tmp_path)
+    found = (result.bounds["minimum"].value, result.bounds["maximum"].value) if "maximum" in result.bounds else None
+    assert (set(result.types or ()), found, result.format) == (types, bounds, fmt)
+    assert Bound(2**63 - 1, implied_by="int64") == Bound(2**63 - 1)  # the format a bound comes from is not its value
+
+
+X = {"$ref": "#/components/schemas/X"}
+OBJECT_X = {"type": "object", "properties": {"a": {"type": "string"}}}
+
+
+@pytest.mark.parametrize(
+    ("version", "schema", "nullable", "variants"),
+    [
+        pytest.param(V30, {"anyOf": [X, {"nullable": True}]}, True, 0, id="3.0-nullable-member"),
+        pytest.param(V30, {"anyOf": [{"nullable": True, "description": "or null"}, X]}, True, 0, id="3.0-null-first"),
+        pytest.param(V30, {"allOf": [X, {"nullable": True}]}, True, 0, id="3.0-allof-nullable-member"),
+        pytest.param(
+            V30,
+            {"anyOf": [{"type": "object", "nullable": True, "title": "null"}, X]},
+            True,
+            0,
+            id="3.0-null-idiom",
+        ),
+        pytest.param(V30, {"anyOf": [{"type": "string", "nullable": True}, X]}, False, 2, id="3.0-not-an-idiom"),
+        pytest.param(V31, {"oneOf": [{"type": "null"}, X]}, True, 0, id="3.1-null-first"),
+        pytest.param(V31, {"anyOf": [{"anyOf": [X, {"type": "string"}]}, {"type": "integer"}]}, False, 3, id="flat"),
+        pytest.param(V31, {"anyOf": [{"oneOf": [X, {"type": "null"}]}, {"type": "string"}]}, True, 2, id="flat-null"),
+        pytest.param(
+            V31,
+            {"anyOf": [{"oneOf": [X, {"type": "string"}], "minLength": 1}, {"type": "integer"}]},
+            False,
+            2,
+            id="kept",
+        ),
+    ],
+)
+def test_null_members_and_nested_unions(
+    version: str, schema: object, nullable: bool, variants: int, tmp_path: Path
+) -> None:
+    result = view_of(version, schema, tmp_path, X=OBJECT_X)
+    assert (result.nullable, len(result.variants)) == (nullable, variants)
+
+
+@pytest.mark.parametrize(("version", "nullable"), [(V30, {"x"}), (V31, set())])
+def test_a_nullable_reference_is_nullable_where_it_is_used(version: str, nullable: set[str], tmp_path: Path) -> None:
+    result = view_of(
+        version, {"type": "object", "properties": {"x": {**X, "nullable": True}, "y": X}}, tmp_path, X=OBJECT_X
+    )
+    assert result.nullable_sites == nullable
+    assert not result.nullable  # the object itself is not

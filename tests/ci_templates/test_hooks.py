@@ -131,7 +131,10 @@ def test_checking_hooks(
     ("setup", "change", "code", "expected"),
     [
         pytest.param(
-            "origin-main",
+            "origin-main", drop_machine_endpoint, 1, "was at main:contracts/mes/openapi.yaml", id="breaking-vs-main"
+        ),
+        pytest.param(
+            "origin-only",
             drop_machine_endpoint,
             1,
             "was at origin/main:contracts/mes/openapi.yaml",
@@ -142,7 +145,7 @@ def test_checking_hooks(
             "diverged",
             drop_machine_endpoint,
             1,
-            "comparing with the merge base of HEAD and origin/main",
+            "comparing with the merge base of HEAD and main",
             id="main-moved-on",
         ),
         pytest.param(
@@ -152,10 +155,10 @@ def test_checking_hooks(
             "env", drop_machine_endpoint, 1, "was at release:contracts/mes/openapi.yaml", id="CONTRACTKIT_BASE_REF"
         ),
         pytest.param(
-            "no-base", drop_machine_endpoint, 2, "error: no branch to compare the contracts with", id="no-base"
+            "no-base", drop_machine_endpoint, 2, "error: cannot find the base of the pull request", id="no-base"
         ),
         pytest.param(
-            "unrelated", drop_machine_endpoint, 2, "error: no common history between HEAD and other", id="unrelated"
+            "unrelated", drop_machine_endpoint, 2, "`other` and `HEAD` have no common history", id="unrelated"
         ),
     ],
 )
@@ -171,7 +174,7 @@ def test_breaking_hook_compares_with_the_target_branch(
     repo = contracts_repo()
     use_hooks(repo, hook_repo, "contractkit-breaking")
     env: dict[str, str] = {}
-    if setup in ("origin-main", "diverged"):
+    if setup in ("origin-main", "diverged", "origin-only"):
         git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
     if setup == "env":
         git(repo, "branch", "release")
@@ -182,7 +185,7 @@ def test_breaking_hook_compares_with_the_target_branch(
         git(repo, "switch", "-q", "main")
         env["CONTRACTKIT_BASE_REF"] = "other"
     git(repo, "switch", "-q", "-c", "feature")
-    if setup == "no-base":
+    if setup in ("no-base", "origin-only"):
         git(repo, "branch", "-q", "-D", "main")
     if setup == "diverged":  # main gets a change after the branch was made: not the PR's, so not reported
         git(repo, "switch", "-q", "main")
@@ -268,9 +271,35 @@ def test_this_repositorys_config_mirrors_the_published_hooks() -> None:
             assert mine[key] == theirs[key], (hook_id, key)
 
 
-def test_breaking_hook_script_is_valid_bash() -> None:
+def test_breaking_hook_resolves_the_base_as_the_gate_does() -> None:
+    """No shell script of its own: the hook asks contractkit for the base, as `contractkit ci` does."""
     entry = str(next(h for h in manifest() if h["id"] == "contractkit-breaking")["entry"])
-    script = entry.split("'", 2)[1]
-    done = subprocess.run(["bash", "-n", "-c", script], capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    assert os.path.basename(str(CONTRACTKIT)) in script
+    assert entry == f"{os.path.basename(str(CONTRACTKIT))} breaking --against-target"
+
+
+def test_after_a_local_merge_the_hook_and_the_gate_agree(
+    contracts_repo: Callable[..., Path], hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """A break merged into the local main (accepted there) is not the feature branch's: neither the hook nor `ci`
+    reports it, though origin/main (behind the local main) does not have it yet."""
+    repo = contracts_repo()
+    use_hooks(repo, hook_repo, "contractkit-breaking")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    drop_machine_endpoint(repo)
+    git(repo, "commit", "-q", "-am", "merged locally: the machine endpoint is gone")
+    git(repo, "switch", "-q", "-c", "feature")
+    add_optional_query_parameter(repo)
+    git(repo, "commit", "-q", "-am", "the change: compatible")
+    hook = run_hook(repo, pre_commit_home, "contractkit-breaking")
+    assert hook.returncode == 0, hook.stdout
+    gate = subprocess.run(
+        [str(CONTRACTKIT), "ci", "--no-gen"],
+        cwd=repo,
+        env=clean_env(NO_COLOR="1"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert "base main (" in gate.stdout, gate.stdout
+    assert "1 compatible" in gate.stdout and "breaking change" not in gate.stdout, gate.stdout

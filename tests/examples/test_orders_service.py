@@ -417,7 +417,7 @@ def test_confirm_refused(clock: Clock, case: str, status: int, problem_type: str
             "/b2b/v1/orders",
             {"json": {**ORDER, "items": []}, "headers": {**AUTH, "Idempotency-Key": "key-00000001"}},
             400,
-            "body/items",
+            "body#/items",
             id="no-items",
         ),
         pytest.param("GET", "/b2b/v1/orders/not-a-uuid", {"headers": AUTH}, 400, "path.order_id", id="bad-order-id"),

@@ -153,6 +153,20 @@ def test_a_shared_file_affects_only_its_users(repo: Path) -> None:
     assert code == 1
     assert "in b2b-orders (team-partner-api)" in out.splitlines()[0]
     assert "order-events" not in out.splitlines()[0]  # it reaches only `CurrencyCode`: nothing it says changed
+    # One change, at the shared schema, with the four operations whose responses reach it.
+    assert out.splitlines()[0].startswith("gate failed: 1 breaking change")
+    assert out.count("response-property-became-optional") == 1
+    assert "in 4 operations (contract b2b-orders): GET /orders, POST /orders, GET /orders/{order_id}," in out
+    code, md, _ = run("--format", "markdown")
+    row = next(line for line in md.splitlines() if "`response-property-became-optional`" in line)
+    assert "property `Money.currency` became optional" in row
+    assert "| 4: `GET /orders`, `POST /orders`, `GET /orders/{order_id}`, `POST /orders/{order_id}/cancel` |" in row
+    code, js, _ = run("--format", "json")
+    (change,) = next(c for c in json.loads(js)["contracts"] if c["id"] == "b2b-orders")["changes"]
+    assert (change["id"], change["count"]) == ("response-property-became-optional", 4)
+    code, annotations, _ = run("--format", "github")
+    (line,) = [a for a in annotations.splitlines() if "title=response-property-became-optional" in a]
+    assert "became optional%0Ain 4 operations: GET /orders, POST /orders, GET /orders/{order_id}" in line
 
 
 def test_all_checks_every_contract(repo: Path) -> None:
@@ -257,7 +271,7 @@ def test_no_default_branch_exits_2(repo: Path) -> None:
     git(repo, "branch", "-q", "-m", "main", "trunk")
     code, _, err = run()
     assert code == 2
-    assert "none of `main`, `origin/main` exists here" in err
+    assert "none of `main`, `origin/main`, `master`, `origin/master` exists here" in err
     assert "--base-ref REF" in err
 
 

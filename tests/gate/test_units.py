@@ -13,12 +13,32 @@ from contractkit.gate.model import Affected, Base, ContractResult, GateResult, P
 @pytest.mark.parametrize(
     ("environ", "expected"),
     [
-        pytest.param({}, ["main", "origin/main"], id="nothing-set"),
-        pytest.param({"GITHUB_BASE_REF": "develop"}, ["develop", "origin/develop", "main", "origin/main"], id="github"),
+        pytest.param({}, ["main", "origin/main", "master", "origin/master"], id="nothing-set"),
         pytest.param(
-            {"CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}, ["main", "origin/main"], id="gitlab-main-not-repeated"
+            {"GITHUB_BASE_REF": "develop"},
+            ["develop", "origin/develop", "main", "origin/main", "master", "origin/master"],
+            id="github",
         ),
-        pytest.param({"GITHUB_BASE_REF": ""}, ["main", "origin/main"], id="empty-ignored"),
+        pytest.param(
+            {"CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"},
+            ["main", "origin/main", "master", "origin/master"],
+            id="gitlab-main-not-repeated",
+        ),
+        pytest.param(
+            {"CONTRACTKIT_BASE_REF": "release", "GITHUB_BASE_REF": "develop"},
+            [
+                "release",
+                "origin/release",
+                "develop",
+                "origin/develop",
+                "main",
+                "origin/main",
+                "master",
+                "origin/master",
+            ],
+            id="contractkit-variable-first",
+        ),
+        pytest.param({"GITHUB_BASE_REF": ""}, ["main", "origin/main", "master", "origin/master"], id="empty-ignored"),
     ],
 )
 def test_default_refs(environ: dict[str, str], expected: list[str]) -> None:

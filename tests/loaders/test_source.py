@@ -165,3 +165,28 @@ def test_a_json_file_yaml_cannot_compose_still_gives_a_position() -> None:
     assert source.data == {"openapi": "3.1.0", long_key: {"a": 1}}
     assert source.position((long_key, "a")) == (1, 1)
     assert source.location(("openapi",)) == Location("long.json", "/openapi", 1, 1)
+
+
+# Characters beyond U+FFFF are written in JSON as surrogate-pair escapes, which YAML (the position pass) refuses.
+SURROGATES = r"""{
+  "info": {"title": "thumbs \ud83d\udc4d up", "version": "1"},
+  "paths": {"/a": {"get": {"summary": "\ud83d\ude80 \ud83d\udc4d", "operationId": "a"}}},
+  "x-\ud83d\udc4d": {"lone": "\ud83d", "escaped": "\\ud83d", "after": 1},
+  "components": {"schemas": {"reaction_\ud83d\udc4d": {"type": "integer"}}}
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("parts", "line", "column"),
+    [
+        pytest.param(("info", "version"), 2, 47, id="after-a-pair-on-the-same-line"),
+        pytest.param(("paths", "/a", "get", "operationId"), 3, 68, id="after-two-pairs"),
+        pytest.param(("x-👍", "after"), 4, 62, id="key-with-a-pair-and-a-lone-surrogate-before"),
+        pytest.param(("components", "schemas", "reaction_👍", "type"), 5, 56, id="key-holding-a-pair"),
+    ],
+)
+def test_json_positions_with_surrogate_escapes(parts: tuple[str, ...], line: int, column: int) -> None:
+    source = parse(SURROGATES, "emoji.json")
+    assert source.data["info"]["title"] == "thumbs 👍 up"  # type: ignore[index, call-overload]
+    assert source.position(parts) == (line, column)

@@ -47,15 +47,15 @@ class Attack:
 LONG_NUMBER = b'{"order_id": ' + b"9" * 5000 + b"}"
 SURROGATE = _with("customer_reference", "x").replace(b'"x"', b'"\\ud800"')
 ATTACKS: dict[str, Attack] = {
-    "malformed-json": Attack(b'{"order_id": ', "payload-json", "payload"),
-    "empty-body": Attack(b"", "payload-json", "payload"),
-    "nan": Attack(VALID.replace(b'"EUR"', b"NaN"), "payload-json", "payload"),
-    "huge-integer": Attack(LONG_NUMBER, "payload-json", "payload"),
-    "huge-float": Attack(_with("items", 1e308).replace(b"1e+308", b"1e999"), "payload-schema", "payload/items"),
-    "deep-nesting": Attack(b"[" * 100_000 + b"]" * 100_000, "payload-json", "payload"),
-    "lone-surrogate": Attack(SURROGATE, "payload-json", "payload/customer_reference"),
-    "not-utf8": Attack(b'{"order_id": "\xff\xfe"}', "payload-json", "payload"),
-    "utf16-encoded": Attack(VALID.decode().encode("utf-16"), "payload-json", "payload"),
+    "malformed-json": Attack(b'{"order_id": ', "payload-json", "payload#"),
+    "empty-body": Attack(b"", "payload-json", "payload#"),
+    "nan": Attack(VALID.replace(b'"EUR"', b"NaN"), "payload-json", "payload#"),
+    "huge-integer": Attack(LONG_NUMBER, "payload-json", "payload#"),
+    "huge-float": Attack(_with("items", 1e308).replace(b"1e+308", b"1e999"), "payload-json", "payload#/items"),
+    "deep-nesting": Attack(b"[" * 100_000 + b"]" * 100_000, "payload-json", "payload#"),
+    "lone-surrogate": Attack(SURROGATE, "payload-json", "payload#/customer_reference"),
+    "not-utf8": Attack(b'{"order_id": "\xff\xfe"}', "payload-json", "payload#"),
+    "utf16-encoded": Attack(VALID.decode().encode("utf-16"), "payload-json", "payload#"),
     "wrong-content-type": Attack(VALID, "content-type", "property.content_type", content_type="text/plain"),
     "no-content-type": Attack(VALID, "content-type", "property.content_type", content_type=None),
     "gzip-encoding": Attack(VALID, "content-encoding", "property.content_encoding", encoding="gzip"),
@@ -64,10 +64,10 @@ ATTACKS: dict[str, Attack] = {
     "binary-traceparent": Attack(
         VALID, "headers-schema", "header.traceparent", headers={**HEADERS, "traceparent": bytearray(b"\xff" * 55)}
     ),
-    "giant-payload": Attack(b'{"pad": "' + b"x" * 2_000_000 + b'"}', "body-too-large", "payload"),
-    "null-payload": Attack(b"null", "payload-schema", "payload"),
-    "wrong-types": Attack(_with("items", "many"), "payload-schema", "payload/items"),
-    "extra-nulls": Attack(_with("order_id", None), "payload-schema", "payload/order_id"),
+    "giant-payload": Attack(b'{"pad": "' + b"x" * 2_000_000 + b'"}', "body-too-large", "payload#"),
+    "null-payload": Attack(b"null", "payload-schema", "payload#"),
+    "wrong-types": Attack(_with("items", "many"), "payload-schema", "payload#/items"),
+    "extra-nulls": Attack(_with("order_id", None), "payload-schema", "payload#/order_id"),
 }
 
 

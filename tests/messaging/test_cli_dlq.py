@@ -38,7 +38,7 @@ async def _two_dead_letters(url: str) -> None:
             **ORDER["headers"],
             "message-id": message_id,
             "x-contractkit-reason": reason,
-            "x-contractkit-location": "payload/order_id" if reason == "payload-schema" else "handler",
+            "x-contractkit-location": "payload#/order_id" if reason == "payload-schema" else "handler",
             "x-contractkit-message": "is not a uuid" if reason == "payload-schema" else "TimeoutError: db",
             "x-contractkit-queue": "mes.order-intake",
             "x-contractkit-original-exchange": "orders.events",
@@ -57,7 +57,7 @@ def test_list_show_replay_and_purge_from_the_command_line(amqp_url: str) -> None
     code, out, _ = run("dlq", "list", str(ORDER_EVENTS), "--amqp-url", amqp_url)
     assert code == 0
     assert "2 dead letters in `orders.events.dlq`" in out
-    assert "payload-schema at payload/order_id" in out
+    assert "payload-schema at payload#/order_id" in out
 
     code, out, _ = run("dlq", "list", str(ORDER_EVENTS), "--amqp-url", amqp_url, "--format", "json")
     doc = json.loads(out)

@@ -36,27 +36,27 @@ def _changed(payload: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         pytest.param(ORDER["payload"], [], id="example-valid"),
         pytest.param(
             _changed(ORDER["payload"], "order_id", KeyError),
-            [("payload-schema", "payload/order_id")],
+            [("payload-schema", "payload#/order_id")],
             id="required-missing",
         ),
         pytest.param(
             _changed(ORDER["payload"], "items/0/quantity", 0),
-            [("payload-schema", "payload/items/0/quantity")],
+            [("payload-schema", "payload#/items/0/quantity")],
             id="min",
         ),
         pytest.param(
-            _changed(ORDER["payload"], "order_id", "not-a-uuid"), [("payload-schema", "payload/order_id")], id="format"
+            _changed(ORDER["payload"], "order_id", "not-a-uuid"), [("payload-schema", "payload#/order_id")], id="format"
         ),
         pytest.param(
-            _changed(ORDER["payload"], "status", "teleported"), [("payload-schema", "payload/status")], id="enum"
+            _changed(ORDER["payload"], "status", "teleported"), [("payload-schema", "payload#/status")], id="enum"
         ),
         pytest.param(
             _changed(ORDER["payload"], "order_number", "ORD-1"),
-            [("payload-schema", "payload/order_number")],
+            [("payload-schema", "payload#/order_number")],
             id="pattern",
         ),
-        pytest.param(_changed(ORDER["payload"], "items", []), [("payload-schema", "payload/items")], id="min-items"),
-        pytest.param(["not", "an", "object"], [("payload-schema", "payload")], id="wrong-type"),
+        pytest.param(_changed(ORDER["payload"], "items", []), [("payload-schema", "payload#/items")], id="min-items"),
+        pytest.param(["not", "an", "object"], [("payload-schema", "payload#")], id="wrong-type"),
     ],
 )
 def test_outgoing_payload(payload: Any, expected: list[tuple[str, str]]) -> None:
@@ -138,10 +138,10 @@ BODY = json.dumps(ORDER["payload"]).encode()
         pytest.param(BODY, {"content_type": None}, [("content-type", "property.content_type")], id="no-ctype"),
         pytest.param(BODY, {"content_encoding": "gzip"}, [("content-encoding", "property.content_encoding")], id="gz"),
         pytest.param(BODY, {"message_type": "order.exploded"}, [("message-unknown", "property.type")], id="type"),
-        pytest.param(b"{", {}, [("payload-json", "payload")], id="malformed"),
-        pytest.param(b'{"a": NaN}', {}, [("payload-json", "payload")], id="nan"),
-        pytest.param(b"\xff\xfe", {}, [("payload-json", "payload")], id="not-utf8"),
-        pytest.param(b"x" * 2_000_000, {}, [("body-too-large", "payload")], id="giant"),
+        pytest.param(b"{", {}, [("payload-json", "payload#")], id="malformed"),
+        pytest.param(b'{"a": NaN}', {}, [("payload-json", "payload#")], id="nan"),
+        pytest.param(b"\xff\xfe", {}, [("payload-json", "payload#")], id="not-utf8"),
+        pytest.param(b"x" * 2_000_000, {}, [("body-too-large", "payload#")], id="giant"),
     ],
 )
 def test_incoming(body: bytes, props: dict[str, Any], expected: list[tuple[str, str]]) -> None:
@@ -196,4 +196,4 @@ def test_a_dict_contract_with_local_refs() -> None:
     }
     tiny = MessageContract.from_spec(doc)
     assert tiny.name == "tiny"
-    assert [e.location for e in tiny.check_outgoing("send", {}).errors] == ["payload/n"]
+    assert [e.location for e in tiny.check_outgoing("send", {}).errors] == ["payload#/n"]

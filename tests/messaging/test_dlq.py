@@ -88,7 +88,7 @@ def test_replay_after_a_fix_drains_the_dlq_exactly_once(amqp_url: str) -> None:
         refused = await dlq.replay(Selection(message_ids=frozenset(invalid)))
         assert refused.done == []
         assert sorted(refused.refused) == sorted(invalid)
-        assert "payload/order_id" in {e.location for e in refused.refused["bad-0"]}
+        assert "payload#/order_id" in {e.location for e in refused.refused["bad-0"]}
         assert sorted(letter.message_id or "" for letter in await dlq.letters()) == sorted(invalid)
 
         purged = await dlq.purge(Selection(reason="payload-schema"))

@@ -140,7 +140,7 @@ def test_retry_policy_refuses_nonsense(options: dict[str, float]) -> None:
 def test_reason_headers_round_trip() -> None:
     error = handler_error(TimeoutError("db"))
     headers = reason_headers(
-        errors=[error, MessageError("payload-schema", "payload/x", "bad")],
+        errors=[error, MessageError("payload-schema", "payload#/x", "bad")],
         contract="order-events",
         version="1.0.0",
         operation="consumeOrderIntake",

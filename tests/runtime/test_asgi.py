@@ -10,7 +10,7 @@ import httpx
 import pytest
 from prometheus_client import CollectorRegistry
 
-from contractkit.errors import UsageError
+from contractkit.errors import ContractInvalid, UsageError
 from contractkit.middleware import ContractValidationMiddleware, ErrorResponse
 from contractkit.runtime import ValidationResult
 
@@ -93,8 +93,8 @@ async def test_problem_lists_every_error_and_405_has_allow() -> None:
         bad = await http.post("/v1/orders", headers=KEY, json={"sku": "a", "quantity": 0})
         allow = await http.patch("/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6")
         anon = await http.get("/v1/orders")
-    assert sorted(e["location"] for e in bad.json()["errors"]) == ["body/quantity", "body/sku"]
-    assert allow.headers["allow"] == "GET, DELETE"
+    assert sorted(e["location"] for e in bad.json()["errors"]) == ["body#/quantity", "body#/sku"]
+    assert allow.headers["allow"] == "GET, HEAD, DELETE"
     assert anon.headers["www-authenticate"] == "Bearer"
 
 
@@ -126,7 +126,7 @@ async def test_non_utf8_body_is_a_400_not_a_500() -> None:
             "/v1/orders", headers={**KEY, "content-type": "application/json"}, content=b"\xff\xfe{"
         )
     assert response.status_code == 400
-    assert response.json()["errors"][0]["location"] == "body"
+    assert response.json()["errors"][0]["location"] == "body#"
     assert not app.calls
 
 
@@ -139,7 +139,7 @@ async def test_lone_surrogate_is_a_400_not_passed_through() -> None:
         content = rb'{"sku": "\ud800", "quantity": 2}'
         response = await http.post("/v1/orders", headers={**KEY, "content-type": "application/json"}, content=content)
     assert response.status_code == 400
-    assert response.json()["errors"][0]["location"] == "body/sku"
+    assert response.json()["errors"][0]["location"] == "body#/sku"
     assert not app.calls
 
 
@@ -275,27 +275,38 @@ async def test_span_event_on_rejection() -> None:
     assert events[0].attributes is not None and events[0].attributes["http.response.status_code"] == 400
 
 
-async def test_a_validator_bug_passes_the_request_through(caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_validator_bug_passes_the_request_through_only_when_asked(caplog: pytest.LogCaptureFixture) -> None:
     app = App()
-    http, middleware = client(app)
+    registry = CollectorRegistry()
+    http, middleware = client(app, on_error="pass", metrics=registry)
 
     def broken(*args: Any) -> Any:
         raise RuntimeError("bug")
 
-    middleware.validator.check = broken
+    middleware.validator.inspect = broken
     async with http:
         response = await http.post("/v1/orders", headers=KEY, json=GOOD)
     assert response.status_code == 201
     assert app.calls and json.loads(app.calls[0]["body"]) == GOOD
-    assert any("contractkit bug" in r.getMessage() for r in caplog.records)
+    (record,) = [r for r in caplog.records if "contractkit bug" in r.getMessage()]
+    assert record.levelno == logging.WARNING and "UNVALIDATED" in record.getMessage()
+    assert (
+        registry.get_sample_value("contractkit_internal_errors_total", {"contract": "shop", "outcome": "passed"}) == 1
+    )
 
 
-async def test_a_validator_bug_can_reject() -> None:
-    http, middleware = client(App(), on_error="reject")
-    middleware.validator.check = lambda *args: 1 / 0
+async def test_a_validator_bug_is_a_500_by_default(caplog: pytest.LogCaptureFixture) -> None:
+    app = App()
+    http, middleware = client(app)
+    middleware.validator.inspect = lambda *args: 1 / 0
     async with http:
         response = await http.post("/v1/orders", headers=KEY, json=GOOD)
     assert response.status_code == 500
+    assert not app.calls
+    problem = response.json()
+    assert problem["detail"].startswith("contractkit could not validate this request (an internal error")
+    assert "response" not in problem["detail"]
+    assert any(r.levelno == logging.ERROR and "contractkit bug" in r.getMessage() for r in caplog.records)
 
 
 async def test_non_http_scopes_pass_through() -> None:
@@ -339,3 +350,62 @@ async def test_under_starlette() -> None:
         bad = await http.post("/v1/orders", headers=KEY, json={})
     assert ok.json() == {"op": "POST /orders", "body": GOOD}
     assert bad.status_code == 400
+
+
+async def test_a_failing_error_renderer_still_rejects(caplog: pytest.LogCaptureFixture) -> None:
+    """A custom renderer that raises must not turn a rejection into a pass (even with on_error="pass")."""
+    app = App()
+
+    def broken(result: ValidationResult, path: str) -> ErrorResponse:
+        raise RuntimeError("renderer bug")
+
+    http, _ = client(app, on_error="pass", error_renderer=broken)
+    async with http:
+        response = await http.post("/v1/orders", headers=KEY, json={"sku": "a"})
+    assert response.status_code == 400 and response.headers["content-type"] == "application/problem+json"
+    assert not app.calls
+    assert any("error_renderer failed" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(("mode", "status"), [("enforce", 500), ("report", 201)])
+async def test_a_response_check_that_fails_inside_contractkit(mode: str, status: int) -> None:
+    """Under enforce a response that could not be checked is not sent: it becomes a 500 problem (fail closed)."""
+    http, middleware = client(App(), response_validation=mode)
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("response-check bug")
+
+    middleware.validator.validate_response = broken
+    async with http:
+        response = await http.post("/v1/orders", headers=KEY, json=GOOD)
+    assert response.status_code == status
+    if status == 500:
+        assert response.json()["errors"][0]["location"] == "response"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param("[" * 300 + "]" * 300, id="deep-response"),
+        pytest.param('{"sku": "abc", "quantity": 1' + "0" * 298 + "e99}", id="number-beyond-float-range"),
+    ],
+)
+async def test_an_unjudgeable_response_is_not_sent_under_enforce(payload: str) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 201, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": payload.encode()})
+
+    http, _ = client(app, response_validation="enforce")
+    async with http:
+        response = await http.post("/v1/orders", headers=KEY, json=GOOD)
+    assert response.status_code == 500
+    assert payload.encode()[:20] not in response.content
+
+
+def test_a_pattern_that_does_not_compile_is_a_contract_error_at_start_up() -> None:
+    spec = pet_spec("3.1")
+    spec["components"]["schemas"]["Order"]["properties"]["sku"]["pattern"] = "("
+    with pytest.raises(ContractInvalid) as raised:
+        ContractValidationMiddleware(App(), spec=spec, metrics=False)
+    assert "cannot be compiled" in str(raised.value.detail)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +43,30 @@ def test_examples_import_and_reject(name: str) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() in ("ContractValidationMiddleware", "Flask")
+
+
+def test_a_runtime_only_install_has_a_cli_that_says_what_to_install(tmp_path: Path) -> None:
+    """`pip install contractkit[runtime]` installs the `contractkit` script too: it must explain, not crash."""
+    source = tmp_path / "src-copy"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", f"{source}[runtime]"],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    ran = subprocess.run([str(venv / "bin" / "contractkit"), "check"], capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 2
+    assert "Traceback" not in ran.stderr
+    assert "pip install 'contractkit[cli]'" in ran.stderr and "`typer` is missing" in ran.stderr
+    version = subprocess.run([str(venv / "bin" / "contractkit"), "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and version.stdout.startswith("contractkit ")
+    imported = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import contractkit.middleware"], capture_output=True, text=True
+    )
+    assert imported.returncode == 0, imported.stderr

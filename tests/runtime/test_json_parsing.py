@@ -16,13 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contractkit.runtime._core import _BadBody, parse_json, parse_json_stdlib
+from contractkit.runtime._json import BadInput, parse_json, parse_json_stdlib
 
 
 def outcome(parse: Any, body: bytes) -> tuple[str, Any]:
     try:
         return "value", canonical(parse(body))
-    except _BadBody as exc:
+    except BadInput as exc:
         return "400", (str(exc), exc.pointer)
 
 

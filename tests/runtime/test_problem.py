@@ -23,7 +23,7 @@ AWKWARD = [
 @pytest.mark.parametrize("text", AWKWARD)
 @pytest.mark.parametrize("status", [400, 401, 415, 500, 499])
 def test_problem_json_is_the_problem_document(text: str, status: int) -> None:
-    errors = [RequestError(f"body/{text}", text), RequestError("query.limit", "0 is less than the minimum of 1")]
+    errors = [RequestError(f"body#/{text}", text), RequestError("query.limit", "0 is less than the minimum of 1")]
     written = problem_json(status, errors, detail=text, instance=f"/orders/{text}")
     written.decode("ascii")  # ASCII only: valid UTF-8 whatever the message held
     expected = problem(status, errors, detail=text, instance=f"/orders/{text}")

@@ -1,11 +1,11 @@
-"""The changelog view of a comparison: a verdict, and every change grouped by the operation it concerns.
+"""The changelog view of a comparison: a verdict, and every change with the operations it affects.
 
 This is a pure view over findings (reporters render it as text, JSON and the Markdown of a PR comment)::
 
     log = Changelog.of(report.findings)
-    str(log.verdict)            # "1 breaking · 2 possibly breaking · 5 compatible"
-    for group in log.groups:    # b2b-orders GET /orders, b2b-orders POST /orders, ..., then other changes
-        ...
+    str(log.verdict)            # "1 breaking (70 operations) · 2 possibly breaking (3 operations) · 5 compatible"
+    for change in log.changes:  # one per change, however many operations reach it
+        change.message, change.operations
 
 Levels: ``error`` = breaking (an existing client fails), ``warning`` = possibly breaking (some clients may
 fail), ``info`` = compatible. An accepted change (approved in the ignores file) is counted apart, whatever
@@ -15,7 +15,7 @@ its level; findings about the run rather than the contract (``ignore-expired``) 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from contractkit.findings import Finding, Location, Report, Severity
 
@@ -23,10 +23,11 @@ __all__ = [
     "LEVEL_NAMES",
     "NOTE_RULES",
     "BumpAdvice",
+    "Change",
     "ChangeReport",
     "Changelog",
-    "OperationGroup",
     "Verdict",
+    "group_changes",
     "is_breaking",
     "previous_location",
 ]
@@ -115,119 +116,221 @@ def is_breaking(findings: Iterable[Finding]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """How many changes of each kind; accepted changes are counted only in ``accepted``."""
+    """How many changes of each kind, and how many operations they affect; accepted changes only in ``accepted``.
+
+    A change is counted once however many operations it affects (see :class:`Change`).
+    """
 
     breaking: int = 0
     possibly_breaking: int = 0
     compatible: int = 0
     accepted: int = 0
+    breaking_operations: int = 0
+    possibly_breaking_operations: int = 0
+    compatible_operations: int = 0
 
     def __str__(self) -> str:
-        text = f"{self.breaking} breaking · {self.possibly_breaking} possibly breaking · {self.compatible} compatible"
-        return text + (f" · {self.accepted} accepted" if self.accepted else "")
+        # The operations are said when they are not one per change (a shared schema's change reaches several).
+        parts = [
+            f"{count} {word}" + (f" ({_operations(operations)})" if operations and operations != count else "")
+            for count, word, operations in (
+                (self.breaking, "breaking", self.breaking_operations),
+                (self.possibly_breaking, "possibly breaking", self.possibly_breaking_operations),
+                (self.compatible, "compatible", self.compatible_operations),
+            )
+        ]
+        return " · ".join(parts) + (f" · {self.accepted} accepted" if self.accepted else "")
 
-    def as_dict(self) -> dict[str, int]:
-        """Return ``{"breaking", "possibly_breaking", "compatible", "accepted"}``."""
+    def as_dict(self) -> dict[str, object]:
+        """Return ``{"breaking", "possibly_breaking", "compatible", "accepted", "operations"}``.
+
+        The first four count changes; ``operations`` counts, per level, the operations those changes affect.
+        """
         return {
             "breaking": self.breaking,
             "possibly_breaking": self.possibly_breaking,
             "compatible": self.compatible,
             "accepted": self.accepted,
+            "operations": {
+                "breaking": self.breaking_operations,
+                "possibly_breaking": self.possibly_breaking_operations,
+                "compatible": self.compatible_operations,
+            },
         }
 
 
+def _operations(count: int) -> str:
+    return f"{count} operation{'' if count == 1 else 's'}"
+
+
 @dataclass(frozen=True, slots=True)
-class OperationGroup:
-    """The changes of one operation of one contract (``operation`` is ``None`` for the rest of the contract)."""
+class Change:
+    """One change of one contract, with every operation it affects.
 
-    contract: str | None
-    operation: str | None
-    changes: tuple[Finding, ...]
+    A change in a shared schema is found once per operation that reaches it; those findings share the contract,
+    the rule, the level, the acceptance, the location and the change as said at the schema
+    (:attr:`Finding.change`), and are one change here. ``--fail-on`` and the ignores file still work per
+    finding, that is per operation: an operation whose finding an ignore entry accepts is in an accepted change
+    of its own.
+
+    Attributes:
+        findings: one per affected operation (one finding for a change outside operations), in operation order.
+    """
+
+    findings: tuple[Finding, ...]
 
     @property
-    def title(self) -> str:
-        """Return ``GET /orders (b2b-orders)``, ``outside operations (b2b-orders)``, or without the contract."""
-        what = self.operation or "outside operations"
-        return f"{what} ({self.contract})" if self.contract else what
+    def first(self) -> Finding:
+        """Return the finding of the first operation: what the change says is the same for all."""
+        return self.findings[0]
 
     @property
-    def worst(self) -> Severity:
-        """Return the highest level among the changes that are not accepted (``OFF`` when all are)."""
-        levels = [f.severity for f in self.changes if f.accepted is None]
-        return max(levels, key=lambda s: s.rank, default=Severity.OFF)
+    def rule_id(self) -> str:
+        """Return the rule id."""
+        return self.first.rule_id
+
+    @property
+    def severity(self) -> Severity:
+        """Return the level."""
+        return self.first.severity
+
+    @property
+    def accepted(self) -> str | None:
+        """Return the ignores file's reason when the change is accepted."""
+        return self.first.accepted
+
+    @property
+    def contract(self) -> str | None:
+        """Return the contract id."""
+        return self.first.contract
+
+    @property
+    def message(self) -> str:
+        """Return the change as said where it happened (at the shared schema), or the finding's message."""
+        return self.first.change or self.first.message
+
+    @property
+    def location(self) -> Location:
+        """Return where the change is (in the revision, or the nearest node that still exists there)."""
+        return self.first.location
+
+    @property
+    def hint(self) -> str | None:
+        """Return how to ship the change without breaking anyone."""
+        return self.first.hint
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        """Return the operations it affects, each once, ordered by path then method."""
+        labels = {f.operation for f in self.findings if f.operation}
+        return tuple(sorted(labels, key=_operation_order))
+
+    def as_finding(self) -> Finding:
+        """Return the change as one finding (its message, no single operation) for formats that list findings."""
+        operations = self.operations
+        if len(operations) == 1:
+            return replace(self.first, message=self.message)
+        return replace(self.first, message=self.message, operation=None)
+
+
+def group_changes(findings: Iterable[Finding]) -> list[Change]:
+    """Return ``findings`` (changes, not notes) as changes, ordered by contract, level and location.
+
+    Findings are one change when they share contract, rule, level, acceptance, location (both versions') and
+    what they say at the schema (``Finding.change``, or the message when there is none).
+    """
+    grouped: dict[tuple[object, ...], list[Finding]] = {}
+    for finding in findings:
+        key = (
+            finding.contract,
+            finding.rule_id,
+            finding.severity,
+            finding.accepted,
+            finding.change or finding.message,
+            finding.location,
+            finding.base_location,
+        )
+        grouped.setdefault(key, []).append(finding)
+    changes = [Change(tuple(sorted(group, key=_finding_order))) for group in grouped.values()]
+    return sorted(changes, key=_change_order)
+
+
+def _change_order(change: Change) -> tuple[str, bool, int, str, int, int, str, str]:
+    loc = change.location
+    return (
+        change.contract or "",
+        change.accepted is not None,
+        -change.severity.rank,
+        loc.file,
+        loc.line,
+        loc.column,
+        change.rule_id,
+        change.message,
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Changelog:
-    """Every change, grouped by operation, with the verdict and the run's notes.
+    """Every change, each with the operations it affects, the verdict and the run's notes.
 
     Attributes:
         verdict: the counts.
-        groups: one per (contract, operation), in contract order then operation order, ``None`` last.
+        changes: by contract, then level (accepted changes last), then location.
         notes: findings about the run (an expired ignore entry), not about the contract.
     """
 
     verdict: Verdict
-    groups: tuple[OperationGroup, ...]
+    changes: tuple[Change, ...]
     notes: tuple[Finding, ...]
 
     @classmethod
     def of(cls, findings: Iterable[Finding]) -> Changelog:
         """Build the changelog of ``findings`` (``OFF`` findings are left out, as by every reporter)."""
-        changes: list[Finding] = []
+        found: list[Finding] = []
         notes: list[Finding] = []
         for finding in findings:
             if finding.severity is Severity.OFF:
                 continue
-            (notes if finding.rule_id in NOTE_RULES else changes).append(finding)
-        verdict = Verdict(
-            breaking=_count(changes, Severity.ERROR),
-            possibly_breaking=_count(changes, Severity.WARNING),
-            compatible=_count(changes, Severity.INFO),
-            accepted=sum(1 for f in changes if f.accepted is not None),
-        )
-        grouped: dict[tuple[str, str], list[Finding]] = {}
-        for finding in changes:
-            grouped.setdefault((finding.contract or "", finding.operation or ""), []).append(finding)
-        order = sorted(grouped, key=lambda key: (key[0], key[1] == "", _operation_order(key[1])))
-        groups = tuple(
-            OperationGroup(contract or None, operation or None, tuple(sorted(grouped[key], key=_change_order)))
-            for key in order
-            for contract, operation in [key]
-        )
-        return cls(verdict, groups, tuple(notes))
+            (notes if finding.rule_id in NOTE_RULES else found).append(finding)
+        changes = tuple(group_changes(found))
+        return cls(_verdict(changes), changes, tuple(notes))
 
-    def changes(self, level: Severity, *, accepted: bool = False) -> list[OperationGroup]:
-        """Return the groups restricted to changes of ``level`` (accepted ones, or the others), empty ones left out."""
-        result = []
-        for group in self.groups:
-            kept = tuple(f for f in group.changes if f.severity is level and (f.accepted is not None) is accepted)
-            if kept:
-                result.append(OperationGroup(group.contract, group.operation, kept))
-        return result
+    def at(self, level: Severity, *, accepted: bool = False) -> list[Change]:
+        """Return the changes of ``level``: the accepted ones, or (by default) the others."""
+        return [c for c in self.changes if c.severity is level and (c.accepted is not None) is accepted]
 
-    def accepted(self) -> list[OperationGroup]:
-        """Return the groups restricted to accepted changes, of any level."""
-        result = []
-        for group in self.groups:
-            kept = tuple(f for f in group.changes if f.accepted is not None)
-            if kept:
-                result.append(OperationGroup(group.contract, group.operation, kept))
-        return result
+    def accepted(self) -> list[Change]:
+        """Return the accepted changes, of any level."""
+        return [c for c in self.changes if c.accepted is not None]
 
 
-def _count(changes: list[Finding], level: Severity) -> int:
-    return sum(1 for f in changes if f.severity is level and f.accepted is None)
+def _verdict(changes: tuple[Change, ...]) -> Verdict:
+    counts: dict[Severity, int] = {}
+    operations: dict[Severity, set[tuple[str | None, str]]] = {}
+    for change in changes:
+        if change.accepted is not None:
+            continue
+        counts[change.severity] = counts.get(change.severity, 0) + 1
+        operations.setdefault(change.severity, set()).update((change.contract, op) for op in change.operations)
+    return Verdict(
+        breaking=counts.get(Severity.ERROR, 0),
+        possibly_breaking=counts.get(Severity.WARNING, 0),
+        compatible=counts.get(Severity.INFO, 0),
+        accepted=sum(1 for c in changes if c.accepted is not None),
+        breaking_operations=len(operations.get(Severity.ERROR, ())),
+        possibly_breaking_operations=len(operations.get(Severity.WARNING, ())),
+        compatible_operations=len(operations.get(Severity.INFO, ())),
+    )
+
+
+def _finding_order(finding: Finding) -> tuple[str, str]:
+    return _operation_order(finding.operation or "")
 
 
 def _operation_order(operation: str) -> tuple[str, str]:
     """``GET /orders`` sorts by path, then method, so the operations of one path stay together."""
     method, _, path = operation.partition(" ")
     return (path, method) if path else (operation, "")
-
-
-def _change_order(finding: Finding) -> tuple[int, str, str]:
-    return (-finding.severity.rank, finding.rule_id, finding.message)
 
 
 def previous_location(finding: Finding) -> Location | None:

@@ -50,11 +50,13 @@ class DiffContext:
         revision: Cursor | None = None,
         near: Cursor | None = None,
         operation: str | None = None,
+        change: str | None = None,
     ) -> None:
         """Record a change.
 
         ``revision`` is where the change is in the new version; for a removal, ``near`` is the closest node
         that still exists there (the finding points at it, so a PR annotation lands on a changed file).
+        ``change`` says the change at the shared schema where it happened (see ``Finding.change``).
         """
         anchor = revision or near
         if anchor is not None:
@@ -72,6 +74,7 @@ class DiffContext:
             hint=rule.fix or None,
             contract=self.contract,
             base_location=base.location if base is not None else None,
+            change=change,
         )
         if self.policy is not None and base is not None and rule.removes is not None:
             finding = self.policy.judge_removal(finding, rule, base)

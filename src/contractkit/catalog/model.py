@@ -138,6 +138,8 @@ class Contract:
         codegen: this contract's own code generation settings (applied over the catalog's).
         breaking: this contract's own breaking-change policies (applied over the catalog's).
         fuzz: how its fuzz suite judges the service (``contractkit fuzz``).
+        keep_majors: the older major versions whose generated packages stay in ``generated/`` (frozen at their last
+            release) while services migrate; every other older major's package is removed.
     """
 
     id: str
@@ -151,6 +153,7 @@ class Contract:
     codegen: CodegenPolicy = field(default_factory=CodegenPolicy)
     breaking: BreakingPolicy = field(default_factory=BreakingPolicy)
     fuzz: FuzzPolicy = field(default_factory=FuzzPolicy)
+    keep_majors: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,6 +127,11 @@ CATALOG_SCHEMA: dict[str, Any] = {
                     "owner": {"type": "string", "minLength": 1},
                     "lifecycle": {"enum": [item.value for item in Lifecycle]},
                     "description": {"type": "string"},
+                    "keep-majors": {
+                        "type": "array",
+                        "uniqueItems": True,
+                        "items": {"type": "integer", "minimum": 0},
+                    },
                     "lint": _POLICY,
                     "codegen": _CODEGEN,
                     "breaking": _BREAKING,
@@ -231,6 +236,7 @@ def _build(path: Path, source: SourceFile) -> Catalog:
                 owner=str(entry["owner"]),
                 lifecycle=Lifecycle(entry["lifecycle"]),
                 description=str(entry.get("description", "")),
+                keep_majors=frozenset(int(m) for m in entry.get("keep-majors") or ()),  # type: ignore[union-attr, arg-type]
                 lint=_policy(entry.get("lint"), source, ("contracts", str(index), "lint")),
                 location=source.location(("contracts", str(index))),
                 codegen=_codegen(entry.get("codegen"), source, ("contracts", str(index), "codegen")),

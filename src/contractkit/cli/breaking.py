@@ -167,6 +167,14 @@ def _run(
 def breaking(
     arguments: Arguments = None,
     base_ref: BaseRefOption = None,
+    against_target: Annotated[
+        bool,
+        typer.Option(
+            "--against-target",
+            help="Compare with the merge base of HEAD and the branch the change targets, found as `contractkit ci` "
+            "finds it: CONTRACTKIT_BASE_REF, the CI's target branch, origin/HEAD, main, master (docs/gate.md).",
+        ),
+    ] = False,
     format: FormatOption = ChangeFormat.TEXT,
     fail_on: Annotated[
         ChangeFailOn, typer.Option("--fail-on", help="Exit 1 when a change is at this level or worse.")
@@ -190,9 +198,32 @@ def breaking(
     unreadable input or usage error.
     """
     with error_boundary():
+        if against_target:
+            base_ref = _target_base(base_ref)
         options = _options(catalog, root, max_bytes, allow_remote_refs, ignores, engine, today)
         reporter = BREAKING_REPORTERS[format.value]
         _run("breaking", arguments, base_ref, options, reporter, output, color, Severity(fail_on.value))
+
+
+def _target_base(base_ref: str | None) -> str:
+    """Return the revision ``--against-target`` names: the merge base of HEAD and the target branch.
+
+    Raises:
+        UsageError: ``--base-ref`` was given too.
+        GitError: no target branch, or no common history.
+    """
+    if base_ref is not None:
+        raise UsageError(
+            "--against-target and --base-ref both name the base", tip="pass one of them: --base-ref REF wins no ties."
+        )
+    from contractkit.breaking.git import GitRepo
+    from contractkit.gate.changes import resolve_base
+
+    with GitRepo.discover(Path.cwd()) as repo:
+        base = resolve_base(repo, None)
+    if base.name != base.ref:
+        sys.stderr.write(f"comparing with the merge base of HEAD and {base.ref} ({base.name})\n")
+    return base.name
 
 
 def changelog(

@@ -13,7 +13,13 @@ from contractkit.cli._errors import EXIT_FINDINGS, EXIT_OK, error_boundary
 from contractkit.cli.checks import CatalogOption
 from contractkit.errors import UsageError
 
-_VERBS = {"written": "generated", "unchanged": "up to date", "stale": "out of date", "removed": "removed"}
+_VERBS = {
+    "written": "generated",
+    "unchanged": "up to date",
+    "stale": "out of date",
+    "removed": "removed",
+    "kept": "kept (keep-majors)",
+}
 
 
 def gen(

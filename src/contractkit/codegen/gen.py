@@ -47,12 +47,12 @@ from contractkit.loaders.refs import RefResolver
 from contractkit.loaders.types import JsonValue
 from contractkit.rules.registry import SpecKind
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 COMMON_DIR = "common"
 _HASH_LINE = re.compile(rb'^(?:# |\s*")(inputs|content)-sha256(?:": "|: )([0-9a-f]{64})', re.MULTILINE)
 _JSON_HEADER_KEY = "x-contractkit-generated"
 
-Status = Literal["unchanged", "written", "stale", "removed"]
+Status = Literal["unchanged", "written", "stale", "removed", "kept"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,7 @@ class GenResult:
     @property
     def stale(self) -> bool:
         """Return whether a package was out of date (check mode) or had to be (re)written."""
-        return any(p.status != "unchanged" for p in self.packages)
+        return any(p.status not in ("unchanged", "kept") for p in self.packages)
 
 
 @dataclass(slots=True)
@@ -169,14 +169,53 @@ def generate(
         else:
             write_package(out / plan.path, plan.files)
             results.append(PackageResult(plan.path, plan.result.contract_id, "written", *_names(plan.result)))
-    if whole:
-        for orphan in _orphans(out, {plan.path for plan in plans}):
-            if check:
-                diffs.append(_diff(orphan, read_package(out / orphan) or {}, {}))
+    for path, owner, fate in _older_packages(out, plans, contracts, whole):
+        if fate == "kept":
+            if check and not _intact(read_package(out / path) or {}):
+                diffs.append(f"--- {path}: an older major kept by keep-majors was edited by hand; restore it\n")
+                results.append(PackageResult(path, owner, "stale"))
             else:
-                remove_package(out / orphan)
-            results.append(PackageResult(orphan, None, "stale" if check else "removed"))
+                results.append(PackageResult(path, owner, "kept"))
+            continue
+        if check:
+            diffs.append(_diff(path, read_package(out / path) or {}, {}))
+        else:
+            remove_package(out / path)
+        results.append(PackageResult(path, owner, "stale" if check else "removed"))
     return GenResult(out, tuple(results), "".join(diffs))
+
+
+def _older_packages(
+    out: Path, plans: list[_Plan], contracts: list[Contract], whole: bool
+) -> list[tuple[str, str | None, str]]:
+    """Return the packages on disk that no plan produces, each with its contract and its fate.
+
+    The one rule for which majors are generated, the same for ``gen``, ``gen CONTRACT``, ``gen --check`` and
+    ``contractkit ci``: a contract's current major (from ``info.version``) is generated; an older major whose
+    number the contract's ``keep-majors`` lists is ``kept`` as it is (frozen at its last release, for services
+    still migrating); any other package of a selected contract, or of no contract at all (with the whole catalog
+    selected), is ``removed``.
+    """
+    selected = {snake(contract.id): contract for contract in contracts}
+    found: list[tuple[str, str | None, str]] = []
+    for path in _orphans(out, {plan.path for plan in plans}):
+        name, _, major = path.partition("/v")
+        contract = selected.get(name)
+        if contract is not None:
+            kept = major.isdigit() and int(major) in contract.keep_majors
+            found.append((path, contract.id, "kept" if kept else "removed"))
+        elif whole:
+            found.append((path, None, "removed"))
+    return found
+
+
+def _intact(existing: dict[str, bytes]) -> bool:
+    """Return whether every file of a package still has the content its header hashed (nobody edited it)."""
+    for data in existing.values():
+        hashes = dict(_HASH_LINE.findall(data[:4096]))
+        if b"content" in hashes and not _hashed_content_intact(data, hashes):
+            return False
+    return bool(existing)
 
 
 def _names(result: PackageResult) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -266,13 +305,14 @@ def _current(existing: dict[str, bytes], inputs: str) -> bool:
         return False
     for data in existing.values():
         hashes = dict(_HASH_LINE.findall(data[:4096]))
-        if hashes.get(b"inputs", b"").decode() != inputs:
-            return False
-        body = data.split(b"\n", 4)
-        content = hashes.get(b"content", b"").decode()
-        if len(body) < 5 or hashlib.sha256(body[4]).hexdigest() != content:
+        if hashes.get(b"inputs", b"").decode() != inputs or not _hashed_content_intact(data, hashes):
             return False
     return True
+
+
+def _hashed_content_intact(data: bytes, hashes: dict[bytes, bytes]) -> bool:
+    body = data.split(b"\n", 4)
+    return len(body) >= 5 and hashlib.sha256(body[4]).hexdigest() == hashes.get(b"content", b"").decode()
 
 
 # -- rendering ---------------------------------------------------------------------------------------------

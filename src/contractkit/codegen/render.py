@@ -3,11 +3,17 @@
 dcg gets one JSON Schema document whose definitions contractkit has already named; its output is then trimmed:
 the shared schemas (generated once in ``contracts_common``) are replaced by imports, dcg's own root model and
 header go, the operation-derived aliases and ``__all__`` are added. Formatting is ruff's (:func:`format_sources`).
+
+One type is contractkit's own: JSON Schema's ``integer`` is a *number* with no fractional part, so ``40.0`` is an
+integer (the runtime middleware accepts it), while pydantic's ``StrictInt`` refuses it. A strict integer field is
+typed ``JsonInt``, defined in the module: ``StrictInt`` that first turns an integral float into an ``int`` (and
+still refuses ``"40"``, ``true`` and ``40.5``), so a model accepts what the contract accepts.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 import tempfile
@@ -139,13 +145,34 @@ def assemble(source: str, schemas: SchemaSet, *, module: str | None) -> tuple[st
     exports = sorted(
         {*defined, *(n for names in by_module.values() for n in names), *(a.split(" = ")[0] for a in aliases)}
     )
+    body_text = "\n\n\n".join(keep)
+    helpers: list[str] = []
+    if _STRICT_INT.search(body_text):
+        body_text = _STRICT_INT.sub("JsonInt", body_text)
+        import_lines.append("from pydantic import BeforeValidator")
+        if not any(re.search(r"\bAnnotated\b", line) for line in import_lines):
+            import_lines.append("from typing import Annotated")
+        helpers.append(JSON_INT)
     parts = [
         "\n".join(import_lines + common_imports),
-        "\n\n\n".join(keep),
+        *helpers,
+        body_text,
         "\n".join(aliases),
         "__all__ = [\n" + "".join(f'    "{name}",\n' for name in exports) + "]",
     ]
     return "\n\n\n".join(part for part in parts if part) + "\n", exports
+
+
+_STRICT_INT = re.compile(r"\bStrictInt\b")
+
+#: The module-level definition of ``JsonInt`` (see the module docstring), emitted where a module needs it.
+JSON_INT = '''def _integral(value: object) -> object:
+    """JSON Schema's integer is a number without a fractional part: `40.0` is 40 (never `"40"` or `true`)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+JsonInt = Annotated[StrictInt, BeforeValidator(_integral)]
+"""An integer as JSON Schema (and contractkit's middleware) judges it."""'''
 
 
 def _defined_name(node: ast.stmt) -> str | None:

@@ -18,13 +18,13 @@ from pathlib import Path
 from contractkit.breaking.git import GitError, GitRepo
 from contractkit.gate.model import Base
 
-__all__ = ["DEFAULT_BRANCH", "blame_line", "changed_files", "default_refs", "resolve_base"]
+__all__ = ["DEFAULT_BRANCH", "blame_line", "changed_files", "default_refs", "resolve_base", "target_branches"]
 
-#: The branch a pull request is compared with when neither ``--base-ref`` nor the CI names one.
+#: The branch a pull request is compared with when nothing names one (then ``master``).
 DEFAULT_BRANCH = "main"
 
-#: Environment variables in which CI systems name a pull request's target branch.
-_TARGET_BRANCH_VARIABLES = ("GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+#: Environment variables naming the target: contractkit's own, then the CI systems' pull-request target branch.
+_TARGET_BRANCH_VARIABLES = ("CONTRACTKIT_BASE_REF", "GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
 
 _FETCH_TIP = (
     "in CI, fetch the history the merge base needs (actions/checkout with `fetch-depth: 0`; GitLab "
@@ -32,19 +32,29 @@ _FETCH_TIP = (
 )
 
 
-def default_refs(environ: Mapping[str, str] | None = None) -> list[str]:
-    """Return the refs tried, in order, when ``--base-ref`` is not given.
+def target_branches(repo: GitRepo | None = None, environ: Mapping[str, str] | None = None) -> list[str]:
+    """Return the names of the branch a change targets, most specific first (the one rule, docs/gate.md).
 
-    The pull request's target branch when the CI names it (``GITHUB_BASE_REF`` on GitHub,
-    ``CI_MERGE_REQUEST_TARGET_BRANCH_NAME`` on GitLab), then ``main``; each as a local branch, then as
-    ``origin/<branch>`` (a CI checkout often has only the remote one).
+    ``CONTRACTKIT_BASE_REF`` (set by a team or a hook), the CI's pull-request target (``GITHUB_BASE_REF`` on
+    GitHub, ``CI_MERGE_REQUEST_TARGET_BRANCH_NAME`` on GitLab), the remote's default branch (``origin/HEAD``, set
+    by ``git clone``), then ``main`` and ``master``.
     """
     env = os.environ if environ is None else environ
-    branches = [env[name] for name in _TARGET_BRANCH_VARIABLES if env.get(name)] + [DEFAULT_BRANCH]
+    names = [env[name] for name in _TARGET_BRANCH_VARIABLES if env.get(name)]
+    if repo is not None:
+        head = _git(repo.top, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD")
+        if head.returncode == 0:
+            names.append(head.stdout.decode("utf-8", "replace").strip().removeprefix("origin/"))
+    names += [DEFAULT_BRANCH, "master"]
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def default_refs(environ: Mapping[str, str] | None = None, repo: GitRepo | None = None) -> list[str]:
+    """Return the refs tried, in order, when ``--base-ref`` is not given: each target branch, local then remote."""
     refs: list[str] = []
-    for branch in branches:
+    for branch in target_branches(repo, environ):
         for ref in (branch, f"origin/{branch}"):
-            if ref not in refs:
+            if ref not in refs and not (ref.startswith("origin/origin/")):
                 refs.append(ref)
     return refs
 
@@ -56,21 +66,18 @@ def resolve_base(repo: GitRepo, ref: str | None, environ: Mapping[str, str] | No
     with), and the fork point when ``main`` moved on since the branch was made, so changes merged to ``main``
     meanwhile are not taken for changes of the pull request.
 
+    Without ``ref`` the target branch is found by :func:`target_branches`; when it exists both locally and as
+    ``origin/<branch>``, the one whose merge base with ``HEAD`` is further along is used: a local ``main`` that a
+    merge moved ahead of the remote, or a remote that moved ahead of a stale local ``main``. ``contractkit ci``,
+    ``contractkit breaking --against-target`` and the pre-commit hook all resolve the base here.
+
     Raises:
-        GitError: ``ref`` is unknown (or, without ``ref``, no default branch exists), ``HEAD`` has no commit, or
+        GitError: ``ref`` is unknown (or, without ``ref``, no target branch exists), ``HEAD`` has no commit, or
             the two have no common history (a shallow clone).
         UsageError: ``ref`` is empty or looks like an option.
     """
     if ref is None:
-        candidates = default_refs(environ)
-        found = next((r for r in candidates if _exists(repo, r)), None)
-        if found is None:
-            raise GitError(
-                f"no base to compare with: none of {', '.join(f'`{r}`' for r in candidates)} exists here",
-                title="cannot find the base of the pull request",
-                tip="name it with `--base-ref REF` (a branch, tag or commit); " + _FETCH_TIP,
-            )
-        ref = found
+        ref = _target_ref(repo, environ)
     target = repo.resolve(ref)
     if not _exists(repo, "HEAD"):
         raise GitError("`HEAD` has no commit yet", title="cannot find the base of the pull request", tip=_FETCH_TIP)
@@ -83,6 +90,43 @@ def resolve_base(repo: GitRepo, ref: str | None, environ: Mapping[str, str] | No
         )
     commit = done.stdout.decode("ascii").strip()
     return Base(ref, commit, ref if commit == target else _short(repo, commit))
+
+
+def _target_ref(repo: GitRepo, environ: Mapping[str, str] | None) -> str:
+    """Return the ref of the target branch to compare with (local or remote: the one further along)."""
+    if not _exists(repo, "HEAD"):
+        raise GitError("`HEAD` has no commit yet", title="cannot find the base of the pull request", tip=_FETCH_TIP)
+    tried: list[str] = []
+    for branch in target_branches(repo, environ):
+        forms = [branch] if branch.startswith("origin/") else [branch, f"origin/{branch}"]
+        tried += forms
+        found = [form for form in forms if _exists(repo, form)]
+        if not found:
+            continue
+        if len(found) == 1:
+            return found[0]
+        local, remote = (_merge_base(repo, form) for form in found)
+        if local is None or (remote is not None and local != remote and _is_ancestor(repo, local, remote)):
+            return found[1]
+        return found[0]
+    raise GitError(
+        f"no base to compare with: none of {', '.join(f'`{r}`' for r in tried)} exists here",
+        title="cannot find the base of the pull request",
+        tip=(
+            "set CONTRACTKIT_BASE_REF=<the branch pull requests target>, pass --base-ref REF, or run `git remote "
+            "set-head origin --auto`; in CI, fetch the target branch with its history (actions/checkout with "
+            "`fetch-depth: 0`; GitLab `GIT_DEPTH: 0`)."
+        ),
+    )
+
+
+def _merge_base(repo: GitRepo, ref: str) -> str | None:
+    done = _git(repo.top, "merge-base", ref, "HEAD")
+    return done.stdout.decode("ascii").strip() if done.returncode == 0 else None
+
+
+def _is_ancestor(repo: GitRepo, older: str, newer: str) -> bool:
+    return _git(repo.top, "merge-base", "--is-ancestor", older, newer).returncode == 0
 
 
 def changed_files(repo: GitRepo, commit: str) -> list[str]:

@@ -296,7 +296,7 @@ def _gen(catalog: Catalog, ids: list[str], by_id: dict[str, ContractResult], res
     result.gen_ran = True
     result.gen_diff = gen.diff
     for package in gen.packages:
-        state = "ok" if package.status == "unchanged" else "stale"
+        state = "ok" if package.status in ("unchanged", "kept") else "stale"
         if package.contract_id is None:
             result.gen_shared = state if result.gen_shared != "stale" else "stale"
         elif package.contract_id in by_id:

@@ -8,6 +8,7 @@ position is first asked for (most JSON files never need one).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,7 @@ class SourceFile:
     _nodes: yaml.Node | None = field(default=None, repr=False)
     _composed: bool = field(default=False, repr=False)
     _index: dict[int, dict[str, yaml.Node]] = field(default_factory=dict, repr=False)
+    _masked: bool = field(default=False, repr=False)
 
     def position(self, parts: Sequence[str]) -> tuple[int, int]:
         """Return the 1-based (line, column) of the node at ``parts``, or of its nearest existing ancestor.
@@ -53,6 +55,8 @@ class SourceFile:
             return (1, 1) if self.text else (0, 0)
         best = node.start_mark
         for part in parts:
+            if self._masked:
+                part = _masked_key(part)
             if isinstance(node, yaml.MappingNode):
                 children = self._index.get(id(node))
                 if children is None:
@@ -83,11 +87,33 @@ class SourceFile:
             self._composed = True
             try:
                 # JSON never holds tabs inside strings; outside them a tab is plain whitespace that YAML rejects.
+                # YAML also rejects the surrogate escapes JSON writes characters beyond U+FFFF with (`\ud83d\udc4d`):
+                # each becomes a private-use escape of the same length, so every position stays where it was.
+                text, self._masked = _mask_surrogates(self.text.replace("\t", " "))
                 with gc_paused():
-                    self._nodes = _yaml.compose(self.text.replace("\t", " "))
+                    self._nodes = _yaml.compose(text)
             except _yaml.YamlProblem:
                 self._nodes = None
         return self._nodes
+
+
+# A backslash pair, or the escape of a UTF-16 surrogate: scanned left to right, so `\\ud83d` is not an escape.
+_ESCAPES = re.compile(r"\\(\\|u[dD][89a-fA-F][0-9a-fA-F]{2})")
+_MASK = "\ue000"
+
+
+def _mask_surrogates(text: str) -> tuple[str, bool]:
+    """Return JSON ``text`` with each surrogate escape replaced by ``\ue000``, and whether there was one."""
+    if not re.search(r"\\u[dD][89a-fA-F]", text):
+        return text, False
+    return _ESCAPES.sub(lambda m: "\\\\" if m.group(1) == "\\" else "\\ue000", text), True
+
+
+def _masked_key(key: str) -> str:
+    """Return ``key`` as the masked text spells it: a character beyond U+FFFF was two escapes, so two masks."""
+    if key.isascii():
+        return key
+    return "".join(_MASK * 2 if ord(c) > 0xFFFF else _MASK if 0xD800 <= ord(c) <= 0xDFFF else c for c in key)
 
 
 def parse_source(text: str, *, name: str, path: Path, limits: Limits) -> SourceFile:

@@ -135,7 +135,7 @@ class ConsumerPipeline:
             try:
                 value = verdict.value()
             except ValueError as exc:
-                error = MessageError("payload-model", "payload", f"the generated model refused it: {exc}")
+                error = MessageError("payload-model", "payload#", f"the generated model refused it: {exc}")
                 return await self._dead_letter(delivery, transport, verdict, [error], None, started)
         except Exception as exc:  # a bug in contractkit: the message still must not reach the handler, nor be lost
             self.observer.logger.exception("contractkit could not validate a delivery on %s", self.channel)

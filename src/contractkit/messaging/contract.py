@@ -18,14 +18,17 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Self
 
+from contractkit.loaders.pointer import escape
 from contractkit.messaging._compile import CompiledMessage, CompiledOperation, compile_operations
 from contractkit.messaging._load import load_asyncapi
 from contractkit.messaging.errors import MessageError, UnknownOperation
 from contractkit.messaging.tracing import new_traceparent
-from contractkit.runtime._core import _BadBody, parse_json
+from contractkit.runtime._core import DETAIL_LIMIT
+from contractkit.runtime._json import BadInput, parse_json
 from contractkit.spec.asyncapi import RECEIVE, SEND, AsyncApiView, read_asyncapi
 
 MAX_ERRORS = 50
+PAYLOAD = "payload#"  # as the HTTP runtime's `body#`: the house location format (common/problem.yaml)
 _bits = random.getrandbits
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 _ENCODINGS = frozenset({"", "identity", "utf-8", "utf8"})
@@ -77,7 +80,7 @@ class MessageContract:
     Example:
         >>> contract = MessageContract.from_spec("order-events")  # doctest: +SKIP
         >>> contract.check_outgoing("publishOrderCreated", {"order_id": "x"}).errors[0].location  # doctest: +SKIP
-        'payload/order_id'
+        'payload#/order_id'
     """
 
     def __init__(
@@ -190,7 +193,7 @@ class MessageContract:
         body, value, errors = _encode(payload)
         verdict = Verdict(op.key, chosen, errors, value, body, filled)
         if not errors:
-            self._validate(chosen, value, filled, verdict.errors)
+            self._validate(chosen, value, filled, verdict.errors, len(body))
         return verdict
 
     def _filled(
@@ -227,7 +230,7 @@ class MessageContract:
         wire = _wire_headers(headers)
         if len(body) > self.max_body_bytes:
             error = MessageError(
-                "body-too-large", "payload", f"the payload has {len(body)} bytes, more than {self.max_body_bytes}"
+                "body-too-large", PAYLOAD, f"the payload has {len(body)} bytes, more than {self.max_body_bytes}"
             )
             return Verdict(op.key, None, [error], headers=wire)
         candidates = list(op.messages)
@@ -283,25 +286,41 @@ class MessageContract:
         if message.json:
             try:
                 verdict.payload = _parse(body)
-            except _BadBody as exc:
-                errors.append(
-                    MessageError("payload-json", "payload" + exc.pointer, str(exc).replace("body", "payload"))
-                )
+            except BadInput as exc:
+                errors.append(MessageError("payload-json", PAYLOAD + exc.pointer, str(exc).replace("body", "payload")))
                 return verdict
-        self._validate(message, verdict.payload, headers, errors)
+        self._validate(message, verdict.payload, headers, errors, len(body))
         if not errors and message.model is not None:
             verdict.shaped = _model_check(message, body, errors)
         return verdict
 
     # --- both ---------------------------------------------------------------------------------------------
     def _validate(
-        self, message: CompiledMessage, payload: Any, headers: dict[str, Any], errors: list[MessageError]
+        self,
+        message: CompiledMessage,
+        payload: Any,
+        headers: dict[str, Any],
+        errors: list[MessageError],
+        size: int,
     ) -> None:
-        if message.payload is not None and not message.payload.is_valid(payload):
-            for path, text, kind in islice(message.payload.errors(payload), MAX_ERRORS):
-                errors.append(MessageError("payload-schema", _pointer("payload", _where(path, text, kind)), text))
+        """Append the schema errors of the payload and headers to ``errors``.
+
+        Every error (50 at most) of a payload up to the runtime's ``DETAIL_LIMIT``; beyond it, the first one only:
+        listing every error of a large invalid payload can cost seconds (see contractkit.runtime._engine).
+        """
+        compiled = message.payload
+        if compiled is not None and not compiled.is_valid(payload):
+            found = (
+                islice(compiled.errors(payload), MAX_ERRORS)
+                if size <= DETAIL_LIMIT
+                else [compiled.first_error(payload)]
+            )
+            for error in found:
+                if error is not None:
+                    path, text, kind, _schema = error
+                    errors.append(MessageError("payload-schema", _pointer(_where(path, text, kind)), text))
         if message.headers is not None and not message.headers.is_valid(headers):
-            for path, text, kind in islice(message.headers.errors(headers), max(MAX_ERRORS - len(errors), 0)):
+            for path, text, kind, _schema in islice(message.headers.errors(headers), max(MAX_ERRORS - len(errors), 1)):
                 where = _where(path, text, kind)
                 errors.append(MessageError("headers-schema", f"header.{where[0]}" if where else "headers", text))
 
@@ -314,13 +333,8 @@ def _uuid4() -> str:
 
 
 def _parse(body: bytes) -> Any:
-    """Parse a JSON payload strictly (the HTTP runtime's parser); a number too long to convert is refused too."""
-    try:
-        return parse_json(body)
-    except _BadBody:
-        raise
-    except ValueError as exc:  # int("9" * 5000): Python's limit on the digits of an integer
-        raise _BadBody(f"the body is not valid JSON here: {exc}") from None
+    """Parse a JSON payload with the HTTP runtime's strict, total parser (raises only :class:`BadInput`)."""
+    return parse_json(body)
 
 
 def _encode(payload: Any) -> tuple[bytes, Any, list[MessageError]]:
@@ -329,11 +343,11 @@ def _encode(payload: Any) -> tuple[bytes, Any, list[MessageError]]:
         raw = bytes(payload)
         try:
             return raw, _parse(raw), []
-        except _BadBody as exc:
+        except BadInput as exc:
             return (
                 raw,
                 None,
-                [MessageError("payload-json", "payload" + exc.pointer, str(exc).replace("body", "payload"))],
+                [MessageError("payload-json", PAYLOAD + exc.pointer, str(exc).replace("body", "payload"))],
             )
     dump = getattr(payload, "model_dump", None)
     if callable(dump):
@@ -341,7 +355,7 @@ def _encode(payload: Any) -> tuple[bytes, Any, list[MessageError]]:
     try:
         return _dumps(payload), payload, []
     except (TypeError, ValueError) as exc:
-        return b"", payload, [MessageError("payload-json", "payload", f"the payload cannot be written as JSON: {exc}")]
+        return b"", payload, [MessageError("payload-json", PAYLOAD, f"the payload cannot be written as JSON: {exc}")]
 
 
 try:  # pragma: no branch - which encoder is installed is decided once
@@ -379,10 +393,9 @@ def _model_check(message: CompiledMessage, body: bytes, errors: list[MessageErro
     except ValueError as exc:  # pydantic.ValidationError is a ValueError
         details = getattr(exc, "errors", None)
         for item in (details() if callable(details) else [])[:MAX_ERRORS]:
-            where = "/".join(str(p) for p in item.get("loc", ()))
-            errors.append(MessageError("payload-model", f"payload/{where}" if where else "payload", str(item["msg"])))
+            errors.append(MessageError("payload-model", _pointer(tuple(item.get("loc", ()))), str(item["msg"])))
         if not errors:
-            errors.append(MessageError("payload-model", "payload", str(exc)))
+            errors.append(MessageError("payload-model", PAYLOAD, str(exc)))
     return None
 
 
@@ -398,8 +411,9 @@ def _where(path: tuple[str | int, ...], text: str, kind: str) -> tuple[str | int
     return path
 
 
-def _pointer(prefix: str, path: tuple[str | int, ...]) -> str:
-    return prefix + "/" + "/".join(map(str, path)) if path else prefix
+def _pointer(path: tuple[str | int, ...]) -> str:
+    """Return the location of a value in the payload: ``payload#`` and a JSON Pointer (``payload#/items/0``)."""
+    return PAYLOAD + "".join("/" + escape(str(part)) for part in path)
 
 
 __all__ = ["MessageContract", "Verdict"]

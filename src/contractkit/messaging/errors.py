@@ -26,7 +26,7 @@ class MessageError(NamedTuple):
     Attributes:
         rule: what was broken: ``payload-schema``, ``headers-schema``, ``payload-json``, ``content-type``,
             ``content-encoding``, ``body-too-large``, ``message-unknown``, ``payload-model`` (see docs/messaging.md).
-        location: where: ``payload`` (the whole payload), ``payload/items/0/quantity`` (a JSON pointer into it),
+        location: where: ``payload`` (the whole payload), ``payload#/items/0/quantity`` (a JSON pointer into it),
             ``header.traceparent``, ``property.content_type``.
         message: what is wrong.
     """

@@ -8,10 +8,11 @@ appended to it as well; it appears on the run's summary page.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import TYPE_CHECKING
 
-from contractkit.breaking.changelog import ChangeReport
+from contractkit.breaking.changelog import Changelog, ChangeReport
 from contractkit.findings import Severity
 from contractkit.reporters._common import counts, location_text, posix_path, printable, summary_line, with_unreadable
 from contractkit.reporters.markdown import markdown_cell, render_markdown
@@ -151,9 +152,16 @@ class ChangesGithubReporter(GithubReporter):
             OSError: the step summary file could not be written.
         """
         del color
+        # One annotation per change, however many operations it affects (they are named in its message).
+        log = Changelog.of(with_unreadable(report))
         findings = [
-            f for f in with_unreadable(report) if f.severity.at_least(Severity.WARNING) or f.accepted is not None
+            change.as_finding()
+            if len(change.operations) < 2
+            else with_operations(change.as_finding(), change.operations)
+            for change in log.changes
+            if change.severity.at_least(Severity.WARNING) or change.accepted is not None
         ]
+        findings += [f for f in log.notes if f.severity.at_least(Severity.WARNING)]
         for finding in findings:
             stream.write(annotation(finding) + "\n")
         for advice in report.bumps if isinstance(report, ChangeReport) else []:
@@ -172,3 +180,17 @@ class ChangesGithubReporter(GithubReporter):
             rest = f"all {len(findings)} are in the job summary" if summary_path else "the text format lists all"
             note = f"GitHub shows only {ANNOTATION_LIMIT} errors and {ANNOTATION_LIMIT} warnings per step; {rest}"
             stream.write(f"::notice title=contractkit::{escape_data(note)}\n")
+
+
+def with_operations(finding: Finding, operations: tuple[str, ...]) -> Finding:
+    """Return ``finding`` with the operations of its change named after its message (at most 8, then a count).
+
+    Args:
+        finding: the change as one finding (:meth:`Change.as_finding`).
+        operations: the operations the change affects.
+
+    Returns:
+        A copy whose message ends with ``in 3 operations: GET /a, GET /b, POST /b``.
+    """
+    named = ", ".join(operations[:8]) + (f" and {len(operations) - 8} more" if len(operations) > 8 else "")
+    return dataclasses.replace(finding, message=f"{finding.message}\nin {len(operations)} operations: {named}")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from contractkit.breaking.changelog import Changelog, ChangeReport, is_breaking
+from contractkit.breaking.changelog import Change, Changelog, ChangeReport, is_breaking
 from contractkit.reporters._common import counts, visible
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def location_to_dict(location: Location) -> dict[str, Any]:
 
 
 def change_to_dict(finding: Finding) -> dict[str, Any]:
-    """Return one change as the ``breaking`` and ``changelog`` JSON write it.
+    """Return one finding of a comparison (a note about the run, or one operation's finding) as a dict.
 
     Returns:
         ``{"id", "level", "message", "operation", "location", "base_location", "accepted", "fix"}``: ``level``
@@ -131,16 +131,44 @@ def change_to_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
+def grouped_change_to_dict(change: Change) -> dict[str, Any]:
+    """Return one change, with every operation it affects, as the ``breaking`` and ``changelog`` JSON write it.
+
+    Returns:
+        ``{"id", "level", "message", "contract", "location", "base_location", "accepted", "fix", "count",
+        "operations"}``: ``message`` says the change where it happened (at the shared schema); ``count`` is how
+        many operations it affects and ``operations`` lists them, each ``{"operation", "message"}`` (the message
+        says where in that operation the change is). A change outside operations has ``count`` 0.
+    """
+    first = change.first
+    operations = [{"operation": f.operation, "message": f.message} for f in change.findings if f.operation]
+    return {
+        "id": change.rule_id,
+        "level": change.severity.value,
+        "message": change.message,
+        "contract": change.contract,
+        "location": location_to_dict(first.location),
+        "base_location": location_to_dict(first.base_location) if first.base_location is not None else None,
+        "accepted": change.accepted,
+        "fix": change.hint,
+        "count": len(change.operations),
+        "operations": operations,
+    }
+
+
 def versions_of(report: Report) -> list[dict[str, object]]:
     """Return the bump advice of each compared contract (see :meth:`BumpAdvice.as_dict`)."""
     return [advice.as_dict() for advice in report.bumps] if isinstance(report, ChangeReport) else []
 
 
 class BreakingJsonReporter:
-    """Render a ``breaking`` report as ``{"breaking": bool, "changes": [...], "versions": [...]}``.
+    """Render a ``breaking`` report as ``{"breaking", "summary", "changes", "notes", "versions"}``.
 
-    ``breaking`` is true when a change of level ``error`` is not accepted by the ignores file; ``changes`` holds
-    every change, every level; ``versions`` the bump each compared contract needs (``{"contract", "required",
+    ``breaking`` is true when a change of level ``error`` is not accepted by the ignores file (for some
+    operation); ``summary`` counts changes per level and the operations they affect (:meth:`Verdict.as_dict`);
+    ``changes`` holds every change once, every level, with the operations it affects
+    (:func:`grouped_change_to_dict`); ``notes`` the findings about the run (an expired ignore entry, as
+    :func:`change_to_dict`); ``versions`` the bump each compared contract needs (``{"contract", "required",
     "base", "revision", "minimum", "ok", "note", "text"}``, ``required`` one of ``major``, ``minor``, ``patch``,
     ``none``).
     """
@@ -155,9 +183,12 @@ class BreakingJsonReporter:
         """
         del color
         findings = visible(report)
+        log = Changelog.of(findings)
         document = {
             "breaking": is_breaking(findings),
-            "changes": [change_to_dict(f) for f in findings],
+            "summary": log.verdict.as_dict(),
+            "changes": [grouped_change_to_dict(c) for c in log.changes],
+            "notes": [change_to_dict(f) for f in log.notes],
             "versions": versions_of(report),
         }
         json.dump(document, stream, indent=2)
@@ -165,19 +196,20 @@ class BreakingJsonReporter:
 
 
 class ChangelogJsonReporter:
-    """Render a ``changelog`` report: the verdict, then every change grouped by operation.
+    """Render a ``changelog`` report: the verdict, then every change once, with the operations it affects.
 
     The shape::
 
         {"breaking": false,
-         "summary": {"breaking": 0, "possibly_breaking": 0, "compatible": 2, "accepted": 0},
+         "summary": {"breaking": 0, "possibly_breaking": 0, "compatible": 2, "accepted": 0,
+                     "operations": {"breaking": 0, "possibly_breaking": 0, "compatible": 3}},
          "checked": ["b2b-orders"],
-         "operations": [{"contract": "b2b-orders", "operation": "GET /orders", "changes": [<change>...]}],
-         "notes": [<change>...],
+         "changes": [<change>...],
+         "notes": [<finding>...],
          "versions": [<bump advice>...]}
 
-    ``operation`` is ``null`` for the changes outside any operation; ``notes`` are about the run (an expired
-    ignore entry). Each change is written as by :func:`change_to_dict`.
+    Each change is written as by :func:`grouped_change_to_dict`; ``notes`` are about the run (an expired ignore
+    entry), each as by :func:`change_to_dict`.
     """
 
     def render(self, report: Report, stream: TextIO, *, color: bool = False) -> None:
@@ -194,10 +226,7 @@ class ChangelogJsonReporter:
             "breaking": is_breaking(report.findings),
             "summary": log.verdict.as_dict(),
             "checked": list(report.checked),
-            "operations": [
-                {"contract": g.contract, "operation": g.operation, "changes": [change_to_dict(f) for f in g.changes]}
-                for g in log.groups
-            ],
+            "changes": [grouped_change_to_dict(c) for c in log.changes],
             "notes": [change_to_dict(f) for f in log.notes],
             "versions": versions_of(report),
         }

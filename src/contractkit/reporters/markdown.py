@@ -2,12 +2,12 @@
 
 The layout, made to be read in a PR and updated in place (the last line is a hidden marker a bot can look for)::
 
-    **1 breaking · 2 possibly breaking · 5 compatible** in 3 contracts
+    **1 breaking (70 operations) · 2 possibly breaking (3 operations) · 5 compatible** in 3 contracts
 
     - b2b-orders: needs a major bump (1.4.0 → 2.0.0 required); 1.5.0 is not enough   <- one line per contract
     ### Breaking changes
-    **`GET /orders`** · b2b-orders
-    | change | where | fix |            <- one table per operation, each breaking change with its fix
+    **b2b-orders**
+    | change | where | operations | fix |   <- one row per change, said where it happened, with what it affects
     ### Accepted changes                <- approved in the ignores file, with the reason
     > **Note** ...                      <- an expired ignore entry
     <details><summary>2 possibly breaking changes</summary> ... </details>
@@ -23,7 +23,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from contractkit.breaking.changelog import Changelog, ChangeReport, OperationGroup, previous_location
+from contractkit.breaking.changelog import Change, Changelog, ChangeReport, previous_location
 from contractkit.findings import Severity
 from contractkit.reporters._common import location_text, plural, posix_path, printable
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from contractkit.findings import Finding, Report
 
-__all__ = ["MarkdownReporter", "markdown_cell", "render_markdown"]
+__all__ = ["MarkdownReporter", "markdown_cell", "operations_cell", "render_markdown"]
 
 
 def markdown_cell(text: str) -> str:
@@ -63,6 +63,10 @@ def _code(text: str, *, cell: bool = True) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+#: Operations named in a cell; the rest are counted (the JSON format lists them all).
+_SHOWN_OPERATIONS = 8
+
+
 def _where(finding: Finding) -> str:
     text = _code(posix_path(location_text(finding.location)))
     before = previous_location(finding)
@@ -71,29 +75,44 @@ def _where(finding: Finding) -> str:
     return text
 
 
-def _table(groups: list[OperationGroup], last: str | None) -> list[str]:
-    """One heading and table per operation: change, where, and ``last`` (``fix``, ``accepted because``, none)."""
+def operations_cell(change: Change) -> str:
+    """Return the operations a change affects, for a table cell: ``2: `GET /a`, `POST /a```, at most 8 named."""
+    operations = change.operations
+    if not operations:
+        return "-"
+    named = ", ".join(_code(op) for op in operations[:_SHOWN_OPERATIONS])
+    more = len(operations) - _SHOWN_OPERATIONS
+    if len(operations) == 1:
+        return named
+    return f"{len(operations)}: {named}" + (f" and {more} more" if more > 0 else "")
+
+
+def _table(changes: list[Change], last: str | None) -> list[str]:
+    """One heading and table per contract: change, where, operations, and ``last`` (``fix``, ``accepted because``)."""
     out: list[str] = []
-    for group in groups:
-        heading = f"**{_code(group.operation, cell=False)}**" if group.operation else "**outside operations**"
-        if group.contract:
-            heading += f" · {markdown_cell(group.contract)}"
-        head = ["change", "where", *([last] if last else [])]
-        out += [heading, "", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-        for finding in group.changes:
-            cells = [f"{markdown_cell(finding.message)} ({_code(finding.rule_id)})", _where(finding)]
+    by_contract: dict[str | None, list[Change]] = {}
+    for change in changes:
+        by_contract.setdefault(change.contract, []).append(change)
+    for contract, listed in by_contract.items():
+        head = ["change", "where", "operations", *([last] if last else [])]
+        if contract:
+            out += [f"**{markdown_cell(contract)}**", ""]
+        out += ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+        for change in listed:
+            cells = [f"{markdown_cell(change.message)} ({_code(change.rule_id)})", _where(change.first)]
+            cells.append(operations_cell(change))
             if last:
-                extra = finding.accepted if last.startswith("accepted") else finding.hint
+                extra = change.accepted if last.startswith("accepted") else change.hint
                 cells.append(markdown_cell(extra or ""))
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
     return out
 
 
-def _folded(summary: str, groups: list[OperationGroup], last: str | None) -> list[str]:
-    if not groups:
+def _folded(summary: str, changes: list[Change], last: str | None) -> list[str]:
+    if not changes:
         return []
-    return ["<details>", f"<summary>{summary}</summary>", "", *_table(groups, last), "</details>", ""]
+    return ["<details>", f"<summary>{summary}</summary>", "", *_table(changes, last), "</details>", ""]
 
 
 def render_markdown(report: Report) -> str:
@@ -111,7 +130,7 @@ def render_markdown(report: Report) -> str:
     )
     if bumps:
         out += [f"- {'⚠️ ' if advice.ok is False else ''}{markdown_cell(str(advice))}" for advice in bumps] + [""]
-    breaking = log.changes(Severity.ERROR)
+    breaking = log.at(Severity.ERROR)
     if breaking:
         out += ["### Breaking changes", "", *_table(breaking, "fix")]
     accepted = log.accepted()
@@ -120,13 +139,13 @@ def render_markdown(report: Report) -> str:
     for note in log.notes:
         where = _code(posix_path(location_text(note.location)), cell=False)
         out += [f"> **Note**: {markdown_cell(note.message)} ({where}). {markdown_cell(note.hint or '')}", ""]
-    possibly = log.changes(Severity.WARNING)
+    possibly = log.at(Severity.WARNING)
     count = verdict.possibly_breaking
     out += _folded(f"{count} possibly breaking change{'' if count == 1 else 's'}", possibly, "fix")
-    compatible = log.changes(Severity.INFO)
+    compatible = log.at(Severity.INFO)
     count = verdict.compatible
     out += _folded(f"{count} compatible change{'' if count == 1 else 's'}", compatible, None)
-    if not log.groups and not log.notes:
+    if not log.changes and not log.notes:
         out += ["No change.", ""]
     out.append(f"<!-- contractkit:{report.command} -->")
     return "\n".join(out) + "\n"

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from contractkit.breaking.changelog import LEVEL_NAMES, NOTE_RULES, Changelog, ChangeReport, previous_location
+from contractkit.breaking.changelog import (
+    LEVEL_NAMES,
+    NOTE_RULES,
+    Change,
+    Changelog,
+    ChangeReport,
+    group_changes,
+    previous_location,
+)
 from contractkit.findings import Finding, Report, Severity
 from contractkit.reporters._common import location_text, plural, printable, summary_line, visible
 
@@ -49,12 +57,13 @@ def _context(finding: Finding) -> str | None:
     return None
 
 
-def format_finding(finding: Finding, *, color: bool = False) -> list[str]:
+def format_finding(finding: Finding, *, color: bool = False, context: list[str] | None = None) -> list[str]:
     """Render one finding as the lines the text reporter prints for it.
 
     Args:
         finding: the finding (its severity must not be ``OFF``).
         color: wrap the location, severity, rule id and tip in ANSI colours.
+        context: the lines to print instead of the ``in <operation>`` line (the operations of a change).
 
     Returns:
         The head line ``path:line:col  severity  rule-id  message``, the continuation lines of a
@@ -74,9 +83,10 @@ def format_finding(finding: Finding, *, color: bool = False) -> list[str]:
         )
     ]
     lines.extend(f"  {line}" for line in rest)
-    context = _context(finding)
     if context is not None:
-        lines.extend(f"  {line}" for line in _lines(context))
+        lines.extend(context)
+    elif (own := _context(finding)) is not None:
+        lines.extend(f"  {line}" for line in _lines(own))
     before = previous_location(finding)
     if before is not None:
         lines.append(f"  was at {printable(location_text(before))}")
@@ -89,6 +99,20 @@ def format_finding(finding: Finding, *, color: bool = False) -> list[str]:
         lines.append(f"  {_paint('Tip:', _TIP_STYLE, color)} {tip}")
         lines.extend(f"       {line}" for line in more)
     return lines
+
+
+def format_change(change: Change, *, color: bool = False) -> list[str]:
+    """Render one change as :func:`format_finding` renders its first finding, said where the change happened.
+
+    A change that affects several operations names them all on its ``in`` line: ``in 3 operations (contract
+    c): GET /a, GET /b, POST /b`` (wrapped).
+    """
+    operations = change.operations
+    if len(operations) < 2:
+        return format_finding(change.as_finding(), color=color)
+    where = f" (contract {change.contract})" if change.contract else ""
+    context = _wrapped(f"in {len(operations)} operations{where}:", operations, "  ", "      ")
+    return format_finding(change.as_finding(), color=color, context=context)
 
 
 class TextReporter:
@@ -155,20 +179,33 @@ class BreakingTextReporter(TextReporter):
             stream: where to write.
             color: use ANSI colours.
         """
-        kept = [f for f in report.findings if f.severity.at_least(Severity.WARNING) or f.accepted is not None]
-        hidden = sum(1 for f in report.findings if f.severity is Severity.INFO and f.accepted is None)
-        shown = Report(report.command, kept, report.checked, report.errors)
+        log = Changelog.of(report.findings)
+        kept = [c for c in log.changes if c.severity.at_least(Severity.WARNING) or c.accepted is not None]
+        hidden = log.verdict.compatible
         note = f" (compatible changes: `contractkit changelog` lists {'it' if hidden == 1 else 'them'})"
-        self.write_findings(shown, stream, color=color)
+        previous_file: str | None = None
+        for change in sorted(kept, key=lambda c: c.first.sort_key()):
+            if previous_file is not None and change.location.file != previous_file:
+                stream.write("\n")
+            previous_file = change.location.file
+            for line in format_change(change, color=color):
+                stream.write(line + "\n")
+        for finding in log.notes:
+            stream.write("\n" if previous_file is not None else "")
+            previous_file = finding.location.file
+            for line in format_finding(finding, color=color):
+                stream.write(line + "\n")
+        if kept or log.notes:
+            stream.write("\n")
         write_bumps(report, stream, color=color)
         self.write_summary(change_summary(report, shown=note if hidden else ""), report, stream, color=color)
 
 
 class ChangelogTextReporter:
-    """Render every change grouped by operation, breaking ones first in each group, then the verdict."""
+    """Render every change once, with the operations it affects, breaking ones first, then the verdict."""
 
     def render(self, report: Report, stream: TextIO, *, color: bool = False) -> None:
-        """Write one block per operation, the notes about the run, and the verdict line.
+        """Write one block per contract (its changes, worst first), the notes about the run, and the verdict line.
 
         Args:
             report: the changes of one comparison.
@@ -176,15 +213,18 @@ class ChangelogTextReporter:
             color: use ANSI colours.
         """
         log = Changelog.of(report.findings)
-        for group in log.groups:
-            stream.write(_paint(printable(group.title), _BOLD, color) + "\n")
-            for finding in group.changes:
-                stream.write("\n".join(_change_lines(finding, color)) + "\n")
+        contracts: dict[str | None, list[Change]] = {}
+        for change in log.changes:
+            contracts.setdefault(change.contract, []).append(change)
+        for contract, changes in contracts.items():
+            stream.write(_paint(printable(contract or "changes"), _BOLD, color) + "\n")
+            for change in changes:
+                stream.write("\n".join(_change_lines(change, color)) + "\n")
             stream.write("\n")
         if log.notes:
             stream.write(_paint("about this run", _BOLD, color) + "\n")
-            for finding in log.notes:
-                stream.write("\n".join(_change_lines(finding, color)) + "\n")
+            for change in group_changes(log.notes):
+                stream.write("\n".join(_change_lines(change, color)) + "\n")
             stream.write("\n")
         write_bumps(report, stream, color=color)
         summary = change_summary(report)
@@ -208,8 +248,9 @@ def write_bumps(report: Report, stream: TextIO, *, color: bool = False) -> None:
         stream.write("\n")
 
 
-def _change_lines(finding: Finding, color: bool) -> list[str]:
-    """``  breaking  rule-id  message`` then the location, the old location, the acceptance and the tip."""
+def _change_lines(change: Change, color: bool) -> list[str]:
+    """``  breaking  rule-id  message`` then the location, the operations, the acceptance and the tip."""
+    finding = change.first
     if finding.accepted is not None:
         label = "accepted"
     elif finding.rule_id in NOTE_RULES:  # about the run, not a change: its plain severity
@@ -217,7 +258,7 @@ def _change_lines(finding: Finding, color: bool) -> list[str]:
     else:
         label = LEVEL_NAMES.get(finding.severity, finding.severity.value)
     style = _ACCEPTED_STYLE if finding.accepted is not None else _SEVERITY_STYLE[finding.severity]
-    first, *rest = _lines(finding.message)
+    first, *rest = _lines(change.message)
     pad = " " * (_LABEL_WIDTH - len(label))
     lines = [f"  {_paint(label, style, color)}{pad}  {_paint(printable(finding.rule_id), _DIM, color)}  {first}"]
     indent = " " * (_LABEL_WIDTH + 4)
@@ -227,12 +268,29 @@ def _change_lines(finding: Finding, color: bool) -> list[str]:
     if before is not None:
         where += f", was at {location_text(before)}"
     lines.append(indent + printable(where))
+    operations = change.operations
+    if len(operations) == 1:
+        lines.append(indent + printable(f"in {operations[0]}"))
+    elif operations:
+        lines.extend(_wrapped(f"in {len(operations)} operations:", operations, indent, indent + "  "))
     if finding.accepted is not None:
         lines.extend(indent + line for line in _lines(f"accepted ({finding.severity.value}): {finding.accepted}"))
     if finding.hint:
         tip, *more = _lines(finding.hint)
         lines.append(f"{indent}{_paint('Tip:', _TIP_STYLE, color)} {tip}")
         lines.extend(f"{indent}     {line}" for line in more)
+    return lines
+
+
+def _wrapped(head: str, items: tuple[str, ...], first: str, rest: str, width: int = 116) -> list[str]:
+    """Return ``head`` then ``items`` separated by commas, wrapped at ``width`` columns between items only."""
+    lines = [first + printable(head)]
+    for index, item in enumerate(items):
+        piece = printable(item) + ("," if index < len(items) - 1 else "")
+        if len(lines[-1]) + 1 + len(piece) > width:
+            lines.append(rest + piece)  # a line always takes its first item, however long
+        else:
+            lines[-1] += " " + piece
     return lines
 
 

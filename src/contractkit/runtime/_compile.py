@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from contractkit.loaders.pointer import parse_pointer
 from contractkit.runtime._engine import Compiled, compile_schema
+from contractkit.runtime._multipart import PartPlan
 from contractkit.runtime._params import Param, caster, compile_param, schema_types
 from contractkit.runtime._schema import SchemaConverter
 
@@ -43,13 +44,17 @@ class MediaBody:
     Attributes:
         kind: ``json``, ``form``, ``multipart`` or ``other`` (presence only).
         validator: the request validator (params + this body).
-        casts: for a form body, the property casts; ``arrays`` the properties that are arrays.
+        casts: for a form body, the property casts; ``arrays`` the properties that are arrays; ``extra`` the cast of
+            the fields the schema does not name (from ``additionalProperties``), ``None`` to keep them strings.
+        parts: for a multipart body, what each property's parts must be.
     """
 
     kind: str
     validator: Compiled
     casts: dict[str, Callable[[str], Any]] = field(default_factory=dict)
     arrays: frozenset[str] = frozenset()
+    parts: dict[str, PartPlan] = field(default_factory=dict)
+    extra: Callable[[str], Any] | None = None
 
 
 @dataclass(slots=True)
@@ -64,6 +69,8 @@ class Operation:
         body_required: whether a body must be sent; ``media`` the declared media types (None: no body).
         no_body: the validator of the parameters alone.
         raw: the Operation Object (responses are compiled from it on demand).
+        secret_headers: the headers that carry a credential (``secret_query``: the query parameters); an error
+            there never shows the value.
         security_in_query: whether a security scheme reads the query (``security_in_cookie``: the cookies);
             the request's query and cookies are parsed for the security check only then.
         media_cache: ``Content-Type`` header value -> (declared media, body kind), filled per request (bounded).
@@ -78,6 +85,7 @@ class Operation:
     no_body: Compiled
     raw: dict[str, Any]
     secret_headers: frozenset[str] = frozenset()
+    secret_query: frozenset[str] = frozenset()
     responses: dict[tuple[str, str], Compiled | None] = field(default_factory=dict)
     security_in_query: bool = False
     security_in_cookie: bool = False
@@ -227,7 +235,8 @@ def compile_spec(root: dict[str, Any], name: str) -> CompiledSpec:
     assert isinstance(schemes, dict)
     static: dict[str, PathEntry] = {}
     templated: dict[int, list[PathEntry]] = {}
-    interesting = {"content-type", "content-length", "cookie", "authorization", "x-request-id", "traceparent"}
+    interesting = {"content-type", "content-length", "transfer-encoding", "cookie", "authorization", "x-request-id"}
+    interesting |= {"traceparent", "origin", "access-control-request-method"}
     paths = root.get("paths") if isinstance(root.get("paths"), dict) else {}
     assert isinstance(paths, dict)
     for template, raw_item in paths.items():
@@ -245,6 +254,8 @@ def compile_spec(root: dict[str, Any], name: str) -> CompiledSpec:
             interesting.update(p.name for p in op.params["header"])
             interesting.update(c.name for alt in op.security for c in alt if c.where == "header")
         allow = tuple(operations)
+        if "GET" in operations and "HEAD" not in operations:
+            allow = (*allow[: allow.index("GET") + 1], "HEAD", *allow[allow.index("GET") + 1 :])
         entry = PathEntry(str(template), operations, allow)
         if "{" in str(template):
             entry.regex, entry.names = _template_regex(str(template))
@@ -314,11 +325,16 @@ def _operation(
             casts: dict[str, Callable[[str], Any]] = {}
             arrays: set[str] = set()
             with_body = base
-            if kind in ("json", "form", "any") and schema is not None:
+            if kind in ("json", "form", "multipart", "any") and schema is not None:
                 with_body = {**base, "properties": {**base["properties"], "body": converter.convert(schema)}}
+            parts: dict[str, PartPlan] = {}
+            extra: Callable[[str], Any] | None = None
             if kind == "form":
                 target = resolve(schema)
                 props = target.get("properties") if isinstance(target, dict) else None
+                additional = resolve(target.get("additionalProperties")) if isinstance(target, dict) else None
+                if isinstance(additional, dict):
+                    extra = caster(additional, resolve)
                 for prop, sub in (props or {}).items():
                     sub = resolve(sub)
                     if "array" in schema_types(sub, resolve):
@@ -326,7 +342,10 @@ def _operation(
                         casts[str(prop)] = caster(sub.get("items", {}) if isinstance(sub, dict) else {}, resolve)
                     else:
                         casts[str(prop)] = caster(sub, resolve)
-            media[key] = MediaBody(kind, compile_schema(_rooted(converter, with_body)), casts, frozenset(arrays))
+            elif kind in ("multipart", "any"):
+                parts = _part_plans(schema, spec.get("encoding"), resolve)
+            validator = compile_schema(_rooted(converter, with_body))
+            media[key] = MediaBody(kind, validator, casts, frozenset(arrays), parts, extra)
     secret = {c.name for alt in security for c in alt if c.where == "header"}
     return Operation(
         label=f"{method.upper()} {template}",
@@ -338,9 +357,37 @@ def _operation(
         no_body=compile_schema(_rooted(converter, base)),
         raw=raw,
         secret_headers=frozenset(secret),
+        secret_query=frozenset(c.name for alt in security for c in alt if c.where == "query"),
         security_in_query=any(c.where == "query" for alt in security for c in alt),
         security_in_cookie=any(c.where == "cookie" for alt in security for c in alt),
     )
+
+
+def _part_plans(schema: Any, encoding: Any, resolve: Callable[[Any], Any]) -> dict[str, PartPlan]:
+    """Compile what each property of a multipart schema takes (OpenAPI's Encoding Object and its defaults)."""
+    target = resolve(schema)
+    props = target.get("properties") if isinstance(target, dict) else None
+    encoding = encoding if isinstance(encoding, dict) else {}
+    plans: dict[str, PartPlan] = {}
+    for prop, raw in (props or {}).items():
+        sub = resolve(raw)
+        array = "array" in schema_types(sub, resolve)
+        item = resolve(sub.get("items", {})) if array and isinstance(sub, dict) else sub
+        item = item if isinstance(item, dict) else {}
+        types = schema_types(item, resolve)
+        declared = resolve(encoding.get(prop))
+        content_type = declared.get("contentType") if isinstance(declared, dict) else None
+        allowed = None
+        if isinstance(content_type, str) and content_type.strip():
+            allowed = tuple(t.split(";", 1)[0].strip().lower() for t in content_type.split(",") if t.strip())
+        plans[str(prop)] = PartPlan(
+            array=array,
+            json="object" in types or "array" in types,
+            binary=item.get("format") == "binary" or "contentMediaType" in item,
+            cast=caster(item, resolve),
+            content_types=allowed,
+        )
+    return plans
 
 
 def _media_kind(media_type: str) -> str:

@@ -1,7 +1,13 @@
 """Parameter styles (RFC 6570 flavoured, as OpenAPI defines them) and string -> typed value coercion.
 
 A :class:`Param` is compiled once per operation; per request it only splits strings and casts them. A value
-that cannot be cast stays a string, so the schema validator reports it with the parameter's location.
+that cannot be cast stays a string, so the schema validator reports it with the parameter's location; a value that
+can be cast but not judged (an integer of more than 4,300 digits, a number beyond the float range, a JSON
+parameter nested too deeply) raises :class:`BadInput`, which the validator reports at the parameter.
+
+Repetition: a name the client sends twice is counted (:func:`parse_query` keeps every value, :func:`parse_cookies`
+records the repeated names) so that the validator can refuse a repeated parameter that is not an exploded array:
+frameworks disagree on which of two values the app sees (Starlette the last, Flask the first).
 """
 
 from __future__ import annotations
@@ -10,7 +16,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, unquote_plus
+from urllib.parse import unquote_plus
+
+from contractkit.runtime._json import MAX_INT_DIGITS, BadInput, parse_json_text
 
 _INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
 _NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\Z")
@@ -18,13 +26,28 @@ _DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited
 
 
 def _cast_integer(raw: str) -> Any:
-    return int(raw) if _INT.match(raw) else raw
+    return _integer(raw) if _INT.match(raw) else raw
 
 
 def _cast_number(raw: str) -> Any:
     if _INT.match(raw):
-        return int(raw)
-    return float(raw) if _NUMBER.match(raw) else raw
+        return _integer(raw)
+    if not _NUMBER.match(raw):
+        return raw
+    value = float(raw)
+    if value in (_INF, -_INF):
+        raise BadInput("the number is beyond the range of a 64-bit float (about ±1.8e308)")
+    return value
+
+
+_INF = float("inf")
+
+
+def _integer(raw: str) -> int:
+    digits = len(raw) - (raw[0] == "-")
+    if digits > MAX_INT_DIGITS:
+        raise BadInput(f"the integer has {digits:,} digits; at most {MAX_INT_DIGITS:,} are accepted")
+    return int(raw)
 
 
 def _cast_boolean(raw: str) -> Any:
@@ -147,18 +170,32 @@ def compile_param(raw: Mapping[str, Any], resolve: Callable[[Any], Any]) -> Para
 
 
 def parse_query(query: str) -> dict[str, list[str]]:
-    """Split a raw query string into name -> values (percent and ``+`` decoded; blank values kept)."""
+    """Split a raw query string (or a form body) into name -> values (percent and ``+`` decoded; blanks kept).
+
+    Only text every framework decodes alike is read: ASCII (RFC 3986; a form body as browsers encode it), whose
+    percent escapes spell UTF-8. Raw non-ASCII bytes are read as Latin-1 by Starlette and as UTF-8 by werkzeug, and
+    an escape that is not UTF-8 (``%FF``) becomes U+FFFD in Starlette and stays ``%FF`` in Flask: the app would see
+    another value than the one checked, so those are refused.
+
+    Raises:
+        BadInput: raw non-ASCII characters, or a percent escape that is not UTF-8.
+    """
     out: dict[str, list[str]] = {}
     if not query:
         return out
+    if not query.isascii():
+        raise BadInput("holds raw non-ASCII characters: percent-encode them as UTF-8 (RFC 3986)")
     for part in query.split("&"):
         if not part:
             continue
         key, _, value = part.partition("=")
-        if "%" in key or "+" in key:
-            key = unquote_plus(key)
-        if "%" in value or "+" in value:
-            value = unquote_plus(value)
+        try:
+            if "%" in key or "+" in key:
+                key = unquote_plus(key, errors="strict")
+            if "%" in value or "+" in value:
+                value = unquote_plus(value, errors="strict")
+        except UnicodeDecodeError:
+            raise BadInput("holds a percent escape that is not UTF-8 (such as `%FF`)") from None
         values = out.get(key)
         if values is None:
             out[key] = [value]
@@ -167,17 +204,37 @@ def parse_query(query: str) -> dict[str, list[str]]:
     return out
 
 
-def parse_cookies(header: str) -> dict[str, str]:
-    """Split a ``Cookie`` header into name -> value (the first of duplicate names wins, as browsers send)."""
+def parse_cookies(header: str, repeated: set[str] | None = None) -> dict[str, str]:
+    r"""Split a ``Cookie`` header into name -> value, as Starlette and werkzeug read it.
+
+    Names and values are stripped of blanks; a quoted value is unquoted (``"a\\"b"``, octal ``\\073``) and nothing
+    is percent-decoded (neither framework does). A name seen twice is added to ``repeated`` when it is given (its
+    first value is kept: frameworks disagree on which one the app gets, so the validator refuses the repetition).
+    """
     out: dict[str, str] = {}
-    for part in header.split(";"):
-        key, sep, value = part.strip().partition("=")
-        if sep and key not in out:
-            value = value.strip()
-            if len(value) > 1 and value[0] == value[-1] == '"':
-                value = value[1:-1]
-            out[key] = unquote(value) if "%" in value else value
+    for chunk in header.split(";"):
+        key, sep, value = chunk.partition("=")
+        if not sep:
+            key, value = "", chunk
+        key, value = key.strip(), value.strip()
+        if not key and not value:
+            continue
+        if key in out:
+            if repeated is not None:
+                repeated.add(key)
+            continue
+        out[key] = _unquote_cookie(value) if value.startswith('"') else value
     return out
+
+
+_COOKIE_ESCAPE = re.compile(r"\\(?:([0-3][0-7][0-7])|(.))")
+
+
+def _unquote_cookie(value: str) -> str:
+    r"""Undo RFC 2109 quoting as ``http.cookies`` does (Starlette's reading): quotes, ``\\ooo`` and ``\\c``."""
+    if len(value) < 2 or value[0] != '"' or value[-1] != '"':
+        return value
+    return _COOKIE_ESCAPE.sub(lambda m: chr(int(m.group(1), 8)) if m.group(1) else m.group(2), value[1:-1])
 
 
 def _pairs(items: list[str], param: Param) -> dict[str, Any]:
@@ -198,20 +255,36 @@ def read_scalar(param: Param, raw: str) -> Any:
         return _json_or_raw(raw)
     style = param.style
     if style == "label":
-        raw = raw[1:] if raw.startswith(".") else raw
+        if not raw.startswith("."):
+            raise BadInput("is not in the `label` style: it starts with `.`")
+        raw = raw[1:]
         sep = "." if param.explode else ","
     elif style == "matrix":
         prefix = f";{param.name}="
+        if not raw.startswith(";"):
+            raise BadInput(f"is not in the `matrix` style: it starts with `{prefix}`")
         if param.kind == "object" and param.explode:
-            return _split_kv(raw.lstrip(";").split(";"), param)
+            return _split_kv(raw[1:].split(";"), param)
         if param.kind == "array" and param.explode:
-            return [param.cast(part[len(prefix) - 1 :]) for part in raw.split(";") if part]
-        raw = raw[len(prefix) :] if raw.startswith(prefix) else raw
+            items = raw[1:].split(";")
+            if any(not item.startswith(prefix[1:]) for item in items):
+                raise BadInput(f"is not in the `matrix` style: every item is `{prefix}<value>`")
+            return [param.cast(item[len(prefix) - 1 :]) for item in items]
+        if raw == prefix[:-1]:
+            raw = ""  # `;color`: the empty value
+        elif raw.startswith(prefix):
+            raw = raw[len(prefix) :]
+        else:
+            raise BadInput(f"is not in the `matrix` style: it starts with `{prefix}`")
         sep = ","
     else:
         sep = ","
     if param.kind == "array":
-        return [param.cast(item) for item in raw.split(sep)] if raw != "" else []
+        if raw == "":
+            return []
+        if param.location == "header":  # RFC 9110 lists: `1, 2` (optional blanks around the commas)
+            return [param.cast(item.strip(" \t")) for item in raw.split(sep)]
+        return [param.cast(item) for item in raw.split(sep)]
     if param.kind == "object":
         items = raw.split(sep)
         if param.explode:
@@ -221,18 +294,25 @@ def read_scalar(param: Param, raw: str) -> Any:
 
 
 def read_query(param: Param, query: Mapping[str, list[str]]) -> tuple[bool, Any]:
-    """Return (present, value) of a query parameter according to its style."""
+    """Return (present, value) of a query parameter according to its style.
+
+    Raises:
+        BadInput: a value cannot be judged, or the parameter (a key of it, for an object) is given more than once
+            where its style takes one value.
+    """
     if param.content:
         values = query.get(param.name)
+        if values:
+            _once(values)
         return (True, _json_or_raw(values[0])) if values else (False, None)
     if param.style == "deepObject":
         prefix = param.name + "["
-        found = {k[len(prefix) : -1]: v[0] for k, v in query.items() if k.startswith(prefix) and k.endswith("]")}
+        found = {k[len(prefix) : -1]: _once(v) for k, v in query.items() if k.startswith(prefix) and k.endswith("]")}
         if not found:
             return False, None
         return True, {k: param.props.get(k, _keep)(v) for k, v in found.items()}
     if param.kind == "object" and param.explode:
-        found = {k: param.props[k](query[k][0]) for k in param.props if k in query}
+        found = {k: param.props[k](_once(query[k])) for k in param.props if k in query}
         return (True, found) if found else (False, None)
     values = query.get(param.name)
     if values is None:
@@ -240,17 +320,28 @@ def read_query(param: Param, query: Mapping[str, list[str]]) -> tuple[bool, Any]
     if param.kind == "array":
         if param.explode:
             return True, [param.cast(v) for v in values]
+        _once(values)
         sep = _DELIMITERS.get(param.style, ",")
         return True, [param.cast(v) for v in values[0].split(sep)] if values[0] != "" else []
+    if len(values) > 1:
+        _once(values)
     if param.kind == "object":
         return True, _pairs(values[0].split(","), param)
     return True, param.cast(values[0])
 
 
-def _json_or_raw(raw: str) -> Any:
-    import json
+def _once(values: list[str]) -> str:
+    """Return the one value of a name that takes one value; :class:`BadInput` when it is given more than once."""
+    if len(values) > 1:
+        raise BadInput(f"is given {len(values)} times; send it once (an array as one delimited value)")
+    return values[0]
 
+
+def _json_or_raw(raw: str) -> Any:
+    """Parse a ``content``-encoded parameter as JSON; a text that is not JSON stays a string (the schema judges it)."""
     try:
-        return json.loads(raw)
-    except ValueError:
-        return raw
+        return parse_json_text(raw, "the value")
+    except BadInput as exc:
+        if exc.syntax:
+            return raw
+        raise

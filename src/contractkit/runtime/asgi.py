@@ -1,8 +1,13 @@
 """The pure ASGI middleware: validates each HTTP request against the contract before the app sees it.
 
-Per request: route (404/405 without reading the body), ``Content-Length`` pre-check (413), read the body up to
-the limit (413 as soon as it is passed: ``receive()`` is not called again), validate, then either answer with a
+Per request, in this order: route (404, 405), security (401), both from the headers alone; ``Content-Length``
+(400 when it is not a length, 413 past the limit); read the body up to the limit (413 as soon as it is passed:
+``receive()`` is not called again); content type (415); parameters and body (400). Then either answer with a
 problem or call the app with the buffered body replayed and the typed values in ``scope["state"]["contract"]``.
+
+Fail closed: every exception a request can cause is a 4xx verdict of the validator; any other exception is a bug,
+answered with a 500 problem (``on_error="reject"``, the default) or, when the service opts in with
+``on_error="pass"``, passed to the app unvalidated, logged at WARNING and counted.
 """
 
 from __future__ import annotations
@@ -15,9 +20,16 @@ from typing import Any, Literal
 from contractkit.runtime._core import ValidationResult
 from contractkit.runtime._settings import MiddlewareSettings, Passing, ResponseMode
 from contractkit.runtime._types import ASGIApp, Message, Receive, Scope, Send
-from contractkit.runtime.problem import ErrorRenderer, ErrorResponse, response_problem, too_large
+from contractkit.runtime.problem import (
+    UNCHECKED_RESPONSE,
+    ErrorRenderer,
+    ErrorResponse,
+    internal_error,
+    response_problem,
+    too_large,
+)
 
-_BODILESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "TRACE"})
+_HTTP1 = frozenset({"1.0", "1.1"})  # where a request without Content-Length or Transfer-Encoding has no body
 _clock = time.perf_counter
 
 
@@ -28,16 +40,19 @@ class ContractValidationMiddleware(MiddlewareSettings):
         app: the ASGI app to protect.
         spec: the contract: a path, a loaded document (dict), a catalog contract id, a generated package with a
             ``CONTRACT`` attribute, or a ready :class:`RequestValidator`.
-        max_body_bytes: the largest request body accepted (413 past it; the body is never read further).
+        max_body_bytes: the largest request body accepted, for every operation (413 past it; the body is never
+            read further).
         unknown_path: ``"reject"`` (404) or ``"pass"`` (the app handles paths the contract does not declare).
         undeclared_method: ``"reject"`` (405 with ``Allow``) or ``"pass"``.
+        cors_preflight: ``"pass"`` (a CORS preflight ``OPTIONS`` the contract does not declare goes to the app,
+            so that a CORS layer inside can answer it) or ``"reject"`` (405). A declared ``OPTIONS`` is validated.
         response_validation: ``"off"``, ``"report"`` (log + metric, response unchanged) or ``"enforce"``
             (a response that breaks the contract becomes a 500 problem; the response is buffered).
         error_renderer: ``(result, path) -> ErrorResponse``; the default renders RFC 9457 problem+json.
         metrics: ``None`` (prometheus-client's default registry when installed), a registry, or ``False``.
         logger: the logger for rejections and failures (default ``contractkit.runtime``).
-        on_error: when the validator itself fails (a bug): ``"pass"`` the request to the app (logged and
-            counted) or ``"reject"`` it with a 500 problem.
+        on_error: when the validator itself fails (a bug, never the client's input): ``"reject"`` the request
+            with a 500 problem (the default), or ``"pass"`` it to the app unvalidated (logged at WARNING, counted).
 
     Example:
         >>> app = ContractValidationMiddleware(app, spec="contracts/b2b-orders/openapi.yaml")  # doctest: +SKIP
@@ -55,7 +70,8 @@ class ContractValidationMiddleware(MiddlewareSettings):
         error_renderer: ErrorRenderer | None = None,
         metrics: Any = None,
         logger: logging.Logger | None = None,
-        on_error: Literal["pass", "reject"] = "pass",
+        on_error: Literal["reject", "pass"] = "reject",
+        cors_preflight: Passing = "pass",
     ) -> None:
         """Load and compile the contract once (raises :class:`contractkit.errors.ContractkitError` if unusable)."""
         super().__init__(
@@ -68,6 +84,7 @@ class ContractValidationMiddleware(MiddlewareSettings):
             metrics,
             logger,
             on_error,
+            cors_preflight,
         )
         self.app = app
         self._interesting = frozenset(name.encode("latin-1") for name in self.validator.spec.interesting)
@@ -82,9 +99,9 @@ class ContractValidationMiddleware(MiddlewareSettings):
         try:
             verdict = await self._verdict(scope, receive, buffered, headers)
         except Exception:
-            self.observer.internal_error(scope.get("method", ""), scope.get("path", ""), headers)
+            self.observer.internal_error(scope.get("method", ""), scope.get("path", ""), headers, self.fail_open)
             if not self.fail_open:
-                await _send(send, response_problem([], "this request", scope.get("path", "")))
+                await _send(send, internal_error(str(scope.get("path", ""))))
                 return
             verdict = None
         if isinstance(verdict, ErrorResponse):
@@ -110,8 +127,9 @@ class ContractValidationMiddleware(MiddlewareSettings):
         """Return the valid result, the response to send instead, ``None`` to pass, ``False`` on disconnect."""
         started = _clock()
         interesting = self._interesting
+        repeated: set[str] | None = None
         for raw_name, raw_value in scope.get("headers", ()):
-            if raw_name in interesting:
+            if raw_name in interesting and raw_value:  # an empty value is no value (as a WSGI server drops it)
                 name = raw_name.decode("latin-1")
                 previous = headers.get(name)
                 if previous is None:
@@ -119,52 +137,48 @@ class ContractValidationMiddleware(MiddlewareSettings):
                 else:
                     value = raw_value.decode("latin-1")
                     headers[name] = f"{previous}; {value}" if name == "cookie" else f"{previous}, {value}"
+                    repeated = {name} if repeated is None else repeated | {name}
         method: str = scope["method"]
         path = _full_path(scope)
         validator = self.validator
         routed = validator.route(method, path)
         if type(routed) is not tuple:
             assert isinstance(routed, ValidationResult)
-            if routed.status == 404 and self.pass_unknown_path:
+            if self.passes(routed, method, headers):
                 return None
-            if routed.status == 405 and self.pass_undeclared_method:
-                return None
-            return self._reject(routed, method, path, headers, started)
+            return self.reject(routed, method, path, headers, started)
         op, raw_path = routed
-        body: bytes | None = None
-        media = op.media
-        if media is not None or method not in _BODILESS:
-            limit = self.max_body_bytes
-            length = headers.get("content-length")
-            if length is not None and length.strip().isdigit() and int(length) > limit:
-                return self._reject(too_large(limit), method, path, headers, started)
-            if media is not None:
-                message = await receive()
-                buffered.append(message)
-                if message["type"] == "http.request" and not message.get("more_body", False):
-                    body = message.get("body", b"")  # the whole body in one message: the common case
-                    if len(body) > limit:
-                        return self._reject(too_large(limit), method, path, headers, started)
-                else:
-                    read = await _read_body(receive, buffered, limit)
-                    if read is None:
-                        return self._reject(too_large(limit), method, path, headers, started)
-                    if read is False:
-                        return False
-                    body = read if isinstance(read, bytes) else None
         query_string: bytes = scope.get("query_string", b"")
-        result = validator.check(op, raw_path, query_string.decode("latin-1") if query_string else "", headers, body)
+        query = query_string.decode("latin-1") if query_string else ""
+        refused, length = self.admit(op, query, headers)
+        if refused is not None:
+            return self.reject(refused, method, path, headers, started)
+        limit = self.max_body_bytes
+        body: bytes | None = None
+        if op.media is not None or (
+            length is None and ("transfer-encoding" in headers or scope.get("http_version") not in _HTTP1)
+        ):
+            # A body is read when the operation takes one, or when one may come that no Content-Length bounds.
+            message = await receive()
+            buffered.append(message)
+            if message["type"] == "http.request" and not message.get("more_body", False):
+                body = message.get("body", b"")  # the whole body in one message: the common case
+                if len(body) > limit:
+                    return self.reject(too_large(limit), method, path, headers, started)
+            else:
+                read = await _read_body(receive, buffered, limit)
+                if read is None:
+                    return self.reject(too_large(limit), method, path, headers, started)
+                if read is False:
+                    return False
+                body = read if isinstance(read, bytes) else None
+            if op.media is None:
+                body = None  # bounded and replayed, but the contract says nothing of it
+        result = validator.inspect(op, raw_path, query, headers, body, repeated)
         if result.status != 200:
-            return self._reject(result, method, path, headers, started)
+            return self.reject(result, method, path, headers, started)
         self.observer.timed(_clock() - started)
         return result
-
-    def _reject(
-        self, result: ValidationResult, method: str, path: str, headers: Mapping[str, str], started: float
-    ) -> ErrorResponse:
-        self.observer.timed(_clock() - started)
-        self.observer.rejected(result, method, path, headers)
-        return self.render(result, path)
 
 
 def _full_path(scope: Scope) -> str:
@@ -282,8 +296,10 @@ class _ResponseChecker:
                 self.scope["method"], path, status, content_type, body if body else None
             )
         except Exception:
-            middleware.observer.internal_error(self.scope["method"], path, self.headers)
-            return []
+            middleware.observer.internal_error(
+                self.scope["method"], path, self.headers, not self.enforce, response=True
+            )
+            return [UNCHECKED_RESPONSE] if self.enforce else []  # enforce fails closed
         if errors:
             middleware.observer.invalid_response(
                 self._operation(), self.scope["method"], path, status, errors, self.headers

@@ -3,10 +3,12 @@
 - Prometheus (``prometheus-client``, the ``metrics`` extra): ``contractkit_requests_rejected_total{contract,
   operation,location}`` (one increment per distinct location of a rejected request; body locations are folded
   into ``body`` so that the label set stays bounded), ``contractkit_responses_invalid_total{contract,
-  operation}``, ``contractkit_internal_errors_total{contract}`` and the histogram
-  ``contractkit_validation_seconds{contract}``.
+  operation}``, ``contractkit_internal_errors_total{contract,outcome}`` (``outcome``: ``rejected`` or ``passed``)
+  and the histogram ``contractkit_validation_seconds{contract}``.
 - logging: logger ``contractkit.runtime`` (or the one passed); every line carries the extra fields
   ``request_id`` (``x-request-id``), ``traceparent``, ``contract``, ``operation``, ``status`` and ``errors``.
+  Request-derived text in a log line (the path, error messages) is escaped (no raw control character: a ``%0A``
+  in a path cannot forge a line) and capped (:func:`printable`).
 - OpenTelemetry (when ``opentelemetry-api`` is importable and the current span is recording): a span event
   ``contractkit.request.rejected`` on every rejection.
 """
@@ -55,8 +57,8 @@ def _metrics_for(registry: Any) -> tuple[Any, Any, Any, Any]:
             ),
             Counter(
                 "contractkit_internal_errors",
-                "Requests passed through because the validator itself failed (a contractkit bug).",
-                ("contract",),
+                "Requests the validator itself failed on (a contractkit bug): rejected with a 500, or passed on.",
+                ("contract", "outcome"),
                 registry=registry,
             ),
         )
@@ -64,8 +66,22 @@ def _metrics_for(registry: Any) -> tuple[Any, Any, Any, Any]:
     return found
 
 
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+_CONTROL |= {0x2028: "\\u2028", 0x2029: "\\u2029"}
+LOG_TEXT_LIMIT = 300
+
+
+def printable(text: str, limit: int = LOG_TEXT_LIMIT) -> str:
+    r"""Return request-derived ``text`` fit for a log line: at most ``limit`` characters, control ones escaped.
+
+    A newline becomes ``\x0a``, so that a path cannot forge a log line; past ``limit``, ``...`` marks the cut.
+    """
+    clipped = text if len(text) <= limit else text[:limit] + "..."
+    return clipped if clipped.isprintable() else clipped.translate(_CONTROL)
+
+
 def metric_location(location: str) -> str:
-    """Return the metric label of an error location (``body/items/3/qty`` -> ``body``: bounded cardinality)."""
+    """Return the metric label of an error location (``body#/items/3/qty`` -> ``body``: bounded cardinality)."""
     return "body" if location.startswith("body") else location
 
 
@@ -127,10 +143,10 @@ class Observer:
         if self.logger.isEnabledFor(logging.INFO):  # the message and the extra fields are built only if logged
             self.logger.info(
                 "contractkit rejected %s %s with %d: %s",
-                method,
-                path,
+                printable(method, 20),
+                printable(path),
                 result.status,
-                "; ".join(f"{e.location}: {e.message}" for e in result.errors[:5]),
+                _summary(result.errors),
                 extra=self._fields(headers, operation, result.status, result.errors),
             )
         if self._trace is not None:
@@ -162,31 +178,57 @@ class Observer:
             self.logger.warning(
                 "contractkit: the response %d to %s %s does not match the contract: %s",
                 status,
-                method,
-                path,
-                "; ".join(f"{e.location}: {e.message}" for e in errors[:5]),
+                printable(method, 20),
+                printable(path),
+                _summary(errors),
                 extra=self._fields(headers, operation, status, errors),
             )
 
-    def internal_error(self, method: str, path: str, headers: Mapping[str, str]) -> None:
-        """Report that validating a request failed inside contractkit (logged with the traceback)."""
+    def internal_error(
+        self, method: str, path: str, headers: Mapping[str, str], passed: bool = False, *, response: bool = False
+    ) -> None:
+        """Report that validating a request (or, with ``response``, a response) failed inside contractkit.
+
+        Logged with the traceback. ``passed``: the request went on to the app unvalidated (``on_error="pass"``): a
+        WARNING, since the service chose it; else it was rejected with a 500: an ERROR. A response that could not
+        be checked is sent as the app wrote it (``report``: ``passed``) or replaced by a 500 (``enforce``).
+        """
         if self.internal_errors is not None:
-            self.internal_errors.labels(self.contract).inc()
-        self.logger.exception(
-            "contractkit could not validate %s %s (a contractkit bug); the request was passed through",
-            method,
-            path,
-            extra=self._fields(headers, None, 0, []),
+            self.internal_errors.labels(self.contract, "passed" if passed else "rejected").inc()
+        if response:
+            outcome = "the response was sent unchecked" if passed else "the response was replaced by a 500"
+        elif passed:
+            outcome = "the request was passed on UNVALIDATED (on_error='pass')"
+        else:
+            outcome = "it was rejected with a 500"
+        self.logger.log(
+            logging.WARNING if passed and not response else logging.ERROR,
+            "contractkit could not validate %s %s of contract %s (a contractkit bug); %s",
+            printable(method, 20),
+            printable(path),
+            self.contract,
+            outcome,
+            exc_info=True,
+            extra=self._fields(headers, None, 500 if not passed else 0, []),
         )
 
     def _fields(
         self, headers: Mapping[str, str], operation: str | None, status: int, errors: list[RequestError]
     ) -> dict[str, Any]:
         return {
-            "request_id": headers.get("x-request-id"),
-            "traceparent": headers.get("traceparent"),
+            "request_id": _header(headers, "x-request-id"),
+            "traceparent": _header(headers, "traceparent"),
             "contract": self.contract,
             "operation": operation,
             "status": status,
-            "errors": [{"location": e.location, "message": e.message} for e in errors],
+            "errors": [{"location": printable(e.location), "message": printable(e.message, 500)} for e in errors],
         }
+
+
+def _summary(errors: list[RequestError]) -> str:
+    return printable("; ".join(f"{e.location}: {e.message}" for e in errors[:5]), 1000)
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)
+    return None if value is None else printable(value, 200)

@@ -12,9 +12,11 @@ cookie (the validator masks them), and headers are never echoed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii as _quote  # C: escapes to ASCII, any str (never raises)
+from urllib.parse import quote
 
 from contractkit.runtime._core import RequestError, ValidationResult
 
@@ -91,7 +93,7 @@ def problem_json(status: int, errors: list[RequestError], *, detail: str, instan
 
 def render_problem(result: ValidationResult, path: str) -> ErrorResponse:
     """Render a rejection as ``application/problem+json`` (the default error renderer)."""
-    body = problem_json(result.status, result.errors, detail=_detail(result), instance=path)
+    body = problem_json(result.status, result.errors, detail=_detail(result), instance=instance(path))
     headers = [("content-type", "application/problem+json")]
     if result.status == 405 and result.allow:
         headers.append(("allow", ", ".join(result.allow)))
@@ -103,11 +105,44 @@ def render_problem(result: ValidationResult, path: str) -> ErrorResponse:
 def response_problem(errors: list[RequestError], operation: str, path: str) -> ErrorResponse:
     """Render the 500 sent instead of a response that breaks the contract (``response_validation="enforce"``)."""
     body = problem_json(
-        500, errors, detail=f"The service's response to {operation} does not match its contract.", instance=path
+        500,
+        errors,
+        detail=f"The service's response to {operation} does not match its contract.",
+        instance=instance(path),
     )
     return ErrorResponse(500, [("content-type", "application/problem+json")], body)
 
 
+def internal_error(path: str) -> ErrorResponse:
+    """Render the 500 sent when contractkit itself failed on a request (``on_error="reject"``, the default)."""
+    body = problem_json(
+        500,
+        [],
+        detail="contractkit could not validate this request (an internal error, logged); it was not passed on.",
+        instance=instance(path),
+    )
+    return ErrorResponse(500, [("content-type", "application/problem+json")], body)
+
+
+def instance(path: str) -> str:
+    """Return the request path as the problem's ``instance``: a URI reference (percent-encoded), at most 1,000 chars.
+
+    The cut is made after the encoding, never inside a ``%XX`` escape.
+    """
+    if len(path) <= 1000 and _URI_PATH.match(path):
+        return path
+    encoded = quote(path[:1000], safe=_PATH_SAFE)[:1000]
+    escape = encoded.rfind("%", len(encoded) - 2)
+    return encoded[:escape] if escape != -1 else encoded
+
+
+_PATH_SAFE = "/!$&'()*+,;=:@-._~"  # RFC 3986 pchar and "/"; everything else (`%` included) is percent-encoded
+_URI_PATH = re.compile(r"[A-Za-z0-9/!$&'()*+,;=:@\-._~]*\Z")
+
+
+UNCHECKED_RESPONSE = RequestError("response", "could not be checked against the contract (an internal error, logged)")
+
+
 def too_large(limit: int) -> ValidationResult:
     """Return the 413 verdict for a body over ``limit`` bytes."""
-    return ValidationResult(413, [RequestError("body", f"The request body is larger than {limit} bytes.")])
+    return ValidationResult(413, [RequestError("body#", f"The request body is larger than {limit} bytes.")])

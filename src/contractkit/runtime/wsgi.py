@@ -1,7 +1,9 @@
 """The WSGI twin of the ASGI middleware (Flask, Django, any WSGI app): same options, same verdicts.
 
 The typed values reach the app as ``environ["contractkit.request"]`` (a :class:`ValidationResult`); the body it
-reads from ``wsgi.input`` is the one the middleware buffered.
+reads from ``wsgi.input`` is the one the middleware buffered. The checks run in the ASGI middleware's order (404,
+405, 401, 400 for a ``Content-Length`` that is not a length, 413, 415, 400). A header sent twice reaches a WSGI app
+joined by the server into one value (PEP 3333), and that joined value is the one validated.
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from typing import Any, Literal
 from contractkit.runtime._core import RequestError, ValidationResult
 from contractkit.runtime._settings import MiddlewareSettings, Passing, ResponseMode
 from contractkit.runtime._types import Environ, StartResponse, WSGIApp
-from contractkit.runtime.problem import ErrorRenderer, ErrorResponse, response_problem, too_large
+from contractkit.runtime.problem import (
+    UNCHECKED_RESPONSE,
+    ErrorRenderer,
+    ErrorResponse,
+    internal_error,
+    response_problem,
+    too_large,
+)
 
 ENVIRON_KEY = "contractkit.request"
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed"}
@@ -41,7 +50,8 @@ class WSGIContractValidationMiddleware(MiddlewareSettings):
         error_renderer: ErrorRenderer | None = None,
         metrics: Any = None,
         logger: logging.Logger | None = None,
-        on_error: Literal["pass", "reject"] = "pass",
+        on_error: Literal["reject", "pass"] = "reject",
+        cors_preflight: Passing = "pass",
     ) -> None:
         """Load and compile the contract once (see :class:`ContractValidationMiddleware` for the options)."""
         super().__init__(
@@ -54,6 +64,7 @@ class WSGIContractValidationMiddleware(MiddlewareSettings):
             metrics,
             logger,
             on_error,
+            cors_preflight,
         )
         self.app = app
 
@@ -63,9 +74,10 @@ class WSGIContractValidationMiddleware(MiddlewareSettings):
         try:
             verdict = self._verdict(environ, headers)
         except Exception:
-            self.observer.internal_error(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""), headers)
+            method, path = str(environ.get("REQUEST_METHOD", "")), str(environ.get("PATH_INFO", ""))
+            self.observer.internal_error(method, path, headers, self.fail_open)
             if not self.fail_open:
-                return _respond(start_response, response_problem([], "this request", environ.get("PATH_INFO", "")))
+                return _respond(start_response, internal_error(path))
             verdict = None
         if isinstance(verdict, ErrorResponse):
             return _respond(start_response, verdict)
@@ -77,42 +89,40 @@ class WSGIContractValidationMiddleware(MiddlewareSettings):
         started = time.perf_counter()
         method = str(environ.get("REQUEST_METHOD", "GET"))
         path = _path(environ)
-        routed = self.validator.route(method, path)
+        validator = self.validator
+        routed = validator.route(method, path)
         if isinstance(routed, ValidationResult):
-            if (routed.status == 404 and self.pass_unknown_path) or (
-                routed.status == 405 and self.pass_undeclared_method
-            ):
+            if self.passes(routed, method, headers):
                 return None
-            return self._reject(routed, method, path, headers, started)
+            return self.reject(routed, method, path, headers, started)
         op, raw_path = routed
+        query = str(environ.get("QUERY_STRING", ""))
+        refused, length = self.admit(op, query, headers)
+        if refused is not None:
+            return self.reject(refused, method, path, headers, started)
+        limit = self.max_body_bytes
         body: bytes | None = None
-        if op.media is not None:
-            length = headers.get("content-length", "").strip()
+        chunked = length is None and bool(environ.get("wsgi.input_terminated"))
+        if op.media is not None or chunked:
             stream = environ.get("wsgi.input")
-            if length.isdigit():
-                if int(length) > self.max_body_bytes:
-                    return self._reject(too_large(self.max_body_bytes), method, path, headers, started)
-                body = stream.read(int(length)) if stream is not None and int(length) else b""
-            elif environ.get("wsgi.input_terminated") and stream is not None:
-                body = stream.read(self.max_body_bytes + 1)
-                if len(body) > self.max_body_bytes:
-                    return self._reject(too_large(self.max_body_bytes), method, path, headers, started)
+            if stream is None:
+                body = b""
+            elif length is not None:
+                body = stream.read(length) if length else b""
+            elif chunked:
+                body = stream.read(limit + 1)
+                if len(body) > limit:
+                    return self.reject(too_large(limit), method, path, headers, started)
             environ["wsgi.input"] = io.BytesIO(body or b"")
             environ["CONTENT_LENGTH"] = str(len(body or b""))
-        query = str(environ.get("QUERY_STRING", ""))
-        result = self.validator.check(op, raw_path, query, headers, body)
+            if op.media is None:
+                body = None  # bounded and replayed, but the contract says nothing of it
+        result = validator.inspect(op, raw_path, query, headers, body)
         if not result.ok:
-            return self._reject(result, method, path, headers, started)
+            return self.reject(result, method, path, headers, started)
         self.observer.timed(time.perf_counter() - started)
         environ[ENVIRON_KEY] = result
         return result
-
-    def _reject(
-        self, result: ValidationResult, method: str, path: str, headers: Mapping[str, str], started: float
-    ) -> ErrorResponse:
-        self.observer.timed(time.perf_counter() - started)
-        self.observer.rejected(result, method, path, headers)
-        return self.render(result, path)
 
     def _checked(self, environ: Environ, start_response: StartResponse, headers: Mapping[str, str]) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
@@ -157,8 +167,9 @@ class WSGIContractValidationMiddleware(MiddlewareSettings):
         try:
             errors = self.validator.validate_response(method, path, status, content_type, body or None)
         except Exception:
-            self.observer.internal_error(method, path, headers)
-            return []
+            enforce = self.response_validation == "enforce"
+            self.observer.internal_error(method, path, headers, not enforce, response=True)
+            return [UNCHECKED_RESPONSE] if enforce else []  # enforce fails closed
         if errors:
             result = environ.get(ENVIRON_KEY)
             operation = str(getattr(result, "operation", None) or "unmatched")

@@ -148,9 +148,9 @@ def _host_url(spec: Spec) -> str:
 def _body_locations(exc: BaseException) -> frozenset[str]:
     cause = exc.__cause__
     if isinstance(cause, InvalidSchemaValue):
-        paths = {"/".join(["body", *(str(part) for part in err.absolute_path)]) for err in cause.schema_errors}  # type: ignore[attr-defined]
-        return frozenset(paths) or frozenset({"body"})
-    return frozenset({"body"})
+        paths = {"/".join(["body#", *(str(part) for part in err.absolute_path)]) for err in cause.schema_errors}  # type: ignore[attr-defined]
+        return frozenset(paths) or frozenset({"body#"})
+    return frozenset({"body#"})
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Differential cases: request bodies per content type (JSON, ``+json``, form-urlencoded), required bodies, 415.
+"""Differential cases: request bodies per content type (JSON, ``+json``, form, multipart), required bodies, 415.
 
 Every case runs through openapi-core and contractkit, in an OpenAPI 3.0 and a 3.1 spec, and both must reach the
 table's verdict. Body locations are JSON-pointer-like (``body/items/0/qty``); an error about the whole body or
@@ -46,18 +46,49 @@ UPLOAD = {
     "required": ["file"],
     "properties": {"file": {"type": "string", "format": "binary"}, "note": {"type": "string"}},
 }
+# A multipart body with a JSON part, a file part whose content type `encoding` restricts, a cast part, an array.
+PARTS = {
+    "type": "object",
+    "required": ["meta", "file"],
+    "properties": {
+        "meta": {
+            "type": "object",
+            "required": ["sku"],
+            "properties": {"sku": {"type": "string"}, "qty": {"type": "integer", "minimum": 1}},
+        },
+        "file": {"type": "string", "format": "binary"},
+        "count": {"type": "integer", "minimum": 1},
+        "tags": {"type": "array", "items": {"type": "string", "maxLength": 3}},
+    },
+}
+PARTS_ENCODING = {"file": {"contentType": "model/stl, application/octet-stream"}}
 BOUNDARY = "contractkit-boundary"
 MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
 
 
-def multipart(*parts: tuple[str, str | None, str]) -> bytes:
-    """A multipart/form-data body of (field name, file name or None, content) parts."""
+def multipart(*parts: tuple[str, str | None, str], content_types: dict[str, str] | None = None) -> bytes:
+    """A multipart/form-data body of (field name, file name or None, content) parts.
+
+    A file part says ``application/octet-stream`` unless ``content_types`` names its type (by field name); a part
+    named there gets that ``Content-Type`` too.
+    """
     chunks = []
     for name, filename, content in parts:
         disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
-        kind = "\r\nContent-Type: application/octet-stream" if filename else ""
+        media = (content_types or {}).get(name, "application/octet-stream" if filename else None)
+        kind = f"\r\nContent-Type: {media}" if media else ""
         chunks.append(f"--{BOUNDARY}\r\nContent-Disposition: {disposition}{kind}\r\n\r\n{content}\r\n")
     return ("".join(chunks) + f"--{BOUNDARY}--\r\n").encode()
+
+
+STL = {"file": "model/stl", "meta": "application/json"}
+META = ("meta", None, '{"sku": "A"}')
+FILE = ("file", "a.stl", "solid a")
+
+
+def parts(*extra: tuple[str, str | None, str], meta: str = '{"sku": "A"}', file: bool = True) -> bytes:
+    """A body for ``/parts``: the JSON ``meta`` part, the STL file part (unless ``file=False``), then ``extra``."""
+    return multipart(("meta", None, meta), *([FILE] if file else []), *extra, content_types=STL)
 
 
 def spec(version: str) -> dict[str, Any]:
@@ -76,6 +107,7 @@ def spec(version: str) -> dict[str, Any]:
             "/notes": {"post": body({"application/json": {"schema": ORDER}}, required=False)},
             "/forms": {"post": body({"application/x-www-form-urlencoded": {"schema": FORM}})},
             "/uploads": {"post": body({"multipart/form-data": {"schema": UPLOAD}})},
+            "/parts": {"post": body({"multipart/form-data": {"schema": PARTS, "encoding": PARTS_ENCODING}})},
             "/either": {
                 "post": body(
                     {
@@ -100,47 +132,48 @@ CASES = [
         "ok",
         id="json-charset-parameter",
     ),
-    pytest.param(req("POST", "/orders", json_body={"sku": "A-1"}), "400 body", id="json-required-property-missing"),
-    pytest.param(req("POST", "/orders", json_body={"sku": "A-1", "qty": "2"}), "400 body/qty", id="json-wrong-type"),
-    pytest.param(req("POST", "/orders", json_body={"sku": "A-1", "qty": 0}), "400 body/qty", id="json-below-minimum"),
-    pytest.param(req("POST", "/orders", json_body={**GOOD, "extra": 1}), "400 body", id="json-additional-property"),
+    pytest.param(req("POST", "/orders", json_body={"sku": "A-1"}), "400 body#", id="json-required-property-missing"),
+    pytest.param(req("POST", "/orders", json_body={"sku": "A-1", "qty": "2"}), "400 body#/qty", id="json-wrong-type"),
+    pytest.param(req("POST", "/orders", json_body={"sku": "A-1", "qty": 0}), "400 body#/qty", id="json-below-minimum"),
+    pytest.param(req("POST", "/orders", json_body={**GOOD, "extra": 1}), "400 body#", id="json-additional-property"),
     pytest.param(
         req("POST", "/orders", json_body={**GOOD, "customer": {"email": "x@example.com"}}),
-        "400 body/customer",
+        "400 body#/customer",
         id="json-nested-required",
     ),
     pytest.param(
         req("POST", "/orders", json_body={**GOOD, "customer": {"name": "A", "email": "nope"}}),
-        "400 body/customer/email",
+        "400 body#/customer/email",
         id="json-nested-format",
     ),
     pytest.param(
         req("POST", "/orders", json_body={**GOOD, "items": [{"qty": 1}, {"qty": 0}]}),
-        "400 body/items/1/qty",
+        "400 body#/items/1/qty",
         id="json-array-index",
     ),
-    pytest.param(req("POST", "/orders", json_body=[GOOD]), "400 body", id="json-array-for-object"),
-    pytest.param(req("POST", "/orders", body="null", content_type=JSON), "400 body", id="json-null"),
-    pytest.param(req("POST", "/orders", body='{"sku": "A-1", ', content_type=JSON), "400 body", id="json-malformed"),
-    pytest.param(req("POST", "/orders", body="", content_type=JSON), "400 body", id="json-empty-required"),
-    pytest.param(req("POST", "/orders"), "400 body", id="json-absent-required"),
+    pytest.param(req("POST", "/orders", json_body=[GOOD]), "400 body#", id="json-array-for-object"),
+    pytest.param(req("POST", "/orders", body="null", content_type=JSON), "400 body#", id="json-null"),
+    pytest.param(req("POST", "/orders", body='{"sku": "A-1", ', content_type=JSON), "400 body#", id="json-malformed"),
+    pytest.param(req("POST", "/orders", body="", content_type=JSON), "400 body#", id="json-empty-required"),
+    pytest.param(req("POST", "/orders"), "400 body#", id="json-absent-required"),
     # optional body
     pytest.param(req("POST", "/notes"), "ok", id="optional-absent"),
     pytest.param(req("POST", "/notes", json_body=GOOD), "ok", id="optional-present"),
-    pytest.param(req("POST", "/notes", json_body={"qty": 1}), "400 body", id="optional-present-invalid"),
+    pytest.param(req("POST", "/notes", json_body={"qty": 1}), "400 body#", id="optional-present-invalid"),
     # form-urlencoded
     pytest.param(req("POST", "/forms", body="name=Ann&age=3", content_type=FORM_CT), "ok", id="form-ok"),
     pytest.param(req("POST", "/forms", body="name=Ann", content_type=FORM_CT), "ok", id="form-optional-field"),
-    pytest.param(req("POST", "/forms", body="name=Ann&age=-1", content_type=FORM_CT), "400 body/age", id="form-bound"),
-    pytest.param(req("POST", "/forms", body="age=3", content_type=FORM_CT), "400 body", id="form-required-missing"),
-    # multipart: presence (a file part in 3.1 is in KNOWN_DIFFERENCES)
-    pytest.param(req("POST", "/uploads", content_type=MULTIPART), "400 body", id="multipart-absent-required"),
+    pytest.param(req("POST", "/forms", body="name=Ann&age=-1", content_type=FORM_CT), "400 body#/age", id="form-bound"),
+    pytest.param(req("POST", "/forms", body="age=3", content_type=FORM_CT), "400 body#", id="form-required-missing"),
+    # multipart (a file part in 3.1 is in KNOWN_DIFFERENCES)
+    pytest.param(req("POST", "/uploads", content_type=MULTIPART), "400 body#", id="multipart-absent-required"),
+    pytest.param(req("POST", "/parts", body=parts(file=False), content_type=MULTIPART), "400 body#", id="part-missing"),
     # content negotiation
     pytest.param(req("POST", "/orders", body="<order/>", content_type="application/xml"), "415", id="undeclared-xml"),
     pytest.param(req("POST", "/forms", json_body={"name": "Ann"}), "415", id="json-to-form-only"),
     pytest.param(req("POST", "/either", json_body=GOOD), "ok", id="two-types-json"),
     pytest.param(req("POST", "/either", body="name=Ann", content_type=FORM_CT), "ok", id="two-types-form"),
-    pytest.param(req("POST", "/either", body="age=1", content_type=FORM_CT), "400 body", id="two-types-form-invalid"),
+    pytest.param(req("POST", "/either", body="age=1", content_type=FORM_CT), "400 body#", id="two-types-form-invalid"),
 ]
 
 
@@ -166,6 +199,32 @@ CASES_30 = [
         ),
         "ok",
         id="multipart-file-and-field",
+    ),
+    pytest.param(
+        req("POST", "/uploads", body=multipart(("note", None, "hi")), content_type=MULTIPART),
+        "400 body#",
+        id="multipart-required-part-missing",
+    ),
+    pytest.param(req("POST", "/parts", body=parts(), content_type=MULTIPART), "ok", id="parts-ok"),
+    pytest.param(
+        req("POST", "/parts", body=parts(meta='{"qty": 0}'), content_type=MULTIPART),
+        "400 body#/meta body#/meta/qty",
+        id="parts-json-part-invalid",
+    ),
+    pytest.param(
+        req("POST", "/parts", body=parts(("count", None, "zero")), content_type=MULTIPART),
+        "400 body#/count",
+        id="parts-text-part-not-an-integer",
+    ),
+    pytest.param(
+        req("POST", "/parts", body=parts(("tags", None, "ab"), ("tags", None, "abcd")), content_type=MULTIPART),
+        "400 body#/tags/1",
+        id="parts-array-item-too-long",
+    ),
+    pytest.param(
+        req("POST", "/parts", body=parts(("count", None, "3"), ("count", None, "4")), content_type=MULTIPART),
+        "400 body#/count",
+        id="parts-repeated-part",
     ),
 ]
 

@@ -55,9 +55,7 @@ def _compare_content(
             text = f"media type `{name}` was removed from the {where}"
             ctx.report(removed, text, base=media, near=after, operation=label)
             continue
-        old_schema, new_schema = media.get("schema"), counterpart.get("schema")
-        if old_schema is not None and new_schema is not None:
-            SchemaDiff(ctx, direction, label, f"{where} `{name}`").compare(old_schema, new_schema)
+        SchemaDiff(ctx, direction, label, f"{where} `{name}`").compare_at(media, counterpart)
     for name, media in new_media.items():
         if name not in old_media and added is not None:
             text = f"media type `{name}` was added to the {where}"

@@ -320,10 +320,21 @@ RESP_BECAME_NULLABLE = change_rule(
 RESP_NULLABLE_REMOVED = change_rule("response-nullable-removed", INFO, "response", "no longer sending `null` is safe")
 RESP_ENUM_VALUE_ADDED = change_rule(
     "response-enum-value-added",
+    WARNING,
+    "response",
+    "clients with an exhaustive switch or a generated enum may fail on the new value; APIs grow enums in minor "
+    "releases, so the contract should say whether its enum is open (`x-extensible-enum: true`) or closed "
+    "(`x-extensible-enum: false`)",
+    "mark the enum `x-extensible-enum: true` (clients must then handle unknown values) before adding values.",
+)
+RESP_CLOSED_ENUM_VALUE_ADDED = change_rule(
+    "response-closed-enum-value-added",
     ERROR,
     "response",
-    "clients with an exhaustive switch or a generated enum fail on the new value",
-    "mark the enum `x-extensible-enum: true` (clients must then handle unknown values) before adding values.",
+    "the enum is declared closed (`x-extensible-enum: false`): clients rely on knowing every value, and fail on "
+    "the new one",
+    "add the value in a new major version, or open the enum (`x-extensible-enum: true`) in one release and add "
+    "values in a later one.",
 )
 RESP_EXTENSIBLE_ENUM_VALUE_ADDED = change_rule(
     "response-extensible-enum-value-added",

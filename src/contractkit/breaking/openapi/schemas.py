@@ -1,13 +1,19 @@
-"""Comparing two schemas in a direction: what a request may no longer carry, what a response may now carry."""
+"""Comparing two schemas in a direction: what a request may no longer carry, what a response may now carry.
+
+A comparison of two schemas is done once per run, however many operations reach them: its changes are kept
+as :class:`Said` records, relative to the pair compared, and replayed under each place that reaches the pair
+(a body, a parameter, a header). Each change also names the schema where it happened (``Order.status``), so
+the findings of every operation a shared schema reaches read as one change (``Finding.change``).
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from contractkit.breaking.context import DiffContext
 from contractkit.breaking.openapi import rules as r
+from contractkit.breaking.openapi.said import AT, NO_CYCLE, Said, place, schema_place, values_text
 from contractkit.breaking.openapi.schema_view import (
     LENGTHS,
     NUMERIC,
@@ -15,18 +21,13 @@ from contractkit.breaking.openapi.schema_view import (
     Bound,
     SchemaView,
     accepts,
+    contains,
     describe_types,
     overlap,
     view,
 )
-from contractkit.breaking.openapi.variants import (
-    discriminator_values,
-    is_component,
-    mapping_targets,
-    match_variants,
-    shape,
-    variant_name,
-)
+from contractkit.breaking.openapi.sites import NO_SITES, Sites, schema_sites, sites_of
+from contractkit.breaking.openapi.unions import compare_variants
 from contractkit.breaking.registry import ChangeRule
 from contractkit.loaders.document import Cursor
 from contractkit.rules.registry import SpecKind
@@ -36,16 +37,18 @@ _SCALARS = frozenset({"string", "integer", "number", "boolean"})
 
 __all__ = ["REQUEST", "RESPONSE", "SchemaDiff"]
 
+Identity = tuple[str, tuple[str, ...]]
+
 
 @dataclass(slots=True)
 class SchemaDiff:
-    """Compares schemas of one operation place (a body, a parameter, a header) recursively.
+    """Compares the schemas of one operation place (a body, a parameter, a header) recursively.
 
-    A pair of schemas is compared once per place: a recursive schema, or a component used at several depths,
-    reports a change once, at the first path that reaches it.
+    Within one place a change is reported once, at the first path that reaches it (a recursive schema, or a
+    component used at several depths).
 
     Attributes:
-        ctx: where changes are reported.
+        ctx: where changes are reported (and where compared pairs are remembered for the whole run).
         direction: ``request`` (clients write it) or ``response`` (clients read it).
         operation: the operation label, for ``Finding.operation``.
         where: the place, as messages show it (``request body `application/json```).
@@ -63,342 +66,385 @@ class SchemaDiff:
     textual: bool = False
     renames: Mapping[str, ChangeRule] = field(default_factory=dict)
     openapi_30: bool | None = None
-    _seen: set[tuple[object, object]] = field(default_factory=set)
+    _frames: list[tuple[list[Said], Cursor]] = field(default_factory=list)
+    _stack: dict[tuple[object, ...], int] = field(default_factory=dict)
 
-    def compare(self, base: Cursor, revision: Cursor, path: str = "", *, nullable: bool = True) -> None:
-        """Report every change between the ``base`` and ``revision`` schemas (``path`` names the nested node).
+    def compare(self, base: Cursor, revision: Cursor, *, sites: Sites = NO_SITES) -> None:
+        """Report every change between the ``base`` and ``revision`` schemas of the place.
 
-        ``nullable=False`` leaves out the `null` check (a variant compared with a whole schema: the choice's
-        `null` was compared already).
+        ``sites`` are the schemas as written, when one of them is a 3.0 ``{$ref: X, nullable: true}`` (see
+        :func:`schema_sites`): the reference is then nullable at this place.
         """
-        key = (base.identity, revision.identity)
-        if key in self._seen:
-            return  # recursive schema: this pair is being (or was) compared
-        self._seen.add(key)
-        old, new = self._view(base), self._view(revision)
-        if nullable:
-            self._nullable(old, new, path)
+        found, _ = self._pair(base, revision, root=True, check_null=True, sites=sites)
+        # The same change reached again by another path of the place is reported once, at its shortest path.
+        kept: dict[tuple[object, ...], Said] = {}
+        for said in found:
+            key = (said.rule.id, _identity(said.base), _identity(said.revision), said.head, said.tail)
+            if key not in kept or len(said.path) < len(kept[key].path):
+                kept[key] = said
+        for said in kept.values():
+            rule = self.renames.get(said.rule.id, said.rule)
+            message = said.text(self._at(place(said.path)))
+            named = schema_place(said.node)
+            change = said.text(f"`{named}{''.join(said.below)}`") if named is not None else None
+            self.ctx.report(
+                rule, message, base=said.base, revision=said.revision, operation=self.operation, change=change
+            )
+
+    def compare_at(self, old: Cursor, new: Cursor, key: str = "schema") -> None:
+        """Compare the schemas ``old[key]`` and ``new[key]`` (a media type's, a parameter's), when both exist."""
+        base, revision = old.get(key), new.get(key)
+        if base is not None and revision is not None:
+            sites = schema_sites(old, new, key, (self._openapi_30(old), self._openapi_30(new)))
+            self.compare(base, revision, sites=sites)
+
+    def _openapi_30(self, cursor: Cursor) -> bool:
+        if self.openapi_30 is not None:
+            return self.openapi_30
+        return cursor.doc.spec.kind is SpecKind.OPENAPI and cursor.doc.spec.major_minor == "3.0"
+
+    # --- the pair: compared once per run -------------------------------------------------------------
+    def _pair(
+        self,
+        base: Cursor,
+        revision: Cursor,
+        *,
+        root: bool = False,
+        check_null: bool = True,
+        sites: Sites = NO_SITES,
+    ) -> tuple[tuple[Said, ...], int]:
+        """Return the changes between two schemas (relative to them) and the depth of a cycle they are part of.
+
+        The result is remembered for the run unless it depends on a pair still being compared further up (a
+        recursive schema): then it is incomplete seen from anywhere else.
+        """
+        key = (
+            "pair",
+            id(base.doc),
+            base.identity,
+            id(revision.doc),
+            revision.identity,
+            self.direction,
+            self.openapi_30,
+            self.textual and root,
+            check_null,
+            tuple((_identity(site.cursor), site.nullable) if site is not None else None for site in sites),
+        )
+        remembered = self.ctx.cache.get(key)
+        if isinstance(remembered, tuple):
+            return remembered, NO_CYCLE
+        depth = self._stack.get(key)
+        if depth is not None:
+            return (), depth  # recursion: this pair is being compared further up
+        depth = self._stack[key] = len(self._stack)
+        self._frames.append(([], revision))
+        lowest = NO_CYCLE
+        try:
+            lowest = self._check(self.view(base), self.view(revision), root, check_null, sites)
+        finally:
+            found = self._frames.pop()[0]
+            del self._stack[key]
+        result = tuple(found)
+        if lowest >= depth:
+            self.ctx.cache[key] = result
+            return result, NO_CYCLE
+        return result, lowest
+
+    def _child(
+        self,
+        base: Cursor,
+        revision: Cursor,
+        segment: str,
+        *,
+        check_null: bool = True,
+        sites: Sites = NO_SITES,
+    ) -> int:
+        """Compare a pair of sub-schemas reached at ``segment``; return the depth of a cycle it hit."""
+        found, lowest = self._pair(base, revision, check_null=check_null, sites=sites)
+        self._frames[-1][0].extend(said.under(segment) for said in found)
+        return lowest
+
+    def _check(
+        self,
+        old: SchemaView,
+        new: SchemaView,
+        root: bool,
+        check_null: bool,
+        sites: Sites,
+    ) -> int:
+        if check_null:
+            self._nullable(old, new, sites)
         choice = old if old.variants else new
         if bool(old.variants) != bool(new.variants) and not choice.properties:
             # A single schema became a choice, or the reverse: compare them as choices of one and of many (a
             # choice with properties of its own is an object constrained by `oneOf`, compared as an object).
-            self._variants(old, new, path, promote=True)
-            return
-        if not self._types(old, new, path):
-            return  # nothing deeper is comparable between, say, an object and a string
-        self._enum(old, new, path)
-        self._bounds(old, new, path)
-        self._pattern_and_format(old, new, path)
-        self._properties(old, new, path)
+            return compare_variants(self, old, new, promote=True, root=root)
+        if not self.compare_types(old, new, root):
+            return NO_CYCLE  # nothing deeper is comparable between, say, an object and a string
+        self._enum(old, new)
+        self._bounds(old, new)
+        self._pattern_and_format(old, new)
+        lowest = self._properties(old, new)
         if old.items is not None and new.items is not None:
-            self.compare(old.items, new.items, f"{path}[]")
+            lowest = min(lowest, self._child(old.items, new.items, "[]", sites=sites_of(old, new, "[]")))
         if old.additional_schema is not None and new.additional_schema is not None:
-            self.compare(old.additional_schema, new.additional_schema, f"{path}.*" if path else "*")
-        self._variants(old, new, path)
+            sites = sites_of(old, new, "*")
+            lowest = min(lowest, self._child(old.additional_schema, new.additional_schema, ".*", sites=sites))
+        return min(lowest, compare_variants(self, old, new))
 
     # --- helpers -------------------------------------------------------------------------------------
-    def _view(self, cursor: Cursor) -> SchemaView:
+    def view(self, cursor: Cursor) -> SchemaView:
+        """Return the normalised view of the schema at ``cursor`` (computed once per run)."""
         key = ("view", id(cursor.doc), cursor.identity, self.openapi_30)
         cached = self.ctx.cache.get(key)
         if not isinstance(cached, SchemaView):
-            openapi_30 = self.openapi_30
-            if openapi_30 is None:
-                openapi_30 = cursor.doc.spec.kind is SpecKind.OPENAPI and cursor.doc.spec.major_minor == "3.0"
-            cached = self.ctx.cache[key] = view(cursor, openapi_30=openapi_30)
+            cached = self.ctx.cache[key] = view(cursor, openapi_30=self._openapi_30(cursor))
         return cached
 
     def _at(self, path: str) -> str:
         return f"`{path}` in the {self.where}" if path else f"the {self.where}"
 
-    def _report(
-        self, rule: ChangeRule, message: str, old: SchemaView | Cursor | None, new: SchemaView | Cursor | None
+    def say(
+        self,
+        rule: ChangeRule,
+        message: str,
+        old: SchemaView | Cursor | None,
+        new: SchemaView | Cursor | None,
+        *,
+        node: Cursor | None = None,
     ) -> None:
+        """Record a change of the pair being compared; ``message`` names the place with :data:`AT`.
+
+        ``node`` is the changed place (default: the revision schema of the pair).
+        """
         base = old.cursor if isinstance(old, SchemaView) else old
         revision = new.cursor if isinstance(new, SchemaView) else new
-        rule = self.renames.get(rule.id, rule)
-        self.ctx.report(rule, message, base=base, revision=revision, operation=self.operation)
+        found, root = self._frames[-1]
+        found.append(Said.of(rule, message, base, revision, node or root))
+
+    def child(self, base: Cursor, revision: Cursor, segment: str, *, check_null: bool = True) -> int:
+        """Compare a pair of sub-schemas (a pair of variants) reached at ``segment``."""
+        return self._child(base, revision, segment, check_null=check_null)
 
     @property
     def request(self) -> bool:
+        """Return whether clients write these schemas (a narrowing breaks them) rather than read them."""
         return self.direction == REQUEST
 
     # --- checks -------------------------------------------------------------------------------------
-    def _nullable(self, old: SchemaView, new: SchemaView, path: str) -> None:
-        if old.nullable == new.nullable:
+    def _nullable(self, old: SchemaView, new: SchemaView, sites: Sites) -> None:
+        before, after = sites
+        was = old.nullable or (before is not None and before.nullable)
+        now = new.nullable or (after is not None and after.nullable)
+        if was == now:
             return
         if self.request:
-            rule = r.REQ_NULLABLE_REMOVED if old.nullable else r.REQ_BECAME_NULLABLE
+            rule = r.REQ_NULLABLE_REMOVED if was else r.REQ_BECAME_NULLABLE
+            what = "no longer accepts `null`" if was else "now accepts `null`"
         else:
-            rule = r.RESP_BECAME_NULLABLE if new.nullable else r.RESP_NULLABLE_REMOVED
-        if self.request:
-            what = "no longer accepts `null`" if old.nullable else "now accepts `null`"
-        else:
-            what = "is never `null` any more" if old.nullable else "may now be `null`"
-        self._report(rule, f"{self._at(path)} {what}", old, new)
+            rule = r.RESP_BECAME_NULLABLE if now else r.RESP_NULLABLE_REMOVED
+            what = "is never `null` any more" if was else "may now be `null`"
+        base, revision = (before.cursor if before else old.cursor), (after.cursor if after else new.cursor)
+        self.say(rule, f"{AT} {what}", base, revision, node=revision)
 
-    def _types(self, old: SchemaView, new: SchemaView, path: str) -> bool:
+    def compare_types(self, old: SchemaView, new: SchemaView, root: bool) -> bool:
         """Report a type change; return whether the two schemas still share a type (worth comparing deeper).
 
         An untyped `oneOf`/`anyOf` has the types of its variants: `{oneOf: [A, B]}` of two objects is an object.
         """
-        before, after = self._choice_types(old), self._choice_types(new)
+        before, after = self.choice_types(old), self.choice_types(new)
         if before == after:
             return True
-        text = f"type of {self._at(path)} changed from `{describe_types(before)}` to `{describe_types(after)}`"
+        text = f"type of {AT} changed from `{describe_types(before)}` to `{describe_types(after)}`"
         if self.request:
             widened = accepts(after, before) or (
-                self.textual
-                and not path
-                and after == frozenset({"string"})
-                and before is not None
-                and before <= _SCALARS
+                self.textual and root and after == frozenset({"string"}) and before is not None and before <= _SCALARS
             )
-            self._report(r.REQ_TYPE_WIDENED if widened else r.REQ_TYPE_CHANGED, text, old, new)
+            self.say(r.REQ_TYPE_WIDENED if widened else r.REQ_TYPE_CHANGED, text, old, new)
         else:
-            self._report(r.RESP_TYPE_NARROWED if accepts(before, after) else r.RESP_TYPE_CHANGED, text, old, new)
+            self.say(r.RESP_TYPE_NARROWED if accepts(before, after) else r.RESP_TYPE_CHANGED, text, old, new)
         return overlap(before, after)
 
-    def _enum(self, old: SchemaView, new: SchemaView, path: str) -> None:
-        if old.enum is None and new.enum is None:
-            return
-        if old.enum is None:
-            if self.request:
-                self._report(r.REQ_ENUM_ADDED, f"{self._at(path)} is now restricted to {_values(new.enum)}", old, new)
-            return
-        if new.enum is None:
-            if self.request:
-                rule = r.REQ_ENUM_VALUE_ADDED
-            else:
-                rule = r.RESP_EXTENSIBLE_ENUM_VALUE_ADDED if old.extensible else r.RESP_ENUM_VALUE_ADDED
-            self._report(rule, f"{self._at(path)} is no longer restricted to {_values(old.enum)}", old, new)
-            return
-        added = [v for v in new.enum if not _contains(old.enum, v)]
-        removed = [v for v in old.enum if not _contains(new.enum, v)]
-        if removed:
-            rule = r.REQ_ENUM_VALUE_REMOVED if self.request else r.RESP_ENUM_VALUE_REMOVED
-            self._report(rule, f"enum value(s) {_values(removed)} removed from {self._at(path)}", old, new)
-        if added:
-            if self.request:
-                rule = r.REQ_ENUM_VALUE_ADDED
-            else:
-                # The promise to handle unknown values must have been made before the value appears.
-                rule = r.RESP_EXTENSIBLE_ENUM_VALUE_ADDED if old.extensible else r.RESP_ENUM_VALUE_ADDED
-            self._report(rule, f"enum value(s) {_values(added)} added to {self._at(path)}", old, new)
-
-    def _bounds(self, old: SchemaView, new: SchemaView, path: str) -> None:
-        for keyword in (*NUMERIC, *LENGTHS):
-            before, after = old.bounds.get(keyword), new.bounds.get(keyword)
-            if before == after:
-                continue
-            # A bound added narrows, a bound dropped widens.
-            narrowed = before is None if before is None or after is None else after.tighter(before, keyword in UPPER)
-            text = f"`{keyword}` of {self._at(path)} changed from {_bound(before)} to {_bound(after)}"
-            if self.request:
-                self._report(r.REQ_BOUND_NARROWED if narrowed else r.REQ_BOUND_WIDENED, text, old, new)
-            else:
-                self._report(r.RESP_BOUND_NARROWED if narrowed else r.RESP_BOUND_WIDENED, text, old, new)
-
-    def _pattern_and_format(self, old: SchemaView, new: SchemaView, path: str) -> None:
-        if old.pattern != new.pattern:
-            text = f"`pattern` of {self._at(path)} changed from {_text(old.pattern)} to {_text(new.pattern)}"
-            if self.request:
-                if old.pattern is None:
-                    rule = r.REQ_PATTERN_ADDED
-                else:
-                    rule = r.REQ_PATTERN_REMOVED if new.pattern is None else r.REQ_PATTERN_CHANGED
-                self._report(rule, text, old, new)
-            elif old.pattern is not None:
-                # A response that gains a pattern sends fewer values: only a changed or dropped one matters.
-                self._report(r.RESP_PATTERN_CHANGED, text, old, new)
-        # A format dropped is a relaxation (formats are often annotations); in a response, one added narrows.
-        if old.format != new.format and new.format is not None and (self.request or old.format is not None):
-            rule = r.REQ_FORMAT_CHANGED if self.request else r.RESP_FORMAT_CHANGED
-            self._report(
-                rule, f"`format` of {self._at(path)} changed from {_text(old.format)} to {_text(new.format)}", old, new
-            )
-
-    def _hidden(self, owner: SchemaView, name: str, prop: Cursor) -> bool:
-        """A readOnly property is never sent by clients; a writeOnly one never read by them."""
-        flag = "readOnly" if self.request else "writeOnly"
-        schema = self._view(prop)
-        return (schema.read_only if self.request else schema.write_only) or flag in owner.ref_flags.get(name, ())
-
-    def _properties(self, old: SchemaView, new: SchemaView, path: str) -> None:
-        hidden_flag = "`readOnly`" if self.request else "`writeOnly`"
-        before = {name: prop for name, prop in old.properties.items() if not self._hidden(old, name, prop)}
-        after = {name: prop for name, prop in new.properties.items() if not self._hidden(new, name, prop)}
-        for name, base_prop in before.items():
-            child = f"{path}.{name}" if path else name
-            rev_prop = after.get(name)
-            old_site = old.sites.get(name, base_prop)
-            if rev_prop is None:
-                gone = f"became {hidden_flag}" if name in new.properties else "was removed"
-                if self.request:
-                    # Clients still send it: a closed schema rejects it, an open one ignores it.
-                    rule = r.REQ_PROPERTY_REMOVED if new.additional else r.REQ_CLOSED_PROPERTY_REMOVED
-                    text = f"property {self._at(child)} {gone}"
-                elif name in old.required:
-                    rule, text = r.RESP_PROPERTY_REMOVED, f"required property {self._at(child)} {gone}"
-                else:
-                    rule, text = r.RESP_OPTIONAL_PROPERTY_REMOVED, f"property {self._at(child)} {gone}"
-                self._report(rule, text, old_site, new.sites.get(name, new.cursor))
-                continue
-            was, now = name in old.required, name in new.required
-            if was != now:
-                if self.request:
-                    rule = r.REQ_PROPERTY_BECAME_REQUIRED if now else r.REQ_PROPERTY_BECAME_OPTIONAL
-                else:
-                    rule = r.RESP_PROPERTY_BECAME_REQUIRED if now else r.RESP_PROPERTY_BECAME_OPTIONAL
-                state = "required" if now else "optional"
-                self._report(
-                    rule, f"property {self._at(child)} became {state}", old_site, new.sites.get(name, rev_prop)
-                )
-            self.compare(base_prop, rev_prop, child)
-        for name, rev_prop in after.items():
-            if name in before:
-                continue
-            child = f"{path}.{name}" if path else name
-            site = new.sites.get(name, rev_prop)
-            if self.request:
-                has_default = isinstance(rev_prop.value, dict) and "default" in rev_prop.value
-                if name in new.required and not has_default:
-                    rule, text = r.REQ_PROPERTY_REQUIRED_ADDED, f"required property {self._at(child)} was added"
-                else:
-                    rule, text = r.REQ_PROPERTY_ADDED, f"property {self._at(child)} was added"
-            else:
-                # Clients reading with the old, closed schema reject a property it does not list.
-                rule = r.RESP_PROPERTY_ADDED if old.additional else r.RESP_CLOSED_PROPERTY_ADDED
-                text = f"property {self._at(child)} was added"
-            self._report(rule, text, old.sites.get(name, old.cursor), site)
-        if self.request and old.additional and not new.additional:
-            self._report(
-                r.REQ_ADDITIONAL_FORBIDDEN, f"{self._at(path)} no longer accepts unlisted properties", old, new
-            )
-        if not self.request and not old.additional and new.additional:
-            self._report(r.RESP_ADDITIONAL_ALLOWED, f"{self._at(path)} may now carry unlisted properties", old, new)
-
-    def _variants(self, old: SchemaView, new: SchemaView, path: str, *, promote: bool = False) -> None:
-        if old.discriminator is not None and new.discriminator is not None and old.discriminator != new.discriminator:
-            rule = r.REQ_DISCRIMINATOR_CHANGED if self.request else r.RESP_DISCRIMINATOR_CHANGED
-            text = f"discriminator of {self._at(path)} changed from `{old.discriminator}` to `{new.discriminator}`"
-            self._report(rule, text, old, new)
-        old_variants = old.variants or ([old.sole or old.cursor] if promote else [])
-        new_variants = new.variants or ([new.sole or new.cursor] if promote else [])
-        if not old_variants and not new_variants:
-            self._mapping(old, new, path)
-            return
-        keyword = old.variant_keyword or new.variant_keyword
-        # Between a single schema and a choice of typed variants, a change of the set of types says it all.
-        covered: frozenset[str] = frozenset()
-        if promote:
-            old_types, new_types = self._choice_types(old), self._choice_types(new)
-            if old_types is not None and new_types is not None and old_types != new_types:
-                self._types(old, new, path)
-                covered = (old_types - new_types) | (new_types - old_types)
-        pairs, removed, added = match_variants(old_variants, new_variants)
-        old_values, new_values = discriminator_values(old), discriminator_values(new)
-        for index, before, after in pairs:
-            name = variant_name(before, keyword, index)
-            self._discriminator_values(old_values, new_values, before, after, f"variant {name} of {self._at(path)}")
-            label = path if promote else f"{path}<{name.strip('`')}>"
-            self.compare(before, after, label, nullable=not promote)
-        for index in removed:
-            variant = old_variants[index]
-            if self._covered(variant, covered):
-                continue
-            rule = r.REQ_VARIANT_REMOVED if self.request else r.RESP_VARIANT_REMOVED
-            if not old.variants:  # the single old schema is none of the new choice's variants
-                text = f"{self._at(path)} became a `{keyword}` that has no variant like the old schema"
-            else:
-                text = f"variant {variant_name(variant, keyword, index)} of {self._at(path)} was removed"
-            self._report(rule, text, variant, new)
-        for index in added:
-            variant = new_variants[index]
-            if self._covered(variant, covered):
-                continue
-            rule = r.REQ_VARIANT_ADDED if self.request else r.RESP_VARIANT_ADDED
-            if not new.variants:  # a choice became a single schema that is none of its variants
-                text = f"{self._at(path)} was a `{keyword}` and became a schema unlike any of its variants"
-            else:
-                text = f"variant {variant_name(variant, keyword, index)} was added to {self._at(path)}"
-            self._report(rule, text, old, variant)
-
-    def _choice_types(self, schema: SchemaView) -> frozenset[str] | None:
+    def choice_types(self, schema: SchemaView) -> frozenset[str] | None:
         """Return the declared types of a schema, or the union of its variants' (``None``: some is untyped)."""
         if schema.types is not None or not schema.variants:
             return schema.types
         union: set[str] = set()
         for variant in schema.variants:
-            types = self._view(variant).types
+            types = self.view(variant).types
             if types is None:
                 return None
             union |= types
         return frozenset(union)
 
-    def _covered(self, variant: Cursor, covered: frozenset[str]) -> bool:
-        types = self._view(variant).types
-        return bool(covered) and types is not None and types <= covered
-
-    def _discriminator_values(
-        self,
-        old_values: dict[tuple[str, tuple[str, ...]], set[str]],
-        new_values: dict[tuple[str, tuple[str, ...]], set[str]],
-        before: Cursor,
-        after: Cursor,
-        variant: str,
-    ) -> None:
-        """A variant kept its shape but is selected by other values: the wire changed for its payloads."""
-        was, now = old_values.get(before.identity, set()), new_values.get(after.identity, set())
-        if not was or not now or was == now:
+    def _enum(self, old: SchemaView, new: SchemaView) -> None:
+        if old.enum is None and new.enum is None:
             return
-        # Clients sending an old value, or reading a new one, no longer agree with the API on the variant.
-        if (self.request and was - now) or (not self.request and now - was):
-            rule = r.REQ_DISCRIMINATOR_CHANGED if self.request else r.RESP_DISCRIMINATOR_CHANGED
-            text = f"discriminator value(s) of {variant} changed from {_values(sorted(was))} to {_values(sorted(now))}"
-            self._report(rule, text, before, after)
-
-    def _mapping(self, old: SchemaView, new: SchemaView, path: str) -> None:
-        """A discriminator without `oneOf` (on a parent that subtypes extend with `allOf`): compare its mapping."""
-        if old.discriminator is None or new.discriminator is None:
+        if old.enum is None:
+            if self.request:
+                self.say(r.REQ_ENUM_ADDED, f"{AT} is now restricted to {values_text(new.enum)}", old, new)
             return
-        before, after = mapping_targets(old), mapping_targets(new)
-        for value, target in before.items():
-            counterpart = after.get(value)
-            if counterpart is None:
+        # The promise to handle unknown values (or the warning that the list is closed) must come before a value.
+        grown = (
+            r.RESP_EXTENSIBLE_ENUM_VALUE_ADDED
+            if old.open_enum
+            else r.RESP_CLOSED_ENUM_VALUE_ADDED
+            if old.open_enum is False
+            else r.RESP_ENUM_VALUE_ADDED
+        )
+        if new.enum is None:
+            rule = r.REQ_ENUM_VALUE_ADDED if self.request else grown
+            self.say(rule, f"{AT} is no longer restricted to {values_text(old.enum)}", old, new)
+            return
+        added = [v for v in new.enum if not contains(old.enum, v)]
+        removed = [v for v in old.enum if not contains(new.enum, v)]
+        if removed:
+            rule = r.REQ_ENUM_VALUE_REMOVED if self.request else r.RESP_ENUM_VALUE_REMOVED
+            self.say(rule, f"enum value(s) {values_text(removed)} removed from {AT}", old, new)
+        if added:
+            rule = r.REQ_ENUM_VALUE_ADDED if self.request else grown
+            self.say(rule, f"enum value(s) {values_text(added)} added to {AT}", old, new)
+
+    def _bounds(self, old: SchemaView, new: SchemaView) -> None:
+        size_added: str | None = None
+        for keyword in (*NUMERIC, *LENGTHS):
+            before, after = old.bounds.get(keyword), new.bounds.get(keyword)
+            if before == after:
+                continue
+            # A size format (`int64`) added or dropped alone is judged as a format, as formats always were.
+            if before is None and after is not None and after.implied_by:
+                size_added = after.implied_by
+                continue
+            if after is None and before is not None and before.implied_by:
+                continue
+            # A bound added narrows, a bound dropped widens.
+            narrowed = before is None if before is None or after is None else after.tighter(before, keyword in UPPER)
+            text = f"`{keyword}` of {AT} changed from {_bound(before)} to {_bound(after)}"
+            if self.request:
+                self.say(r.REQ_BOUND_NARROWED if narrowed else r.REQ_BOUND_WIDENED, text, old, new)
+            else:
+                self.say(r.RESP_BOUND_NARROWED if narrowed else r.RESP_BOUND_WIDENED, text, old, new)
+        if size_added is not None and self.request and old.format is None:
+            text = f"`format` of {AT} changed from none to `{size_added}`"
+            self.say(r.REQ_FORMAT_CHANGED, text, old, new)
+
+    def _pattern_and_format(self, old: SchemaView, new: SchemaView) -> None:
+        if old.pattern != new.pattern:
+            text = f"`pattern` of {AT} changed from {_text(old.pattern)} to {_text(new.pattern)}"
+            if self.request:
+                if old.pattern is None:
+                    rule = r.REQ_PATTERN_ADDED
+                else:
+                    rule = r.REQ_PATTERN_REMOVED if new.pattern is None else r.REQ_PATTERN_CHANGED
+                self.say(rule, text, old, new)
+            elif old.pattern is not None:
+                # A response that gains a pattern sends fewer values: only a changed or dropped one matters.
+                self.say(r.RESP_PATTERN_CHANGED, text, old, new)
+        # A format dropped is a relaxation (formats are often annotations); in a response, one added narrows.
+        if old.format != new.format and new.format is not None and (self.request or old.format is not None):
+            rule = r.REQ_FORMAT_CHANGED if self.request else r.RESP_FORMAT_CHANGED
+            self.say(rule, f"`format` of {AT} changed from {_text(old.format)} to {_text(new.format)}", old, new)
+
+    def _hidden(self, owner: SchemaView, name: str, prop: Cursor) -> bool:
+        """A readOnly property is never sent by clients; a writeOnly one never read by them."""
+        flag = "readOnly" if self.request else "writeOnly"
+        schema = self.view(prop)
+        return (schema.read_only if self.request else schema.write_only) or flag in owner.ref_flags.get(name, ())
+
+    def _properties(self, old: SchemaView, new: SchemaView) -> int:
+        hidden_flag = "`readOnly`" if self.request else "`writeOnly`"
+        before = {name: prop for name, prop in old.properties.items() if not self._hidden(old, name, prop)}
+        after = {name: prop for name, prop in new.properties.items() if not self._hidden(new, name, prop)}
+        lowest = NO_CYCLE
+        for name, base_prop in before.items():
+            old_site = old.sites.get(name, base_prop)
+            rev_prop = after.get(name)
+            if rev_prop is None:
+                gone = f"became {hidden_flag}" if name in new.properties else "was removed"
                 if self.request:
-                    text = f"discriminator value `{value}` of {self._at(path)} was removed"
-                    self._report(r.REQ_DISCRIMINATOR_CHANGED, text, target, new)
-            elif not _same_schema(target, counterpart):
-                rule = r.REQ_DISCRIMINATOR_CHANGED if self.request else r.RESP_DISCRIMINATOR_CHANGED
-                text = f"discriminator value `{value}` of {self._at(path)} now selects another schema"
-                self._report(rule, text, target, counterpart)
-        if not self.request:
-            for value, target in after.items():
-                if value not in before:
-                    text = f"discriminator value `{value}` was added to {self._at(path)}"
-                    self._report(r.RESP_VARIANT_ADDED, text, old, target)
+                    # Clients still send it: a closed schema rejects it, an open one ignores it.
+                    rule = r.REQ_PROPERTY_REMOVED if new.additional else r.REQ_CLOSED_PROPERTY_REMOVED
+                    text = f"property {AT} {gone}"
+                elif name in old.required:
+                    rule, text = r.RESP_PROPERTY_REMOVED, f"required property {AT} {gone}"
+                else:
+                    rule, text = r.RESP_OPTIONAL_PROPERTY_REMOVED, f"property {AT} {gone}"
+                self._named(name, rule, text, old_site, new.sites.get(name, new.cursor), node=old_site)
+                continue
+            new_site = new.sites.get(name, rev_prop)
+            self._required_changed(old, new, name, old_site, new_site, node=new_site)
+            sites = sites_of(old, new, name)
+            lowest = min(lowest, self._child(base_prop, rev_prop, f".{name}", sites=sites))
+        for name, rev_prop in after.items():
+            if name in before:
+                continue
+            site = new.sites.get(name, rev_prop)
+            if self.request:
+                has_default = isinstance(rev_prop.value, dict) and "default" in rev_prop.value
+                if name in new.required and not has_default:
+                    rule, text = r.REQ_PROPERTY_REQUIRED_ADDED, f"required property {AT} was added"
+                else:
+                    rule, text = r.REQ_PROPERTY_ADDED, f"property {AT} was added"
+            else:
+                # Clients reading with the old, closed schema reject a property it does not list.
+                rule = r.RESP_PROPERTY_ADDED if old.additional else r.RESP_CLOSED_PROPERTY_ADDED
+                text = f"property {AT} was added"
+            self._named(name, rule, text, old.sites.get(name, old.cursor), site, node=site)
+        # A required name with no schema of its own (the schema accepts it with any value) is required all the same.
+        for name in sorted((old.required ^ new.required) - old.properties.keys() - new.properties.keys()):
+            self._required_changed(old, new, name, old.cursor, new.cursor, node=None)
+        if self.request and old.additional and not new.additional:
+            self.say(r.REQ_ADDITIONAL_FORBIDDEN, f"{AT} no longer accepts unlisted properties", old, new)
+        if not self.request and not old.additional and new.additional:
+            self.say(r.RESP_ADDITIONAL_ALLOWED, f"{AT} may now carry unlisted properties", old, new)
+        return lowest
+
+    def _required_changed(
+        self, old: SchemaView, new: SchemaView, name: str, base: Cursor, revision: Cursor, *, node: Cursor | None
+    ) -> None:
+        was, now = name in old.required, name in new.required
+        if was == now:
+            return
+        if self.request:
+            rule = r.REQ_PROPERTY_BECAME_REQUIRED if now else r.REQ_PROPERTY_BECAME_OPTIONAL
+        else:
+            rule = r.RESP_PROPERTY_BECAME_REQUIRED if now else r.RESP_PROPERTY_BECAME_OPTIONAL
+        text = f"property {AT} became {'required' if now else 'optional'}"
+        self._named(name, rule, text, base, revision, node=node)
+
+    def _named(
+        self,
+        name: str,
+        rule: ChangeRule,
+        message: str,
+        base: Cursor | None,
+        revision: Cursor | None,
+        *,
+        node: Cursor | None,
+    ) -> None:
+        """Record a change of the property ``name`` (said at the property's place, one level down).
+
+        ``node`` is the property as written in one version; ``None`` for a required name that has no schema (the
+        change is then named from the object: ``Order`` gains a required `note`).
+        """
+        found, root = self._frames[-1]
+        said = Said.of(rule, message, base, revision, node or root).under(f".{name}")
+        if node is None:
+            said = replace(said, below=(f".{name}",))
+        found.append(said)
 
 
-def _same_schema(left: Cursor, right: Cursor) -> bool:
-    if is_component(left) and is_component(right) and left.key == right.key:
-        return True
-    return shape(left) == shape(right)
-
-
-def _contains(values: list[object], value: object) -> bool:
-    return any(type(v) is type(value) and v == value for v in values)
-
-
-def _values(values: list[object] | list[str] | None, limit: int = 5) -> str:
-    shown = [f"`{json.dumps(v)}`" for v in (values or [])[:limit]]
-    more = len(values or []) - limit
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+def _identity(cursor: Cursor | None) -> Identity | None:
+    return cursor.identity if cursor is not None else None
 
 
 def _bound(bound: Bound | None) -> str:
     if bound is None:
         return "none"
-    number = f"`{int(bound.value)}`" if bound.value == int(bound.value) else f"`{bound.value}`"
+    value = bound.value
+    number = f"`{int(value)}`" if isinstance(value, int) or value.is_integer() else f"`{value}`"
+    if bound.implied_by:
+        number += f" (`format: {bound.implied_by}`)"
     return f"{number} (exclusive)" if bound.exclusive else number
 
 

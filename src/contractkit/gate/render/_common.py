@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contractkit.breaking.changelog import NOTE_RULES
+from contractkit.breaking.changelog import NOTE_RULES, group_changes
 from contractkit.findings import Finding, Severity
 from contractkit.gate.model import STEPS, ContractResult, GateResult, Step
 from contractkit.reporters._common import plural
@@ -32,7 +32,9 @@ def problems(result: ContractResult, fail_on: Severity) -> list[str]:
     failing = result.failing(fail_on)
     for step in ("breaking", "validate", "lint"):
         for level in (Severity.ERROR, Severity.WARNING):
-            count = sum(1 for s, f in failing if s == step and f.severity is level and f.rule_id not in NOTE_RULES)
+            found = [f for s, f in failing if s == step and f.severity is level and f.rule_id not in NOTE_RULES]
+            # A breaking change counts once, however many operations it affects.
+            count = len(group_changes(found)) if step == "breaking" else len(found)
             if count:
                 out.append(plural(count, _WORDS[step][level]))
     if any(s == "semver" for s, _ in failing):
@@ -94,14 +96,14 @@ def counts_cell(findings: list[Finding]) -> str:
 
 
 def breaking_cell(result: ContractResult) -> str:
-    """Return ``1 breaking, 2 compatible, 1 accepted``, ``no change``, ``new`` or ``removed``."""
-    changes = [f for f in result.of("breaking") if f.rule_id not in NOTE_RULES]
+    """Return ``1 breaking, 2 compatible, 1 accepted`` (changes, each counted once), ``no change`` or ``-``."""
+    changes = group_changes(f for f in result.of("breaking") if f.rule_id not in NOTE_RULES)
     if not changes:
         return "no change" if result.bump is not None else "-"
-    breaking = sum(1 for f in changes if f.severity is Severity.ERROR and f.accepted is None)
-    possibly = sum(1 for f in changes if f.severity is Severity.WARNING and f.accepted is None)
-    compatible = sum(1 for f in changes if f.severity is Severity.INFO and f.accepted is None)
-    accepted = sum(1 for f in changes if f.accepted is not None)
+    breaking = sum(1 for c in changes if c.severity is Severity.ERROR and c.accepted is None)
+    possibly = sum(1 for c in changes if c.severity is Severity.WARNING and c.accepted is None)
+    compatible = sum(1 for c in changes if c.severity is Severity.INFO and c.accepted is None)
+    accepted = sum(1 for c in changes if c.accepted is not None)
     parts = [
         f"{n} {word}"
         for n, word in (

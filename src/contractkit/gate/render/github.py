@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from contractkit.breaking.changelog import group_changes
 from contractkit.findings import Severity
 from contractkit.gate.render._common import verdict
 from contractkit.gate.render.markdown import render_markdown
 from contractkit.reporters._common import posix_path, printable
-from contractkit.reporters.github import ANNOTATION_LIMIT, escape_data, escape_property
+from contractkit.reporters.github import ANNOTATION_LIMIT, escape_data, escape_property, with_operations
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -50,13 +51,18 @@ def _is_git_name(name: str) -> bool:
     return bool(colon and ref and rest) and len(ref) > 1 and not rest.startswith("//")
 
 
-def _finding(result: ContractResult, step: str, finding: Finding, level: str) -> str:
+def _finding(result: ContractResult, step: str, finding: Finding, level: str, source: Finding | None = None) -> str:
+    """Return the annotation of ``finding``.
+
+    ``source`` is the finding an ignores entry accepted, when ``finding`` is the change it belongs to (said once
+    for every operation).
+    """
     owner = f" · {result.contract.owner}" if result.contract.owner else ""
     title = f"{finding.rule_id} ({result.id}{owner})"
     body = finding.message if not finding.hint else f"{finding.message}\nTip: {finding.hint}"
     if finding.accepted is not None:
         body = f"[{step}] accepted {finding.severity.value}: {finding.message}\nReason: {finding.accepted}"
-        accepted = next((a for a in result.accepted if a.finding == finding), None)
+        accepted = next((a for a in result.accepted if a.finding == (source or finding)), None)
         if accepted is not None and accepted.expires is not None:
             body += f" (expires {accepted.expires.isoformat()})"
     else:
@@ -70,9 +76,16 @@ def workflow_commands(result: GateResult) -> list[str]:
     for c in result.contracts:
         for error in c.errors:
             lines.append(_command("error", error.location, f"contractkit ({c.id})", f"{error.title}: {error.detail}"))
+        # A breaking change in a shared schema is one annotation, naming the operations it affects.
+        changes = {id(f): ch for ch in group_changes(f for s, f in c.findings if s == "breaking") for f in ch.findings}
         for step, finding in c.findings:
+            change, source = changes.get(id(finding)), finding
+            if change is not None and len(change.findings) > 1:
+                if finding is not change.first:
+                    continue
+                finding = with_operations(change.as_finding(), change.operations)
             if finding.accepted is not None:
-                lines.append(_finding(c, step, finding, "notice"))
+                lines.append(_finding(c, step, finding, "notice", source))
             elif finding.severity.at_least(result.fail_on):
                 lines.append(_finding(c, step, finding, "error"))
             elif finding.severity is Severity.WARNING:

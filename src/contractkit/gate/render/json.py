@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from contractkit.breaking.changelog import NOTE_RULES, group_changes
 from contractkit.findings import Severity
 from contractkit.gate.render._common import problems, verdict
+from contractkit.reporters.json import grouped_change_to_dict
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -63,6 +65,10 @@ def _contract(result: ContractResult, fail_on: Severity) -> dict[str, object]:
         "bump": result.bump.as_dict() if result.bump is not None else None,
         "gen": result.gen or None,
         "findings": [_finding(step, f) for step, f in result.findings if f.severity is not Severity.OFF],
+        "changes": [
+            grouped_change_to_dict(c)
+            for c in group_changes(f for f in result.of("breaking") if f.rule_id not in NOTE_RULES)
+        ],
         "accepted": [
             {
                 "rule": a.finding.rule_id,

@@ -7,7 +7,7 @@ Layout (the first line is a hidden marker, so a CI job can find its comment and 
     1 breaking change in **b2b-orders** (team-partner-api)
     base `main` (`1a2b3c4`) · 2 of 5 contracts affected · skipped: `mes`, ...
     | contract | owner | status | validate | lint | breaking | semver | gen |
-    #### Breaking changes                       <- rule, where, fix, and the owner
+    #### Breaking changes                       <- each once: rule, where, the operations it affects, fix
     #### Accepted changes                       <- reason, expiry, who approved it
     #### Other findings                         <- validation, lint and version problems that fail the gate
     <details><summary>Changelog (N changes)</summary> ... </details>
@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from contractkit.breaking.changelog import Changelog
+from contractkit.breaking.changelog import Changelog, group_changes
 from contractkit.findings import Severity
 from contractkit.gate.render._common import COLUMNS, cells, problems, scope_line, skipped_line, verdict
 from contractkit.reporters._common import location_text, plural, posix_path
-from contractkit.reporters.markdown import markdown_cell
+from contractkit.reporters.markdown import markdown_cell, operations_cell
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -74,19 +74,20 @@ def _breaking(result: GateResult) -> list[str]:
         _row(
             [
                 _contract_cell(c),
-                f"{markdown_cell(f.message)}<br>{_code(f.rule_id)}"
-                + (f" · {_code(f.operation)}" if f.operation else ""),
-                _where(f.location),
-                markdown_cell(f.hint or ""),
+                f"{markdown_cell(change.message)}<br>{_code(change.rule_id)}",
+                _where(change.location),
+                operations_cell(change),
+                markdown_cell(change.hint or ""),
             ]
         )
         for c in result.contracts
-        for f in c.breaking()
+        for change in group_changes(c.breaking())
     ]
     if not rows:
         return []
     more = [f"and {len(rows) - _MAX_ROWS} more: see the changelog below.", ""] if len(rows) > _MAX_ROWS else []
-    return ["#### Breaking changes", "", *_head("contract", "change", "where", "fix"), *rows[:_MAX_ROWS], "", *more]
+    head = _head("contract", "change", "where", "operations", "fix")
+    return ["#### Breaking changes", "", *head, *rows[:_MAX_ROWS], "", *more]
 
 
 def _accepted(result: GateResult) -> list[str]:
@@ -135,19 +136,19 @@ def _gen_fix() -> str:
 def _changelog(result: GateResult) -> list[str]:
     findings: list[Finding] = [f for c in result.contracts for f in c.of("breaking")]
     log = Changelog.of(findings)
-    if not log.groups:
+    if not log.changes:
         return []
-    count = sum(len(g.changes) for g in log.groups)
+    count = len(log.changes)
     out = ["<details>", f"<summary>Changelog: {plural(count, 'change')} ({log.verdict})</summary>", ""]
-    for group in log.groups:
-        title = _code(group.operation) if group.operation else "outside operations"
-        out.append(f"**{title}** · {markdown_cell(group.contract or '')}")
-        out.append("")
-        for f in group.changes:
-            level = "accepted" if f.accepted is not None else _LEVELS.get(f.severity, f.severity.value)
-            out.append(f"- {level}: {markdown_cell(f.message)} ({_code(f.rule_id)})")
-        out.append("")
-    return [*out, "</details>", ""]
+    contract: str | None = None
+    for change in log.changes:
+        if change.contract != contract or change is log.changes[0]:
+            contract = change.contract
+            out += ([""] if change is not log.changes[0] else []) + [f"**{markdown_cell(contract or '')}**", ""]
+        level = "accepted" if change.accepted is not None else _LEVELS.get(change.severity, change.severity.value)
+        operations = f" · {operations_cell(change)}" if change.operations else ""
+        out.append(f"- {level}: {markdown_cell(change.message)} ({_code(change.rule_id)}){operations}")
+    return [*out, "", "</details>", ""]
 
 
 def _gen_diff(result: GateResult) -> list[str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from contractkit.breaking.changelog import group_changes
 from contractkit.findings import Severity
 from contractkit.gate.render._common import (
     COLUMNS,
@@ -32,7 +33,7 @@ from contractkit.gate.render._common import (
     why_text,
 )
 from contractkit.reporters._common import location_text, plural, printable
-from contractkit.reporters.text import format_finding
+from contractkit.reporters.text import format_change, format_finding
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -72,10 +73,20 @@ def _contract(result: ContractResult, fail_on: Severity, color: bool) -> list[st
         lines += _error_lines(error)
     if status == "failed":
         lines.append(f"  fails: {', '.join(problems(result, fail_on))}")
-    for step, finding in shown_findings(result):
-        if finding.accepted is not None:
+    shown = [(step, f) for step, f in shown_findings(result) if f.accepted is None]
+    # A breaking change is listed once, with the operations it affects.
+    changes = {
+        id(f): change for change in group_changes(f for s, f in shown if s == "breaking") for f in change.findings
+    }
+    listed: set[int] = set()
+    for step, finding in shown:
+        change = changes.get(id(finding))
+        if change is not None and id(change) in listed:
             continue
-        first, *rest = format_finding(finding, color=color)
+        lines_of = format_change(change, color=color) if change is not None else format_finding(finding, color=color)
+        if change is not None:
+            listed.add(id(change))
+        first, *rest = lines_of
         lines.append(f"  [{step}] {first}")
         lines += [f"    {line}" for line in rest]
     for accepted in result.accepted:

@@ -1,0 +1,231 @@
+"""Comparing `oneOf`/`anyOf` choices as the sets of values they accept.
+
+A union accepts what any of its variants accepts. Variants are paired across versions (see
+:func:`~contractkit.breaking.openapi.variants.match_variants`) and each pair is compared, but a variant whose
+values another variant of the other version accepts anyway changes nothing a client can see:
+
+- in a **request** (clients send old values): an old variant that some *other* new variant covers is not
+  compared, and neither an old variant some new variant covers nor a new variant some old one covered is
+  reported as removed or added;
+- in a **response** (clients read new values): a new variant that some *other* old variant covered is not
+  compared, and the same variants are left out of the removed and added ones.
+
+So a catch-all branch (``anyOf: [{type: string}, {type: string, enum: [...]}]``) absorbs the enum changes of
+its sibling, and a variant merged into a wider one is not "removed". What "covers" means is
+:func:`covers`: certain, never guessed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from contractkit.breaking.openapi import rules as r
+from contractkit.breaking.openapi.said import AT, NO_CYCLE, values_text
+from contractkit.breaking.openapi.schema_view import NUMERIC, UPPER, SchemaView, accepts, contains, json_type
+from contractkit.breaking.openapi.variants import (
+    discriminator_values,
+    is_component,
+    mapping_targets,
+    match_variants,
+    shape,
+    variant_name,
+)
+
+if TYPE_CHECKING:
+    from contractkit.breaking.openapi.schemas import SchemaDiff
+    from contractkit.loaders.document import Cursor
+
+__all__ = ["compare_variants", "covers", "union_covers"]
+
+
+def compare_variants(
+    diff: SchemaDiff, old: SchemaView, new: SchemaView, *, promote: bool = False, root: bool = False
+) -> int:
+    """Compare the variants of two schemas, as sets of accepted values.
+
+    ``promote``: one side is a single schema, compared as a choice of one; ``root``: the schemas are those of
+    the place itself.
+
+    Returns:
+        The depth of a cycle a variant pair hit (see ``SchemaDiff``), or a large number.
+    """
+    if old.discriminator is not None and new.discriminator is not None and old.discriminator != new.discriminator:
+        rule = r.REQ_DISCRIMINATOR_CHANGED if diff.request else r.RESP_DISCRIMINATOR_CHANGED
+        text = f"discriminator of {AT} changed from `{old.discriminator}` to `{new.discriminator}`"
+        diff.say(rule, text, old, new)
+    old_variants = old.variants or ([old.sole or old.cursor] if promote else [])
+    new_variants = new.variants or ([new.sole or new.cursor] if promote else [])
+    if not old_variants and not new_variants:
+        _mapping(diff, old, new)
+        return NO_CYCLE
+    keyword = old.variant_keyword or new.variant_keyword
+    # Between a single schema and a choice of typed variants, a change of the set of types says it all.
+    covered: frozenset[str] = frozenset()
+    if promote:
+        old_types, new_types = diff.choice_types(old), diff.choice_types(new)
+        if old_types is not None and new_types is not None and old_types != new_types:
+            diff.compare_types(old, new, root)
+            covered = (old_types - new_types) | (new_types - old_types)
+    old_views = [diff.view(v) for v in old_variants]
+    new_views = [diff.view(v) for v in new_variants]
+    pairs, removed, added = match_variants(old_variants, new_variants)
+    new_index = {id(v): j for j, v in enumerate(new_variants)}
+    old_values, new_values = discriminator_values(old), discriminator_values(new)
+    lowest = NO_CYCLE
+    for index, before, after in pairs:
+        j = new_index[id(after)]
+        if _absorbed(diff.request, old_views, new_views, index, j):
+            continue
+        name = variant_name(before, keyword, index)
+        _discriminator_values(diff, old_values, new_values, before, after, f"variant {name} of {AT}")
+        segment = "" if promote else f"<{name.strip('`')}>"
+        lowest = min(lowest, diff.child(before, after, segment, check_null=not promote))
+    for index in removed:
+        variant = old_variants[index]
+        if _types_covered(diff, variant, covered) or union_covers(new_views, old_views[index]):
+            continue  # its values are still accepted (or still possible): nothing was removed
+        rule = r.REQ_VARIANT_REMOVED if diff.request else r.RESP_VARIANT_REMOVED
+        if not old.variants:  # the single old schema is none of the new choice's variants
+            text = f"{AT} became a `{keyword}` that has no variant like the old schema"
+        else:
+            text = f"variant {variant_name(variant, keyword, index)} of {AT} was removed"
+        diff.say(rule, text, variant, new)
+    for index in added:
+        variant = new_variants[index]
+        if _types_covered(diff, variant, covered) or union_covers(old_views, new_views[index]):
+            continue  # it accepts (or sends) nothing the old choice did not
+        rule = r.REQ_VARIANT_ADDED if diff.request else r.RESP_VARIANT_ADDED
+        if not new.variants:  # a choice became a single schema that is none of its variants
+            text = f"{AT} was a `{keyword}` and became a schema unlike any of its variants"
+        else:
+            text = f"variant {variant_name(variant, keyword, index)} was added to {AT}"
+        diff.say(rule, text, old, variant)
+    return lowest
+
+
+def _absorbed(request: bool, old_views: list[SchemaView], new_views: list[SchemaView], i: int, j: int) -> bool:
+    """Return whether the pair (old ``i``, new ``j``) cannot break anyone because a sibling covers its values.
+
+    Request: another new variant accepts every value old ``i`` accepted. Response: another old variant already
+    allowed every value new ``j`` may carry.
+    """
+    if request:
+        return union_covers([n for k, n in enumerate(new_views) if k != j], old_views[i])
+    return union_covers([o for k, o in enumerate(old_views) if k != i], new_views[j])
+
+
+def _types_covered(diff: SchemaDiff, variant: Cursor, covered: frozenset[str]) -> bool:
+    types = diff.view(variant).types
+    return bool(covered) and types is not None and types <= covered
+
+
+def _discriminator_values(
+    diff: SchemaDiff,
+    old_values: dict[tuple[str, tuple[str, ...]], set[str]],
+    new_values: dict[tuple[str, tuple[str, ...]], set[str]],
+    before: Cursor,
+    after: Cursor,
+    variant: str,
+) -> None:
+    """A variant kept its shape but is selected by other values: the wire changed for its payloads."""
+    was, now = old_values.get(before.identity, set()), new_values.get(after.identity, set())
+    if not was or not now or was == now:
+        return
+    # Clients sending an old value, or reading a new one, no longer agree with the API on the variant.
+    if (diff.request and was - now) or (not diff.request and now - was):
+        rule = r.REQ_DISCRIMINATOR_CHANGED if diff.request else r.RESP_DISCRIMINATOR_CHANGED
+        text = (
+            f"discriminator value(s) of {variant} changed from {values_text(sorted(was))} to {values_text(sorted(now))}"
+        )
+        diff.say(rule, text, before, after)
+
+
+def _mapping(diff: SchemaDiff, old: SchemaView, new: SchemaView) -> None:
+    """A discriminator without `oneOf` (on a parent that subtypes extend with `allOf`): compare its mapping."""
+    if old.discriminator is None or new.discriminator is None:
+        return
+    before, after = mapping_targets(old), mapping_targets(new)
+    for value, target in before.items():
+        counterpart = after.get(value)
+        if counterpart is None:
+            if diff.request:
+                diff.say(r.REQ_DISCRIMINATOR_CHANGED, f"discriminator value `{value}` of {AT} was removed", target, new)
+        elif not _same_schema(target, counterpart):
+            rule = r.REQ_DISCRIMINATOR_CHANGED if diff.request else r.RESP_DISCRIMINATOR_CHANGED
+            diff.say(rule, f"discriminator value `{value}` of {AT} now selects another schema", target, counterpart)
+    if not diff.request:
+        for value, target in after.items():
+            if value not in before:
+                diff.say(r.RESP_VARIANT_ADDED, f"discriminator value `{value}` was added to {AT}", old, target)
+
+
+def _same_schema(left: Cursor, right: Cursor) -> bool:
+    if is_component(left) and is_component(right) and left.key == right.key:
+        return True
+    return shape(left) == shape(right)
+
+
+def covers(outer: SchemaView, inner: SchemaView) -> bool:
+    """Return whether every value ``inner`` accepts is accepted by ``outer`` (a safe, partial answer).
+
+    ``True`` only when that is certain from the facts compared: ``outer`` has every type of ``inner``, and for
+    scalars no constraint that ``inner`` does not have as tight (its enum holds ``inner``'s values, its bounds are
+    no tighter, its pattern and format are absent or the same); an object or an array is covered only by a
+    schema that says nothing about its content. ``null`` is left to the nullability check.
+    """
+    if not accepts(outer.types, inner.types):
+        return False
+    if outer.unconstrained():
+        return True
+    if outer.properties or outer.required or not outer.additional or outer.additional_schema is not None:
+        return False
+    if outer.items is not None or outer.variants:
+        return False
+    if outer.enum is not None and (inner.enum is None or not all(contains(outer.enum, v) for v in inner.enum)):
+        return False
+    for keyword, bound in outer.bounds.items():
+        other = inner.bounds.get(keyword)
+        if other is None or bound.tighter(other, keyword in UPPER):
+            return False
+    return (outer.pattern is None or outer.pattern == inner.pattern) and (
+        outer.format is None or outer.format == inner.format
+    )
+
+
+def union_covers(outers: list[SchemaView], inner: SchemaView) -> bool:
+    """Return whether the union of ``outers`` accepts every value ``inner`` accepts (a safe, partial answer).
+
+    Some member covers ``inner`` whole (:func:`covers`), or ``inner`` is an enum whose every value some member
+    accepts (two enum branches merged into one, a value moved to a sibling).
+    """
+    if any(covers(outer, inner) for outer in outers):
+        return True
+    return inner.enum is not None and all(any(_accepts_value(o, v) for o in outers) for v in inner.enum)
+
+
+def _accepts_value(schema: SchemaView, value: object) -> bool:
+    """Return whether ``schema`` certainly accepts ``value`` (``False`` when that cannot be told for sure)."""
+    kind = json_type(value)
+    if schema.types is not None and not (kind in schema.types or (kind == "integer" and "number" in schema.types)):
+        return False
+    if schema.enum is not None:
+        return contains(schema.enum, value)
+    if schema.variants or schema.pattern is not None or schema.format is not None:
+        return False
+    if kind in ("object", "array"):
+        return schema.unconstrained()
+    if isinstance(value, str):
+        measure: int | float = len(value)
+        keywords: tuple[str, ...] = ("maxLength", "minLength")
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        measure, keywords = value, NUMERIC
+    else:
+        return not schema.bounds  # `true`/`false`: no bound applies, but keep to the certain answer
+    for keyword in keywords:
+        bound = schema.bounds.get(keyword)
+        if bound is None:
+            continue
+        outside = measure > bound.value if keyword in UPPER else measure < bound.value
+        if outside or (bound.exclusive and measure == bound.value):
+            return False
+    return True
