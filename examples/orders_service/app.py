@@ -26,7 +26,7 @@ from starlette.routing import Route
 from contractkit.middleware import ContractValidationMiddleware
 
 from .models import contract_package
-from .problems import PROBLEM_JSON, ApiProblem, json_bytes, render_rejection, uri_reference
+from .problems import PROBLEM_JSON, ApiProblem, json_bytes, uri_reference
 from .service import OrderService, parse_instant, stamp
 from .storage import OrderFilter, OrderStore, open_database
 
@@ -218,7 +218,6 @@ def create_app(
     return ContractValidationMiddleware(
         inner,
         spec=contract_package,
-        error_renderer=render_rejection,
         response_validation=response_validation,  # type: ignore[arg-type]
         metrics=metrics,
     )

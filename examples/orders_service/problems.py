@@ -1,9 +1,9 @@
 """Every error of the service as the contract's RFC 9457 problem (`application/problem+json`).
 
 Two sources: the handlers raise :class:`ApiProblem` (404, 409, 403, 422, 429), and the validation middleware
-rejects bad requests (400, 401) through :func:`render_rejection`, which keeps its answers inside the contract:
-the contract declares 400 for a malformed request, so the middleware's 413 (body too large) and 415 (undeclared
-content type) are answered as 400 problems, and every string is cut to the length the `Problem` schema allows.
+rejects bad requests (400, 401, 413, 415) with its default problems, which are the contract's own: the contract
+declares those statuses (`contracts/common/responses.yaml`) and the default problem keeps the house `Problem`
+format (`body#/...` locations, strings within the schema's lengths), so the service adds no renderer of its own.
 """
 
 from __future__ import annotations
@@ -13,18 +13,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from contractkit.middleware import ErrorResponse
-from contractkit.runtime.problem import TITLES
-
 from .models import Problem, ProblemError
 
 if TYPE_CHECKING:
-    from contractkit.runtime._core import ValidationResult
+    pass
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://problems.example.com/"
-_MAX_LOCATION, _MAX_MESSAGE, _MAX_DETAIL, _MAX_URI, _MAX_ERRORS = 512, 1000, 4000, 2048, 100
-_RESTATED = {413: 400, 415: 400}  # statuses the contract does not declare -> the one it declares for them
+_MAX_LOCATION, _MAX_MESSAGE, _MAX_DETAIL, _MAX_URI = 512, 1000, 4000, 2048
 
 
 @dataclass
@@ -66,40 +62,6 @@ def not_found(what: str, ident: object) -> ApiProblem:
 def uri_reference(path: str) -> str:
     """Return a request path as a valid, bounded URI reference (the ASGI path is percent-decoded)."""
     return quote(path, safe="/:@!$&'()*+,;=-._~")[:_MAX_URI]
-
-
-_DETAILS = {
-    401: "The request carries no credential of the kind the contract requires (a bearer token).",
-    404: "The contract declares no operation at this path.",
-    405: "The contract does not declare this method at this path.",
-    413: "The request body is too large.",
-    415: "The request has a content type the contract does not accept.",
-}
-
-
-def render_rejection(result: ValidationResult, path: str) -> ErrorResponse:
-    """Render a middleware rejection as a problem the contract declares (the middleware's `error_renderer`)."""
-    status = _RESTATED.get(result.status, result.status)
-    count = len(result.errors)
-    detail = _DETAILS.get(result.status, f"{count} error{'s' if count != 1 else ''} in the request.")
-    body: dict[str, object] = {
-        "type": "about:blank",
-        "title": TITLES.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-        "instance": uri_reference(path),
-    }
-    if result.errors:
-        body["errors"] = [
-            {"location": e.location[:_MAX_LOCATION], "message": e.message[:_MAX_MESSAGE]}
-            for e in result.errors[:_MAX_ERRORS]
-        ]
-    headers = [("content-type", PROBLEM_JSON)]
-    if result.status == 405 and result.allow:
-        headers.append(("allow", ", ".join(result.allow)))
-    if result.status == 401:
-        headers.append(("www-authenticate", ", ".join(result.challenges) or "Bearer"))
-    return ErrorResponse(status, headers, json_bytes(body))
 
 
 def json_bytes(value: object) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +58,8 @@ def add_optional_query_parameter(repo: Path) -> None:
     """A compatible change: an optional query parameter on `GET /machines`, and the minor bump it needs."""
     path = repo / "contracts" / "mes" / "openapi.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("  version: 1.0.0\n", "  version: 1.1.0\n", 1)
+    major, minor = re.search(r"(?m)^  version: (\d+)\.(\d+)\.\d+$", text).groups()  # type: ignore[union-attr]
+    text = re.sub(r"(?m)^  version: .*$", f"  version: {major}.{int(minor) + 1}.0", text, count=1)
     anchor = "  /machines:\n    get:\n"
     assert anchor in text, "the MES contract changed shape: update the test's edit"
     start = text.index(anchor)

@@ -425,9 +425,9 @@ def test_confirm_refused(clock: Clock, case: str, status: int, problem_type: str
             "POST",
             "/b2b/v1/orders/7c9e6679-7425-40de-944b-e07fc1f90ae7/cancel",
             {"content": b"reason=other", "headers": {**AUTH, "content-type": "text/plain"}},
-            400,
+            415,
             "header.content-type",
-            id="undeclared-content-type-415-as-400",
+            id="undeclared-content-type-is-the-declared-415",
         ),
     ],
 )

@@ -49,7 +49,7 @@ def compatible(repo: Path) -> None:
     """Deprecate an operation of model-files (a compatible change) and bump its minor version."""
     summary = "      summary: Create an upload\n"
     edit(repo, MODEL_FILES, summary, summary + "      deprecated: true\n")
-    edit(repo, MODEL_FILES, "  version: 1.0.0", "  version: 1.1.0")
+    edit(repo, MODEL_FILES, "  version: 1.1.0", "  version: 1.2.0")
 
 
 def breaking(repo: Path) -> None:
@@ -209,7 +209,7 @@ def test_a_contract_removed_from_the_catalog_fails(repo: Path) -> None:
 
 def test_an_accepted_change_is_shown_not_failing(repo: Path) -> None:
     breaking(repo)
-    edit(repo, MES, "  version: 1.0.0", "  version: 2.0.0")
+    edit(repo, MES, "  version: 1.1.0", "  version: 2.0.0")
     (repo / "contracts/breaking-ignores.yaml").write_text(
         "ignores:\n"
         "  - rule: api-path-removed\n"

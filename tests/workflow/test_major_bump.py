@@ -9,6 +9,7 @@ catalog entry lists it in ``keep-majors`` (frozen, for services still migrating)
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -33,7 +34,7 @@ def _run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def _bump_mes_to_2(repo: Path, keep_v1: bool) -> None:
     path = repo / "contracts" / "mes" / "openapi.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  version: 1.0.0\n", "  version: 2.0.0\n", 1), encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^  version: 1\.\d+\.\d+$", "  version: 2.0.0", text, count=1), encoding="utf-8")
     if keep_v1:
         catalog = repo / "contracts" / "catalog.yaml"
         text = catalog.read_text(encoding="utf-8")

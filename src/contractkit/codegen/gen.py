@@ -254,8 +254,34 @@ def _inputs_hash(catalog: Catalog, files: list[Path], options: CodegenOptions, i
 
 
 def _common_files(catalog: Catalog) -> list[Path]:
+    """Return the shared files that hold schemas (a file of shared OpenAPI responses has no models to generate)."""
     folder = catalog.root / COMMON_DIR
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
+    found = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
+    return [path for path in found if not _only_responses(path)]
+
+
+_SCHEMA_KEYWORDS = frozenset({"type", "properties", "$ref", "allOf", "anyOf", "oneOf", "enum", "items", "const"})
+
+
+def _only_responses(path: Path) -> bool:
+    """Return whether every entry of a shared file is an OpenAPI Response Object (``description`` + ``content``)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # the loader reports it when a contract reaches the file
+    return (
+        isinstance(data, dict)
+        and bool(data)
+        and all(
+            isinstance(entry, dict)
+            and "description" in entry
+            and ("content" in entry or "headers" in entry)
+            and not _SCHEMA_KEYWORDS & entry.keys()
+            for entry in data.values()
+        )
+    )
 
 
 def _plan_common(catalog: Catalog) -> _Plan:

@@ -82,13 +82,22 @@ def problem_json(status: int, errors: list[RequestError], *, detail: str, instan
     """Return :func:`problem` serialised as JSON, written directly (a third of ``json.dumps``'s time).
 
     The rejection path is as hot as the valid one under a flood of bad requests. Strings are escaped by the
-    json module's own C escaper, to ASCII, so the bytes are valid JSON (and UTF-8) whatever a message holds.
+    json module's own C escaper, to ASCII, so the bytes are valid JSON (and UTF-8) whatever a message holds, and
+    kept within the house ``Problem`` schema's limits (contracts/common/problem.yaml: a location of 512
+    characters, a message of 1,000, a detail of 4,000, 100 errors), whatever the result handed in holds.
     """
-    items = ",".join(f'{{"location":{_quote(e.location)},"message":{_quote(e.message)}}}' for e in errors)
+    items = ",".join(
+        f'{{"location":{_quote(_within(e.location, 512))},"message":{_quote(_within(e.message, 1000))}}}'
+        for e in errors[:100]
+    )
     return (
         f'{{"type":"about:blank","title":{_quote(TITLES.get(status, "Error"))},"status":{int(status)},'
-        f'"detail":{_quote(detail)},"instance":{_quote(instance)},"errors":[{items}]}}'
+        f'"detail":{_quote(_within(detail, 4000))},"instance":{_quote(instance)},"errors":[{items}]}}'
     ).encode("ascii")
+
+
+def _within(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def render_problem(result: ValidationResult, path: str) -> ErrorResponse:

@@ -266,3 +266,69 @@ def _check_problem_schema(
             hint=f"{problem.missing}, so the schema was checked for the RFC 9457 members `type`, `title` and "
             "`status` instead; fix the option or add the shared file",
         )
+
+
+#: What the validation middleware answers in a contract's name, and when (docs/middleware.md, "Order of checks").
+_ENFORCED = (
+    ("400", "a malformed request (a parameter or the body against its schema)"),
+    ("401", "a request without the credential its security requires"),
+    ("413", "a body over the size limit"),
+    ("415", "a body of a content type it does not declare"),
+)
+
+
+@lint_rule(
+    "validation-response-undeclared",
+    severity=Severity.WARNING,
+    summary="the validation middleware answers 400, 401, 413 and 415 in the service's name: the contract declares them",
+    specs=(SpecKind.OPENAPI,),
+)
+def validation_response_undeclared(ctx: LintContext) -> None:
+    """An operation does not declare a response the validation middleware answers for it.
+
+    A service behind `contractkit.middleware` answers bad requests before its handlers run: `400` for a parameter
+    or body that breaks its schema (an operation with parameters or a request body), `401` when a credential is
+    missing (a secured operation), `413` for a body over the size limit and `415` for an undeclared content type
+    (an operation with a request body). A status the contract does not declare breaks its clients, SDKs and the
+    fuzz suite's `status_code_conformance` check. A range (`4XX`) counts; `default` does not. Webhooks are the
+    service's own calls, not requests it receives: they are not checked.
+
+    Fix: declare the status with an `application/problem+json` response; `contracts/common/responses.yaml` has
+    `ContentTooLarge` and `UnsupportedMediaType` ready to `$ref`.
+    """
+    root = ctx.doc.data
+    root_security = root.get("security") if isinstance(root, dict) else None
+    for op in operations(ctx.doc):
+        if op.webhook:
+            continue
+        responses = op.cursor.get("responses")
+        codes = {code.upper() for code, _ in responses.items()} if responses is not None else set()
+        body = op.cursor.get("requestBody") is not None
+        security = op.cursor.raw("security")
+        wanted = {
+            "400": bool(op.parameters()) or body,
+            "401": _secured(security if security is not None else root_security),
+            "413": body,
+            "415": body,
+        }
+        for code, why in _ENFORCED:
+            if not wanted[code] or code in codes or f"{code[0]}XX" in codes:
+                continue
+            shared = _SHARED.get(code)
+            ctx.report(
+                responses if responses is not None else op.cursor,
+                f"operation `{op.label}` does not declare `{code}`, which the validation middleware answers for {why}",
+                operation=op.label,
+                hint=f"declare `{code}` with an `application/problem+json` body"
+                + (f" (`$ref: '../common/responses.yaml#/{shared}'`)" if shared else ""),
+            )
+
+
+_SHARED = {"413": "ContentTooLarge", "415": "UnsupportedMediaType"}
+
+
+def _secured(requirements: object) -> bool:
+    """Return whether security requirements demand a credential (a non-empty list without an empty `{}`)."""
+    if not isinstance(requirements, list) or not requirements:
+        return False
+    return all(isinstance(requirement, dict) and requirement for requirement in requirements)
