@@ -186,7 +186,7 @@ def test_pagination_walks_every_order_once_in_order(client: TestClient, sort: st
         params: dict[str, Any] = {"limit": limit, "sort": sort, **({"cursor": cursor} if cursor else {})}
         page = OrderPage.model_validate(client.get("/b2b/v1/orders", params=params, headers=AUTH).json())
         assert page.page.limit == limit and len(page.items) <= limit
-        seen += [item["order_id"] for item in page.items]
+        seen += [str(item.order_id) for item in page.items]  # typed: OrderPage.items is list[Order]
         cursor = page.page.next_cursor
         assert page.page.has_more is (cursor is not None)
         if cursor is None:

@@ -47,7 +47,7 @@ from contractkit.loaders.refs import RefResolver
 from contractkit.loaders.types import JsonValue
 from contractkit.rules.registry import SpecKind
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 COMMON_DIR = "common"
 _HASH_LINE = re.compile(rb'^(?:# |\s*")(inputs|content)-sha256(?:": "|: )([0-9a-f]{64})', re.MULTILINE)
 _JSON_HEADER_KEY = "x-contractkit-generated"

@@ -338,10 +338,46 @@ class SchemaSet:
 
     def document(self) -> dict[str, JsonValue]:
         """Return the JSON Schema document handed to datamodel-code-generator (definitions sorted by name)."""
+        defs = {name: self.defs[name] for name in sorted(self.defs)}
         return {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$defs": {name: self.defs[name] for name in sorted(self.defs)},
+            "$defs": {name: _flatten_override(value, defs) for name, value in defs.items()},
         }
+
+
+def _flatten_override(value: JsonValue, defs: dict[str, JsonValue]) -> JsonValue:
+    """Flatten ``allOf: [{$ref: Base}, {properties: {p: ...}}]`` when the second part redeclares a property of Base.
+
+    dcg makes such a schema a subclass of Base and types the redeclared property as Base has it: the house page
+    envelope `CursorPage` (`items: [any]`) narrowed by `OrderPage` (`items: [Order]`) came out as `items: list[Any]`,
+    so a typed client got dicts, not orders. Flattened, the model has Base's properties with the narrowed ones
+    (it is no longer a subclass of Base: the price of the right types).
+    """
+    if not isinstance(value, dict) or not isinstance(value.get("allOf"), list):
+        return value
+    parts = [part for part in value["allOf"] if isinstance(part, dict)]  # type: ignore[union-attr]
+    refs = [part["$ref"] for part in parts if isinstance(part.get("$ref"), str)]
+    inline = [part for part in parts if not isinstance(part.get("$ref"), str)]
+    if len(refs) != 1 or len(inline) != 1 or len(parts) != 2:
+        return value
+    ref, extra = str(refs[0]), inline[0]
+    base = defs.get(ref.rsplit("/", 1)[-1]) if ref.startswith("#/$defs/") else None
+    base_properties = base.get("properties") if isinstance(base, dict) else None
+    overriding = extra.get("properties")
+    if not isinstance(base, dict) or "allOf" in base or not isinstance(base_properties, dict):
+        return value
+    if not isinstance(overriding, dict) or not overriding.keys() & base_properties.keys():
+        return value
+    merged: dict[str, JsonValue] = {k: v for k, v in base.items() if k not in _ANNOTATIONS}
+    merged.update({k: v for k, v in extra.items() if k not in ("properties", "required")})
+    merged["properties"] = {**base_properties, **overriding}
+    required = [
+        name for group in (base.get("required"), extra.get("required")) if isinstance(group, list) for name in group
+    ]
+    if required:
+        merged["required"] = list(dict.fromkeys(required))
+    merged.update({k: v for k, v in value.items() if k != "allOf"})
+    return merged
 
 
 def _raw(value: JsonValue, key: str) -> JsonValue:
