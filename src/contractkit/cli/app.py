@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "package": ("packaging", "Build installable wheels of the generated models."),
     "fuzz": ("fuzz", "Fuzz a running service with its contract (Schemathesis)."),
     "ci": ("gate", "The pull-request gate: validate, lint, breaking, semver, gen --check."),
+    "dlq": ("dlq", "List, show, replay and purge dead letters (RabbitMQ)."),
 }
 
 

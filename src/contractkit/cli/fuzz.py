@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,13 +24,20 @@ from contractkit.fuzz.options import (
     parse_header,
 )
 
+if TYPE_CHECKING:
+    from contractkit.fuzz.result import FuzzResult
+
 
 def fuzz(
     target: Annotated[
-        str, typer.Argument(metavar="TARGET", help="A catalog contract id (b2b-orders) or the path of an OpenAPI file.")
+        str,
+        typer.Argument(
+            metavar="TARGET",
+            help="A catalog contract id (b2b-orders, order-events) or the path of an OpenAPI or AsyncAPI file.",
+        ),
     ],
     base_url: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--base-url",
             "-u",
@@ -39,7 +46,23 @@ def fuzz(
                 "server is added (http://127.0.0.1:8080/b2b/v1); with one (even /) it is used as given."
             ),
         ),
-    ],
+    ] = None,
+    amqp_url: Annotated[
+        str | None,
+        typer.Option(
+            "--amqp-url",
+            help=(
+                "Test a message service instead (AsyncAPI on RabbitMQ): the broker it consumes from and "
+                "publishes to (amqp://user:password@host:5672/vhost). See docs/messaging.md."
+            ),
+        ),
+    ] = None,
+    settle: Annotated[
+        float,
+        typer.Option(
+            "--settle", help="With --amqp-url: seconds to wait for late acknowledgements and dead letters per queue."
+        ),
+    ] = 3.0,
     header: Annotated[
         list[str] | None,
         typer.Option(
@@ -110,7 +133,19 @@ def fuzz(
     start (service unreachable, unknown contract, bad option, Schemathesis not installed).
     """
     with error_boundary():
-        from contractkit.fuzz.report import render_junit, render_markdown, render_text, verdict
+        if amqp_url is not None:
+            _fuzz_messages(
+                target, amqp_url, mode, max_examples, time_budget, seed, include, exclude, settle, junit_xml, report
+            )
+        if base_url is None:
+            from contractkit.errors import UsageError
+
+            raise UsageError(
+                "say where the service is: --base-url for an HTTP service, --amqp-url for a message service",
+                tip="e.g. `contractkit fuzz b2b-orders --base-url http://127.0.0.1:8080` or "
+                "`contractkit fuzz order-events --amqp-url amqp://guest:guest@127.0.0.1:5672/`.",
+            )
+        from contractkit.fuzz.report import verdict
         from contractkit.fuzz.runner import run_fuzz
         from contractkit.fuzz.spec import load_fuzz_spec, resolve_base_url
 
@@ -135,12 +170,7 @@ def fuzz(
         )
         sys.stderr.flush()
         result = run_fuzz(spec, url, options)
-        sys.stdout.write(render_text(result))
-        sys.stdout.flush()
-        if junit_xml is not None:
-            write_atomic(junit_xml, render_junit(result))
-        if report is not None:
-            write_atomic(report, render_markdown(result))
+        _render(result, junit_xml, report)
         if result.failures or result.errors:
             raise typer.Exit(EXIT_FINDINGS)
         if result.stop == "server-unavailable":
@@ -149,6 +179,54 @@ def fuzz(
         if result.stop == "interrupted":
             raise typer.Exit(EXIT_INTERRUPTED)
         raise typer.Exit(EXIT_OK)
+
+
+def _fuzz_messages(
+    target: str,
+    url: str,
+    mode: str,
+    max_examples: int,
+    time_budget: float,
+    seed: int | None,
+    include: list[str] | None,
+    exclude: list[str] | None,
+    settle: float,
+    junit_xml: Path | None,
+    report: Path | None,
+) -> None:
+    """The message twin: valid messages acknowledged, invalid ones dead-lettered, publishes conforming."""
+    from contractkit.messagefuzz import MessageFuzzOptions, run_message_fuzz
+    from contractkit.messaging.errors import masked_url
+
+    options = MessageFuzzOptions(
+        max_examples=max_examples if max_examples != DEFAULT_MAX_EXAMPLES else 10,
+        time_budget=time_budget,
+        seed=seed,
+        mode=_mode(mode),
+        include=tuple(include or ()),
+        exclude=tuple(exclude or ()),
+        settle=settle,
+    )
+    sys.stderr.write(
+        f"fuzzing the message service of `{target}` on {masked_url(url)} (at most {options.max_examples} valid and "
+        f"{options.max_examples} invalid messages per message, time budget {options.time_budget:g} s)\n"
+    )
+    sys.stderr.flush()
+    result = run_message_fuzz(target, url, options)
+    _render(result, junit_xml, report)
+    raise typer.Exit(EXIT_FINDINGS if result.failures or result.errors else EXIT_OK)
+
+
+def _render(result: FuzzResult, junit_xml: Path | None, report: Path | None) -> None:
+    """Print the text summary; write the JUnit XML and the Markdown report when asked."""
+    from contractkit.fuzz.report import render_junit, render_markdown, render_text
+
+    sys.stdout.write(render_text(result))
+    sys.stdout.flush()
+    if junit_xml is not None:
+        write_atomic(junit_xml, render_junit(result))
+    if report is not None:
+        write_atomic(report, render_markdown(result))
 
 
 def _mode(value: str) -> Mode:

@@ -1,0 +1,234 @@
+"""``contractkit dlq list|show|replay|purge CONTRACT``: the dead letters of a contract's queues, on a live broker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from contractkit.cli._errors import EXIT_FINDINGS, EXIT_OK, error_boundary
+from contractkit.errors import UsageError
+
+dlq_app = typer.Typer(
+    name="dlq",
+    help=(
+        "Dead letters of a contract's queues: list them grouped by reason, show one, replay selected ones after a "
+        "fix (checked against the contract again, idempotent), purge. Exit codes: 0 done, 1 some selected letters "
+        "could not be replayed (still invalid, or not confirmed), 2 the broker or the contract cannot be used."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+ContractArg = Annotated[str, typer.Argument(metavar="CONTRACT", help="A catalog contract id or an AsyncAPI file.")]
+UrlOption = Annotated[
+    str,
+    typer.Option("--amqp-url", envvar="CONTRACTKIT_AMQP_URL", help="The broker (env CONTRACTKIT_AMQP_URL)."),
+]
+QueueOption = Annotated[
+    str | None, typer.Option("--queue", "-q", help="The dead-letter queue, when the contract has several.")
+]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
+IdOption = Annotated[list[str] | None, typer.Option("--id", help="This message id; repeatable.")]
+ReasonOption = Annotated[
+    str | None,
+    typer.Option("--reason", "-r", help="Dead letters with this reason (payload-schema, handler-failed...)."),
+]
+AgeOption = Annotated[
+    str | None, typer.Option("--older-than", help="Dead-lettered at least this long ago: 90s, 15m, 2h, 7d.")
+]
+AllOption = Annotated[bool, typer.Option("--all", help="Every dead letter (when no other selection is given).")]
+
+
+def _queue(contract: str, url: str, queue: str | None) -> Any:
+    from contractkit.messaging.dlq import DeadLetterQueue
+
+    for name in ("aiormq", "aio_pika"):  # their connection warnings would repeat the one error we print
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+    return DeadLetterQueue(contract, url, queue=queue)
+
+
+def _format(value: str) -> str:
+    if value not in ("text", "json"):
+        raise UsageError(f"unknown --format `{value}`", tip="choose text or json.")
+    return value
+
+
+def _age(text: str | None) -> float | None:
+    if text is None:
+        return None
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text)
+    if found is None:
+        raise UsageError(f"--older-than `{text}` is not a duration", tip="write it like 90s, 15m, 2h or 7d.")
+    return float(found[1]) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[found[2]]
+
+
+def _ago(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f}{unit}"
+    return f"{seconds:.0f}s"
+
+
+@dlq_app.command("list")
+def list_letters(
+    contract: ContractArg, amqp_url: UrlOption, queue: QueueOption = None, format: FormatOption = "text"
+) -> None:
+    """List the dead letters grouped by reason (the biggest group first)."""
+    with error_boundary():
+        from contractkit.messaging.dlq import group_by_reason
+
+        shape = _format(format)
+        dlq = _queue(contract, amqp_url, queue)
+        letters = asyncio.run(dlq.letters())
+        groups = group_by_reason(letters)
+        if shape == "json":
+            doc = {
+                "queue": dlq.queue,
+                "total": len(letters),
+                "groups": [
+                    {
+                        "reason": g.reason,
+                        "count": g.count,
+                        "queues": list(g.queues),
+                        "location": g.location,
+                        "message": g.message,
+                        "oldest_seconds": g.oldest,
+                        "message_ids": list(g.message_ids),
+                    }
+                    for g in groups
+                ],
+            }
+            sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+            raise typer.Exit(EXIT_OK)
+        out = [f"{len(letters)} dead letters in `{dlq.queue}`"]
+        for g in groups:
+            where = f" at {g.location}" if g.location else ""
+            out += [
+                "",
+                f"{g.count:>6}  {g.reason}{where}  (from {', '.join(g.queues)}; oldest {_ago(g.oldest)} ago)",
+                f"        e.g. {g.message}",
+                f"        ids: {', '.join(g.message_ids[:5])}{' ...' if len(g.message_ids) > 5 else ''}",
+            ]
+        sys.stdout.write("\n".join(out) + "\n")
+        raise typer.Exit(EXIT_OK)
+
+
+@dlq_app.command("show")
+def show(
+    contract: ContractArg,
+    message_id: Annotated[str, typer.Argument(metavar="MESSAGE_ID", help="The dead letter's message id.")],
+    amqp_url: UrlOption,
+    queue: QueueOption = None,
+    format: FormatOption = "text",
+) -> None:
+    """Show one dead letter: its reason headers, properties and payload."""
+    with error_boundary():
+        shape = _format(format)
+        dlq = _queue(contract, amqp_url, queue)
+        letter = asyncio.run(dlq.show(message_id))
+        if letter is None:
+            raise UsageError(
+                f"no dead letter with message id `{message_id}` in `{dlq.queue}`",
+                title="dead letter not found",
+                tip=f"`contractkit dlq list {contract}` lists the ids.",
+            )
+        doc = letter.as_json()
+        if shape == "json":
+            sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+            raise typer.Exit(EXIT_OK)
+        out = [f"dead letter {message_id} in `{dlq.queue}`", ""]
+        for key in ("reason", "location", "message", "exception", "contract", "contract_version", "operation", "queue"):
+            if doc.get(key) not in (None, ""):
+                out.append(f"  {key:<20} {doc[key]}")
+        for key in ("original_exchange", "original_routing_key", "first_seen", "dead_lettered_at", "delivery_count"):
+            out.append(f"  {key:<20} {doc[key]}")
+        if doc["errors"]:
+            out += ["", "  errors:"] + [f"    {e['location']}: {e['message']} ({e['rule']})" for e in doc["errors"]]
+        out += ["", "  properties:"] + [f"    {k}: {v}" for k, v in doc["properties"].items()]
+        out += ["", "  payload:", f"    {doc['payload'][:4000]}"]
+        sys.stdout.write("\n".join(out) + "\n")
+        raise typer.Exit(EXIT_OK)
+
+
+def _render(action: str, report: Any, shape: str) -> None:
+    if shape == "json":
+        sys.stdout.write(json.dumps({"action": action, **report.as_json()}, indent=2) + "\n")
+        return
+    out = [f"{action}: {len(report.done)}"]
+    out += [f"  {message_id}" for message_id in report.done]
+    for message_id, errors in report.refused.items():
+        shown = "; ".join(f"{e.location}: {e.message}" for e in errors[:3])
+        out.append(f"still invalid, left in the queue: {message_id}: {shown}")
+    out += [f"skipped: {message_id}: {why}" for message_id, why in report.skipped.items()]
+    out += [f"failed, left in the queue: {message_id}: {why}" for message_id, why in report.failed.items()]
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+@dlq_app.command("replay")
+def replay(
+    contract: ContractArg,
+    amqp_url: UrlOption,
+    queue: QueueOption = None,
+    message_id: IdOption = None,
+    reason: ReasonOption = None,
+    older_than: AgeOption = None,
+    every: AllOption = False,
+    to_origin: Annotated[
+        bool,
+        typer.Option("--to-origin", help="Republish to the original exchange and routing key (every bound queue)."),
+    ] = False,
+    include_replayed: Annotated[
+        bool, typer.Option("--include-replayed", help="Also replay letters that were replayed once already.")
+    ] = False,
+    format: FormatOption = "text",
+) -> None:
+    """Replay selected dead letters after a fix: checked again, published confirmed, then removed.
+
+    By default a letter goes back to the queue it was refused from (only that consumer sees it again).
+    """
+    with error_boundary():
+        from contractkit.messaging.dlq import Selection
+
+        shape = _format(format)
+        selection = Selection(frozenset(message_id or ()), reason, _age(older_than), every)
+        report = asyncio.run(
+            _queue(contract, amqp_url, queue).replay(selection, to_origin=to_origin, include_replayed=include_replayed)
+        )
+        _render("replayed", report, shape)
+        raise typer.Exit(EXIT_FINDINGS if report.refused or report.failed else EXIT_OK)
+
+
+@dlq_app.command("purge")
+def purge(
+    contract: ContractArg,
+    amqp_url: UrlOption,
+    queue: QueueOption = None,
+    message_id: IdOption = None,
+    reason: ReasonOption = None,
+    older_than: AgeOption = None,
+    every: AllOption = False,
+    format: FormatOption = "text",
+) -> None:
+    """Delete selected dead letters for good."""
+    with error_boundary():
+        from contractkit.messaging.dlq import Selection
+
+        shape = _format(format)
+        selection = Selection(frozenset(message_id or ()), reason, _age(older_than), every)
+        report = asyncio.run(_queue(contract, amqp_url, queue).purge(selection))
+        _render("purged", report, shape)
+        raise typer.Exit(EXIT_OK)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``dlq`` to ``app``."""
+    app.add_typer(dlq_app, name="dlq", short_help="List, show, replay and purge dead letters (RabbitMQ).")

@@ -1,0 +1,199 @@
+"""The broker-free validator: outgoing and incoming messages of both contracts, as tables of cases."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from contractkit.errors import ContractInvalid, ContractNotFound, UsageError
+from contractkit.messaging import MessageContract, UnknownOperation
+
+from ._support import ORDER_EVENTS, contract, example
+
+ORDER = example("order-events", "OrderCreated")
+TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+def _changed(payload: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(payload)
+    node: Any = changed
+    parts = path.split("/")
+    for part in parts[:-1]:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if value is KeyError:
+        del node[parts[-1]]
+    else:
+        node[parts[-1]] = value
+    return changed
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        pytest.param(ORDER["payload"], [], id="example-valid"),
+        pytest.param(
+            _changed(ORDER["payload"], "order_id", KeyError),
+            [("payload-schema", "payload#/order_id")],
+            id="required-missing",
+        ),
+        pytest.param(
+            _changed(ORDER["payload"], "items/0/quantity", 0),
+            [("payload-schema", "payload#/items/0/quantity")],
+            id="min",
+        ),
+        pytest.param(
+            _changed(ORDER["payload"], "order_id", "not-a-uuid"), [("payload-schema", "payload#/order_id")], id="format"
+        ),
+        pytest.param(
+            _changed(ORDER["payload"], "status", "teleported"), [("payload-schema", "payload#/status")], id="enum"
+        ),
+        pytest.param(
+            _changed(ORDER["payload"], "order_number", "ORD-1"),
+            [("payload-schema", "payload#/order_number")],
+            id="pattern",
+        ),
+        pytest.param(_changed(ORDER["payload"], "items", []), [("payload-schema", "payload#/items")], id="min-items"),
+        pytest.param(["not", "an", "object"], [("payload-schema", "payload#")], id="wrong-type"),
+    ],
+)
+def test_outgoing_payload(payload: Any, expected: list[tuple[str, str]]) -> None:
+    verdict = contract("order-events").check_outgoing(
+        "publishOrderCreated", payload, traceparent=TRACE, correlation_id="c-1"
+    )
+    assert [(e.rule, e.location) for e in verdict.errors] == expected
+
+
+def test_outgoing_fills_the_headers_a_publisher_owns() -> None:
+    verdict = contract("order-events").check_outgoing(
+        "publishOrderCreated", ORDER["payload"], traceparent=TRACE, correlation_id="order-7"
+    )
+    assert verdict.ok
+    assert verdict.headers["traceparent"] == TRACE
+    assert verdict.headers["correlation-id"] == "order-7"
+    assert verdict.headers["schema-version"] == "1.0.0"
+    assert len(verdict.headers["message-id"]) == 36
+    assert json.loads(verdict.body) == ORDER["payload"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        pytest.param({}, [("headers-schema", "header.correlation-id")], id="correlation-id-missing"),
+        pytest.param(
+            {"correlation-id": "c", "traceparent": "not-a-trace"},
+            [("headers-schema", "header.traceparent")],
+            id="trace",
+        ),
+        pytest.param(
+            {"correlation-id": "c", "message-id": "nope"}, [("headers-schema", "header.message-id")], id="message-id"
+        ),
+        pytest.param(
+            {"correlation-id": "c", "schema-version": "v1"}, [("headers-schema", "header.schema-version")], id="version"
+        ),
+    ],
+)
+def test_outgoing_headers(headers: dict[str, str], expected: list[tuple[str, str]]) -> None:
+    verdict = contract("order-events").check_outgoing("publishOrderCreated", ORDER["payload"], headers)
+    assert [(e.rule, e.location) for e in verdict.errors] == expected
+
+
+def test_outgoing_accepts_a_generated_model() -> None:
+    import importlib
+    import sys
+
+    from ._support import ROOT
+
+    sys.path.insert(0, str(ROOT / "generated"))
+    try:
+        package = importlib.import_module("order_events.v1")
+    finally:
+        sys.path.remove(str(ROOT / "generated"))
+    typed = MessageContract.from_spec(package)
+    model = package.OrderCreatedPayload.model_validate_json(json.dumps(ORDER["payload"]))
+    verdict = typed.check_outgoing("publishOrderCreated", model, correlation_id="c")
+    assert verdict.ok, verdict.errors
+    assert typed.name == "order-events"
+    incoming = typed.check_incoming(
+        "consumeOrderIntake",
+        verdict.body,
+        verdict.headers,
+        content_type="application/json",
+        message_type="order.created",
+    )
+    assert isinstance(incoming.value(), package.OrderCreatedPayload)
+
+
+BODY = json.dumps(ORDER["payload"]).encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "props", "expected"),
+    [
+        pytest.param(BODY, {}, [], id="valid"),
+        pytest.param(BODY, {"message_type": None}, [], id="valid-without-type"),
+        pytest.param(BODY, {"content_type": "text/plain"}, [("content-type", "property.content_type")], id="ctype"),
+        pytest.param(BODY, {"content_type": None}, [("content-type", "property.content_type")], id="no-ctype"),
+        pytest.param(BODY, {"content_encoding": "gzip"}, [("content-encoding", "property.content_encoding")], id="gz"),
+        pytest.param(BODY, {"message_type": "order.exploded"}, [("message-unknown", "property.type")], id="type"),
+        pytest.param(b"{", {}, [("payload-json", "payload#")], id="malformed"),
+        pytest.param(b'{"a": NaN}', {}, [("payload-json", "payload#")], id="nan"),
+        pytest.param(b"\xff\xfe", {}, [("payload-json", "payload#")], id="not-utf8"),
+        pytest.param(b"x" * 2_000_000, {}, [("body-too-large", "payload#")], id="giant"),
+    ],
+)
+def test_incoming(body: bytes, props: dict[str, Any], expected: list[tuple[str, str]]) -> None:
+    options = {"content_type": "application/json", "message_type": "order.created", **props}
+    verdict = contract("order-events").check_incoming("consumeOrderIntake", body, ORDER["headers"], **options)
+    assert [(e.rule, e.location) for e in verdict.errors][: len(expected) or None] == expected
+
+
+def test_incoming_without_type_names_every_candidate() -> None:
+    verdict = contract("order-events").check_incoming(
+        "consumeOrderIntake", b'{"order_id": 1}', ORDER["headers"], content_type="application/json"
+    )
+    assert verdict.errors[0].rule == "message-unknown"
+    assert "`order.created`, `order.cancelled`" in verdict.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("key", "action"),
+    [
+        pytest.param("publishNothing", None, id="absent"),
+        pytest.param("consumeOrderIntake", "send", id="wrong-action"),
+    ],
+)
+def test_unknown_operation_lists_the_known_ones(key: str, action: str | None) -> None:
+    with pytest.raises(UnknownOperation) as info:
+        contract("order-events").operation(key, action)
+    assert "publishOrderCreated" in (info.value.tip or "")
+
+
+@pytest.mark.parametrize(
+    ("spec", "error"),
+    [
+        pytest.param("no-such-contract", ContractNotFound, id="unknown-id"),
+        pytest.param(str(ORDER_EVENTS) + ".missing", ContractNotFound, id="missing-file"),
+        pytest.param(42, UsageError, id="wrong-kind"),
+        pytest.param("b2b-orders", ContractInvalid, id="openapi"),
+    ],
+)
+def test_unusable_contracts_are_refused_clearly(spec: object, error: type[Exception]) -> None:
+    with pytest.raises(error) as info:
+        MessageContract.from_spec(spec)
+    assert getattr(info.value, "tip", None) or getattr(info.value, "detail", None)
+
+
+def test_a_dict_contract_with_local_refs() -> None:
+    doc = {
+        "asyncapi": "3.0.0",
+        "info": {"title": "tiny", "version": "2.0.0"},
+        "channels": {"c": {"address": "a.b", "messages": {"m": {"$ref": "#/components/messages/M"}}}},
+        "operations": {"send": {"action": "send", "channel": {"$ref": "#/channels/c"}}},
+        "components": {"messages": {"M": {"payload": {"type": "object", "required": ["n"]}}}},
+    }
+    tiny = MessageContract.from_spec(doc)
+    assert tiny.name == "tiny"
+    assert [e.location for e in tiny.check_outgoing("send", {}).errors] == ["payload#/n"]
