@@ -427,3 +427,48 @@ def test_a_large_body_under_a_one_of_is_judged_without_listing_its_errors() -> N
     assert [e.location for e in result.errors] == ["body#"]
     assert "are not listed one by one" in result.errors[0].message
     assert (counting.pulled, counting.firsts) == (0, 0)
+
+
+def test_an_error_two_all_of_parts_report_is_listed_once() -> None:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "pages", "version": "1"},
+        "paths": {
+            "/pages": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "allOf": [
+                                        {"type": "object", "properties": {"items": {"type": "array"}}},
+                                        {"properties": {"items": {"type": "array", "items": {"type": "integer"}}}},
+                                    ]
+                                }
+                            }
+                        }
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "allOf": [
+                                            {"properties": {"items": {"type": "array"}}},
+                                            {"properties": {"items": {"type": "array"}}},
+                                        ]
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+    }
+    validator = RequestValidator.from_spec(spec)
+    result = validator.validate_request(method="POST", path="/pages", headers=[JSON], body=b'{"items": "nope"}')
+    assert [e.location for e in result.errors] == ["body#/items"]
+    response = validator.validate_response("POST", "/pages", 200, "application/json", b'{"items": "nope"}')
+    assert [e.location for e in response] == ["response.body#/items"]

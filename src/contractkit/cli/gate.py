@@ -46,8 +46,9 @@ def ci(
         typer.Option(
             "--base-ref",
             metavar="REF",
-            help="Compare with the merge base of REF and HEAD. Default: the CI's target branch "
-            "(GITHUB_BASE_REF, CI_MERGE_REQUEST_TARGET_BRANCH_NAME), else main, else origin/main.",
+            help="Compare with the merge base of REF and HEAD. Default: the target branch: CONTRACTKIT_BASE_REF, "
+            "the CI's (GITHUB_BASE_REF, CI_MERGE_REQUEST_TARGET_BRANCH_NAME), origin/HEAD, main, master; local or "
+            "origin/<branch>, whichever is further along (docs/gate.md).",
         ),
     ] = None,
     everything: Annotated[

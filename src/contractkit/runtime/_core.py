@@ -334,7 +334,8 @@ class RequestValidator:
         for values, name, default in defaults:
             values[name] = default
         if errors:
-            return ValidationResult(400, errors[:_MAX_ERRORS], op.label, params, parsed_body)
+            unique = list(dict.fromkeys(errors))  # two `allOf` parts typing one property give the same error twice
+            return ValidationResult(400, unique[:_MAX_ERRORS], op.label, params, parsed_body)
         return ValidationResult(200, [], op.label, params, parsed_body)
 
     def operation(self, method: str, path: str) -> Operation | None:
@@ -396,13 +397,14 @@ class RequestValidator:
             found = [first] if first is not None else [((), _UNLISTED, "Summary", ())]
         else:
             found = list(islice(validator.errors(value), _MAX_ERRORS))
-        return [
+        errors = (
             RequestError(
                 _pointer(RESPONSE_BODY, path_),
                 "the value is not valid" if validator.secret(where) else _message(kind, message, "response"),
             )
             for path_, message, kind, where in found
-        ]
+        )
+        return list(dict.fromkeys(errors))  # two `allOf` parts typing one property give the same error twice
 
 
 def _rooted_response(converter: Any, schema: Any) -> dict[str, Any]:
