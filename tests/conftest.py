@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens", action="store_true", help="rewrite expected.txt / golden files from the output"
     )
+
+
+# Directories whose tests start real servers, brokers, git repositories or pre-commit: `ci/test --fast` skips them.
+E2E_DIRECTORIES = frozenset({"ci_templates", "examples", "fuzz", "messaging", "workflow"})
+# Parameters that put a test behind a real server.
+E2E_PARAMETERS = frozenset({"uvicorn", "werkzeug"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests_root = Path(__file__).parent
+    for item in items:
+        parts = item.path.relative_to(tests_root).parts
+        callspec = getattr(item, "callspec", None)
+        behind_server = callspec is not None and E2E_PARAMETERS & {str(v) for v in callspec.params.values()}
+        if (parts and parts[0] in E2E_DIRECTORIES) or behind_server:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture
