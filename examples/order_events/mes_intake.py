@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faststream.rabbit import RabbitBroker
-from faststream.rabbit.annotations import RabbitMessage
 
 from contractkit.messaging.aiopika import declare
-from contractkit.messaging.faststream import ContractMiddleware
+from contractkit.messaging.faststream import ContractMiddleware, ValidatedMessage
 
 from ._models import order_events
 
@@ -48,17 +47,14 @@ def create_service(url: str, planning: Planning | None = None) -> tuple[RabbitBr
     contract.install(broker)
 
     @broker.subscriber(contract.queue("consumeOrderIntake"))
-    async def intake(message: RabbitMessage) -> None:
-        message_id = str(message.headers.get("message-id"))
+    async def intake(received: ValidatedMessage) -> None:  # valid; its payload is the model of its own message
+        message_id = str(received.message_id)
         if message_id in planning.seen:
             return  # a redelivery of what was handled already
-        kind = message.raw_message.type
-        if kind == "order.created":
-            order = MODELS.OrderCreatedPayload.model_validate_json(message.body, strict=False)
-            await _plan(broker, planning, order, message.headers.get("correlation-id"))
-        elif kind == "order.cancelled":
-            cancelled = MODELS.OrderCancelledPayload.model_validate_json(message.body, strict=False)
-            for job in planning.jobs.get(str(cancelled.order_id), []):
+        if received.message == "order.created":
+            await _plan(broker, planning, received.payload, received.correlation_id)
+        elif received.message == "order.cancelled":
+            for job in planning.jobs.get(str(received.payload.order_id), []):
                 job["status"] = "cancelled"
         planning.seen.add(message_id)
 

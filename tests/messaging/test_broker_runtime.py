@@ -108,56 +108,89 @@ def test_a_failing_handler_is_retried_then_dead_lettered(amqp_url: str, failures
 ORDER_BODY = __import__("json").dumps(ORDER["payload"], separators=(",", ":")).encode()
 
 
+def _on(name: str) -> str:
+    return f"queue `{name}` (vhost `/`): "
+
+
 @pytest.mark.parametrize(
     ("queue", "arguments", "expected"),
     [
         pytest.param(
             "mes.order-intake",
             {"x-queue-type": "classic", "x-delivery-limit": None},
-            "queue `mes.order-intake` (vhost `/`): `x-queue-type` is `classic` on the broker, "
-            "the contract says `quorum`",
+            [_on("mes.order-intake") + "`x-queue-type` is `classic` on the broker, the contract says `quorum`"],
             id="queue-type",
         ),
         pytest.param(
             "order-service.production-jobs",
             {"x-delivery-limit": 9},
-            "`x-delivery-limit` is `9` on the broker, the contract says `5`",
+            [_on("order-service.production-jobs") + "`x-delivery-limit` is `9` on the broker, the contract says `5`"],
             id="delivery-limit",
+        ),
+        pytest.param(
+            "mes.order-intake",
+            {"x-queue-type": "classic", "x-delivery-limit": None, "x-max-length": 10, "x-message-ttl": 60000},
+            [
+                # a classic queue has no delivery limit: RabbitMQ does not compare `x-delivery-limit` on it
+                _on("mes.order-intake") + "`x-max-length` is `10` on the broker, the contract says not set",
+                _on("mes.order-intake") + "`x-message-ttl` is `60000` on the broker, the contract says not set",
+                _on("mes.order-intake") + "`x-queue-type` is `classic` on the broker, the contract says `quorum`",
+            ],
+            id="classic-for-quorum",
+        ),
+        pytest.param(
+            "order-service.production-jobs",
+            {"x-delivery-limit": 9, "x-max-length": 10, "x-dead-letter-routing-key": "elsewhere"},
+            [
+                _on("order-service.production-jobs")
+                + "`x-dead-letter-routing-key` is `elsewhere` on the broker, the contract says "
+                "`order-service.production-jobs`",
+                _on("order-service.production-jobs") + "`x-delivery-limit` is `9` on the broker, the contract says `5`",
+                _on("order-service.production-jobs")
+                + "`x-max-length` is `10` on the broker, the contract says not set",
+            ],
+            id="three-arguments",
         ),
     ],
 )
-def test_a_contradicting_queue_is_reported_by_name(
-    amqp_url: str, queue: str, arguments: dict[str, Any], expected: str
+def test_every_contradicting_argument_of_a_queue_is_reported(
+    amqp_url: str, queue: str, arguments: dict[str, Any], expected: list[str]
 ) -> None:
     async def scenario() -> None:
         declared = plan_topology(MessageContract.from_spec(ORDER_EVENTS).view).queue(queue)
         assert declared is not None
         connection = await aio_pika.connect(amqp_url)
         channel = await connection.channel()
-        # what an older version of the service declared: the contract's arguments, one of them different
+        # what an older version of the service declared: the contract's arguments, some of them different
         changed = {k: v for k, v in {**declared.arguments, **arguments}.items() if v is not None}
         await channel.declare_queue(queue, durable=True, arguments=changed)
         await connection.close()
         with pytest.raises(TopologyConflict) as info:
             async with ContractClient(ORDER_EVENTS, amqp_url, metrics=False):
                 pass
-        assert any(expected in line for line in info.value.conflicts), info.value.conflicts
-        assert len(info.value.conflicts) == 1  # the rest of the topology was still declared and checked
+        assert sorted(info.value.conflicts) == expected  # one line each, nothing else: the rest was declared
+        # the queue was left as the broker had it, and the rest of the topology was declared
+        connection = await aio_pika.connect(amqp_url)
+        channel = await connection.channel()
+        await channel.declare_queue("orders.events.dlq", passive=True)
+        await channel.declare_queue(queue, durable=True, arguments=changed)  # still equivalent: unchanged
+        await connection.close()
 
     asyncio.run(scenario())
 
 
-def test_a_contradicting_exchange_is_reported_by_name(amqp_url: str) -> None:
+def test_every_contradiction_of_an_exchange_is_reported(amqp_url: str) -> None:
     async def scenario() -> None:
         connection = await aio_pika.connect(amqp_url)
         channel = await connection.channel()
-        await channel.declare_exchange("production.events", "fanout", durable=True)
+        await channel.declare_exchange("production.events", "fanout", durable=False)
         await connection.close()
         with pytest.raises(TopologyConflict) as info:
             async with ContractClient(ORDER_EVENTS, amqp_url, metrics=False):
                 pass
         assert info.value.conflicts == (
             "exchange `production.events` (vhost `/`): `type` is `fanout` on the broker, the contract says `topic`",
+            "exchange `production.events` (vhost `/`): `durable` is `false` on the broker, the contract says `true`",
         )
 
     asyncio.run(scenario())

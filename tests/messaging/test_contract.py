@@ -159,16 +159,25 @@ def test_incoming_without_type_names_every_candidate() -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "action"),
+    ("key", "action", "listed", "unlisted"),
     [
-        pytest.param("publishNothing", None, id="absent"),
-        pytest.param("consumeOrderIntake", "send", id="wrong-action"),
+        pytest.param("publishNothing", None, ["publishOrderCreated", "consumeOrderIntake"], [], id="absent"),
+        pytest.param(
+            "consumeOrderIntake", "send", ["publishOrderCreated"], ["`consumeDeadLetters`"], id="wrong-action"
+        ),
+        pytest.param(
+            "publishOrderCreated", "receive", ["consumeOrderIntake"], ["`publishOrderCancelled`"], id="wrong-action-2"
+        ),
     ],
 )
-def test_unknown_operation_lists_the_known_ones(key: str, action: str | None) -> None:
+def test_unknown_operation_lists_the_known_ones_in_its_message(
+    key: str, action: str | None, listed: list[str], unlisted: list[str]
+) -> None:
     with pytest.raises(UnknownOperation) as info:
         contract("order-events").operation(key, action)
-    assert "publishOrderCreated" in (info.value.tip or "")
+    text = str(info.value)  # what a library user sees, without the tip
+    assert all(f"`{name}`" in text for name in listed), text
+    assert not any(name in text.split("operations:")[1] for name in unlisted), text
 
 
 @pytest.mark.parametrize(
@@ -197,3 +206,73 @@ def test_a_dict_contract_with_local_refs() -> None:
     tiny = MessageContract.from_spec(doc)
     assert tiny.name == "tiny"
     assert [e.location for e in tiny.check_outgoing("send", {}).errors] == ["payload#/n"]
+
+
+JOB = example("order-events", "ProductionJobStarted")
+GENERAL_TIP = "fix the payload or headers at the locations named; nothing was published."
+
+
+@pytest.mark.parametrize(
+    ("headers", "kwargs", "location", "tip"),
+    [
+        pytest.param({}, {}, "header.correlation-id", "pass `correlation_id=` to `publish()`", id="no-correlation-id"),
+        pytest.param(
+            {"traceparent": "00-nope"},
+            {"correlation_id": "c"},
+            "header.traceparent",
+            "pass a W3C `traceparent=` to `publish()`",
+            id="bad-traceparent",
+        ),
+        pytest.param(
+            {},
+            {"correlation_id": "c", "traceparent": "not-a-trace"},
+            "header.traceparent",
+            "pass a W3C `traceparent=` to `publish()`",
+            id="bad-traceparent-argument",
+        ),
+        pytest.param(
+            {"message-id": "not-a-uuid"},
+            {"correlation_id": "c"},
+            "header.message-id",
+            "leave `message-id` out of the headers",
+            id="bad-message-id",
+        ),
+        pytest.param(
+            {"schema-version": "one"},
+            {"correlation_id": "c"},
+            "header.schema-version",
+            "leave `schema-version` out of the headers",
+            id="bad-schema-version",
+        ),
+    ],
+)
+@pytest.mark.parametrize("client", ["aio-pika", "pika"])
+def test_a_refused_header_the_client_fills_names_its_argument(
+    client: str, headers: dict[str, str], kwargs: dict[str, str], location: str, tip: str
+) -> None:
+    """The tip says which argument of `publish()` fills the header (nothing is sent: no broker needed)."""
+    import asyncio
+
+    from contractkit.messaging import ContractClient, MessageRefused, SyncPublisher
+
+    with pytest.raises(MessageRefused) as info:
+        if client == "aio-pika":
+            aio = ContractClient(ORDER_EVENTS, "amqp://127.0.0.1:1/", metrics=False)
+            asyncio.run(aio.publish("publishProductionJobStarted", JOB["payload"], headers=headers, **kwargs))
+        else:
+            sync = SyncPublisher(ORDER_EVENTS, "amqp://127.0.0.1:1/", metrics=False)
+            sync.publish("publishProductionJobStarted", JOB["payload"], headers=headers, **kwargs)
+    assert [e.location for e in info.value.errors] == [location]
+    assert info.value.tip is not None
+    assert info.value.tip.startswith(tip), info.value.tip
+    assert info.value.tip.endswith(GENERAL_TIP)
+
+
+def test_a_refused_payload_keeps_the_general_tip() -> None:
+    from contractkit.messaging import MessageRefused
+    from contractkit.messaging.errors import refused_tip
+
+    verdict = contract("order-events").check_outgoing("publishProductionJobStarted", {}, correlation_id="c")
+    assert {e.location.split("/")[0] for e in verdict.errors} == {"payload#"}
+    assert refused_tip(verdict.errors) == GENERAL_TIP
+    assert MessageRefused("publishProductionJobStarted", verdict.errors).tip == GENERAL_TIP

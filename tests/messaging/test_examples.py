@@ -4,6 +4,8 @@ message fuzzer (`contractkit fuzz order-events --amqp-url ...`) passing against 
 from __future__ import annotations
 
 import asyncio
+import re
+import shlex
 import threading
 import time
 from collections.abc import Iterator
@@ -133,41 +135,27 @@ def test_the_fuzz_command_reports_in_junit_and_exits_0(services: Running, tmp_pa
     assert 'name="RECEIVE order-service.production-jobs"' in junit.read_text()
 
 
-def test_the_fuzzer_finds_a_service_that_drops_invalid_messages(rabbit: LocalBroker) -> None:
-    """A consumer that acknowledges everything unvalidated: the fuzzer reports every invalid message it ate."""
-    import aio_pika
+def test_the_fuzz_command_of_the_examples_readme_passes(services: Running, tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "examples" / "order_events" / "README.md").read_text()
+    command = re.search(r"^(contractkit fuzz .*?)\n(?!  )", readme.replace("\\\n", ""), re.MULTILINE)
+    assert command is not None
+    words = shlex.split(command[1].replace("amqp://guest:guest@127.0.0.1:5672/", services.url))
+    words = [str(tmp_path / "fuzz.xml") if word == "fuzz.xml" else word for word in words]
+    result = CliRunner().invoke(cli, words[1:])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "fuzz passed" in result.stdout and "not tested" not in result.stdout
 
-    async def careless_consumer(stop: asyncio.Event, ready: asyncio.Event) -> None:
-        from contractkit.messaging.aiopika import declare
 
-        await declare("order-events", rabbit.url)
-        connection = await aio_pika.connect(rabbit.url)
-        channel = await connection.channel()
-        queue = await channel.get_queue("order-service.production-jobs", ensure=False)
-
-        async def swallow(message: Any) -> None:
-            await message.ack()  # acknowledged, never looked at: an invalid message is silently lost
-
-        await queue.consume(swallow)
-        ready.set()
-        await stop.wait()
-        await connection.close()
-
-    async def scenario() -> Any:
-        from contractkit.messagefuzz import run_message_fuzz_async
-
-        stop, ready = asyncio.Event(), asyncio.Event()
-        consumer = asyncio.create_task(careless_consumer(stop, ready))
-        await asyncio.wait([consumer, asyncio.ensure_future(ready.wait())], return_when=asyncio.FIRST_COMPLETED)
-        if consumer.done():
-            consumer.result()  # it failed to start: raise its error
-        options = MessageFuzzOptions(max_examples=3, seed=5, include=("consumeProductionJobEvents",), settle=0.5)
-        result = await run_message_fuzz_async("order-events", rabbit.url, options)
-        stop.set()
-        await consumer
-        return result
-
-    result = asyncio.run(scenario())
-    assert not result.ok
-    assert {f.check for f in result.failures} == {"invalid-dead-lettered"}
-    assert all("--seed 5 --include consumeProductionJobEvents" in f.curl for f in result.failures)
+def test_a_send_operation_nothing_was_published_on_is_not_a_pass(services: Running, tmp_path: Path) -> None:
+    """Nobody publishes `order.cancelled` here: the operation was not tested, and the run says so and fails."""
+    report = tmp_path / "fuzz.md"
+    args = ["fuzz", "order-events", "--amqp-url", services.url, "--seed", "3", "-n", "2", "--settle", "0.5"]
+    args += ["--include", "consumeProductionJobEvents", "--include", "publishOrderCancelled", "--report", str(report)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert "error: SEND order.cancelled: nothing captured" in result.stdout
+    assert re.search(r"SEND order\.cancelled +0 +0  \(not tested: the service published nothing", result.stdout)
+    assert "fuzz failed: " in result.stdout and ", 0 failed checks, 1 error in " in result.stdout
+    markdown = report.read_text()
+    assert "stateful sequences" not in markdown and "examples per operation and phase" not in markdown
+    assert "at most 2 valid and 2 invalid messages per message" in markdown

@@ -14,10 +14,11 @@ from faststream.rabbit.annotations import RabbitMessage
 from faststream.rabbit.testing import build_message
 
 from contractkit.messaging import MessageRefused, RetryPolicy
+from contractkit.messaging.aiopika import declare
 from contractkit.messaging.deadletter import DeadLetterReason
 from contractkit.messaging.faststream import ContractMiddleware
 
-from ._support import ORDER_EVENTS, ROOT, example
+from ._support import EXTRA_QUEUES, ORDER_EVENTS, ROOT, example
 
 ORDER = example("order-events", "OrderCreated")
 FAST = RetryPolicy(attempts=3, initial=0.0, maximum=0.0, jitter=0.0)
@@ -202,3 +203,188 @@ def test_on_a_real_broker_an_unroutable_publish_raises_and_a_routed_one_is_confi
             await broker.stop()
 
     asyncio.run(scenario())
+
+
+# --- a queue that carries several messages: each handed to the handler as its own model ------------------------
+
+CANCELLED = example("order-events", "OrderCancelled")
+
+
+def _snippet() -> str:
+    """The FastStream example of docs/messaging.md, as written there."""
+    section = (ROOT / "docs" / "messaging.md").read_text().split("## FastStream: `ContractMiddleware`", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("message_type", "sample", "model"),
+    [
+        pytest.param("order.created", ORDER, "OrderCreatedPayload", id="created"),
+        pytest.param("order.cancelled", CANCELLED, "OrderCancelledPayload", id="cancelled"),
+    ],
+)
+def test_a_validated_message_is_the_model_of_its_own_type(message_type: str, sample: Any, model: str) -> None:
+    from contractkit.messaging.faststream import ValidatedMessage
+
+    async def scenario() -> None:
+        broker = RabbitBroker("amqp://guest:guest@127.0.0.1:1/")
+        ContractMiddleware(_models(), retry=FAST, metrics=False).install(broker)
+        got: list[Any] = []
+
+        @broker.subscriber(ContractMiddleware(_models(), metrics=False).queue("consumeOrderIntake"))
+        async def intake(received: ValidatedMessage) -> None:
+            got.append(received)
+
+        async with TestRabbitBroker(broker):
+            raw = await build_message(
+                sample["payload"],
+                queue="mes.order-intake",
+                headers=sample["headers"],
+                content_type="application/json",
+                message_type=message_type,
+            )
+            await broker.subscribers[0].process_message(raw)
+        assert [(r.message, type(r.payload).__name__) for r in got] == [(message_type, model)]
+        assert got[0].message_id == sample["headers"]["message-id"]
+
+    asyncio.run(scenario())
+
+
+def test_the_documented_faststream_service_takes_both_messages_of_its_queue(
+    amqp_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/messaging.md's snippet, run as written on a real broker: a valid `order.cancelled` on the queue of
+    `order.created` reaches the handler as an `OrderCancelledPayload` (it was dead-lettered as handler-failed)."""
+    from contractkit.messaging import ContractClient
+
+    monkeypatch.syspath_prepend(str(ROOT / "generated"))
+    code = _snippet()
+    assert 'url = "amqp://guest:guest@localhost/"' in code
+    planned: list[Any] = []
+    cancelled: list[Any] = []
+
+    async def plan(order: Any) -> None:
+        planned.append(order)
+
+    async def cancel(order_id: Any) -> None:
+        cancelled.append(order_id)
+
+    snippet: dict[str, Any] = {"__name__": "snippet", "plan": plan, "cancel": cancel}
+    exec(compile(code.replace("amqp://guest:guest@localhost/", amqp_url), "docs/messaging.md", "exec"), snippet)
+
+    async def scenario() -> None:
+        await snippet["topology"]()
+        broker = snippet["broker"]
+        await broker.start()
+        try:
+            async with ContractClient(ORDER_EVENTS, amqp_url, metrics=False) as client:
+                await client.publish("publishOrderCreated", ORDER["payload"], correlation_id="o-1")
+                await client.publish("publishOrderCancelled", CANCELLED["payload"], correlation_id="o-1")
+            for _ in range(200):
+                if planned and cancelled:
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await broker.stop()
+        letters = await _queue_size(amqp_url, "orders.events.dlq")
+        assert ([type(p).__name__ for p in planned], [str(c) for c in cancelled], letters) == (
+            ["OrderCreatedPayload"],
+            [CANCELLED["payload"]["order_id"]],
+            0,
+        )
+
+    asyncio.run(scenario())
+
+
+async def _queue_size(url: str, queue: str) -> int:
+    import aio_pika
+
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel()
+        declared = await channel.declare_queue(queue, passive=True)
+        return int(declared.declaration_result.message_count or 0)
+    finally:
+        await connection.close()
+
+
+# --- a subscribed queue the contract does not describe --------------------------------------------------------
+
+
+def _stranger(unknown: str = "reject") -> tuple[RabbitBroker, list[Any]]:
+    broker = RabbitBroker("amqp://guest:guest@127.0.0.1:1/")
+    ContractMiddleware(ORDER_EVENTS, unknown=unknown, metrics=False).install(broker)
+    handled: list[Any] = []
+
+    @broker.subscriber(RabbitQueue("trial.random"))
+    async def anything(body: Any) -> None:
+        handled.append(body)
+
+    return broker, handled
+
+
+def test_a_subscriber_of_an_unknown_queue_is_refused_before_the_broker_connects() -> None:
+    from contractkit.messaging import MessagingError
+
+    async def scenario() -> None:
+        broker, _handled = _stranger()
+        with pytest.raises(MessagingError) as info:
+            async with TestRabbitBroker(broker):
+                pass
+        assert info.value.title == "refusing to start: a queue the contract does not describe"
+        assert "`trial.random`" in info.value.detail and "unknown='pass'" in (info.value.tip or "")
+
+        passing, handled = _stranger(unknown="pass")
+        async with TestRabbitBroker(passing) as broker_:
+            await broker_.publish({"any": "thing"}, queue="trial.random")
+        assert handled == [{"any": "thing"}]
+
+    asyncio.run(scenario())
+
+
+def test_on_a_real_broker_an_unknown_queue_is_refused_at_start_and_a_late_subscriber_loses_nothing(
+    amqp_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    import aio_pika
+
+    from contractkit.messaging import MessagingError
+
+    EXTRA_QUEUES.add("trial.random")
+
+    async def scenario() -> None:
+        broker = RabbitBroker(amqp_url, logger=logging.getLogger("trial.faststream"))
+        ContractMiddleware(ORDER_EVENTS, metrics=False).install(broker)
+        broker.subscriber(RabbitQueue("trial.random"))(_never)
+        with pytest.raises(MessagingError, match=r"`trial\.random`"):
+            await broker.start()  # refused before it connects: nothing is consumed
+        await broker.stop()
+
+        # a subscriber added to a running broker: its deliveries go back to the queue, unread
+        await declare(ORDER_EVENTS, amqp_url)
+        broker = RabbitBroker(amqp_url, logger=logging.getLogger("trial.faststream"))
+        ContractMiddleware(ORDER_EVENTS, metrics=False).install(broker)
+        await broker.start()
+        late = broker.subscriber(RabbitQueue("trial.random"))
+        late(_never)
+        await late.start()
+        connection = await aio_pika.connect(amqp_url)
+        channel = await connection.channel(publisher_confirms=True)
+        message = aio_pika.Message(b'{"any": "thing"}', content_type="application/json", message_id="stranger")
+        await channel.default_exchange.publish(message, routing_key="trial.random")
+        await asyncio.sleep(2.5)  # two deliveries, each put back after a pause
+        await broker.stop()
+        await connection.close()
+        assert await _queue_size(amqp_url, "trial.random") == 1  # still there, not handled, not lost
+
+    with caplog.at_level(logging.INFO):
+        asyncio.run(scenario())
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage().split(":")[0] for r in errors] == ["refusing to consume `trial.random`"]  # once
+    assert not any(r.exc_info for r in caplog.records)  # no traceback anywhere
+    assert sum(r.getMessage() == "Message was nacked" for r in caplog.records) >= 2
+
+
+async def _never(body: Any) -> None:
+    raise AssertionError("a message of a queue the contract does not describe reached the handler")

@@ -4,6 +4,7 @@ reason headers, trace contexts, and the AsyncAPI view of both contracts."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,13 @@ from contractkit.errors import UsageError
 from contractkit.messaging import RetryPolicy
 from contractkit.messaging.deadletter import DeadLetterReason, handler_error, reason_headers
 from contractkit.messaging.errors import MessageError
-from contractkit.messaging.topology import dead_letter_problems, explain_precondition, plan_topology, topic_matches
+from contractkit.messaging.topology import (
+    Redeclaration,
+    dead_letter_problems,
+    explain_precondition,
+    plan_topology,
+    topic_matches,
+)
 from contractkit.messaging.tracing import child_traceparent, new_traceparent, trace_id
 
 from ._support import contract
@@ -202,3 +209,84 @@ def test_the_asyncapi_view_of_both_versions(name: str, operations: int, messages
         assert message.headers is not None and message.payload is not None
         assert message.message_type == message.name
         assert message.correlation_id == "$message.header#/correlation-id"
+
+
+def _refusal(argument: str, kind: str, sent: str, current: str) -> str:
+    return (
+        f"PRECONDITION_FAILED - inequivalent arg '{argument}' for {kind} 'x' in vhost '/': received {sent} but "
+        f"current is {current}"
+    )
+
+
+QUEUE = {"durable": True, "exclusive": False, "auto_delete": False, "arguments": {"x-queue-type": "quorum"}}
+
+
+@pytest.mark.parametrize(
+    ("declaration", "refusal", "expected"),
+    [
+        pytest.param(
+            QUEUE,
+            _refusal("x-queue-type", "queue", "'quorum'", "'classic'"),
+            {**QUEUE, "arguments": {"x-queue-type": "classic"}},
+            id="text-argument",
+        ),
+        pytest.param(
+            {**QUEUE, "arguments": {"x-max-length": 20}},
+            _refusal("x-max-length", "queue", "'20'", "'10'"),
+            {**QUEUE, "arguments": {"x-max-length": 10}},  # a number stays a number (RabbitMQ prints both alike)
+            id="untyped-number",
+        ),
+        pytest.param(
+            QUEUE,
+            _refusal("x-message-ttl", "queue", "none", "the value '1000' of type 'short'"),
+            {**QUEUE, "arguments": {"x-queue-type": "quorum", "x-message-ttl": 1000}},
+            id="argument-only-on-the-broker",
+        ),
+        pytest.param(
+            QUEUE,
+            _refusal("x-queue-type", "queue", "the value 'quorum' of type 'longstr'", "none"),
+            {**QUEUE, "arguments": {}},
+            id="argument-only-in-the-contract",
+        ),
+        pytest.param(
+            QUEUE,
+            _refusal("durable", "queue", "'true'", "'false'"),
+            {**QUEUE, "durable": False},
+            id="queue-property",
+        ),
+        pytest.param(
+            {"type": "topic", "durable": True, "auto_delete": False},
+            _refusal("type", "exchange", "'topic'", "'fanout'"),
+            {"type": "fanout", "durable": True, "auto_delete": False, "arguments": {}},
+            id="exchange-type",
+        ),
+        pytest.param(
+            QUEUE,
+            _refusal("x-single-active-consumer", "queue", "none", "the value 'true' of type 'bool'"),
+            {**QUEUE, "arguments": {"x-queue-type": "quorum", "x-single-active-consumer": True}},
+            id="typed-bool",
+        ),
+        pytest.param(
+            QUEUE, _refusal("x-args", "queue", "none", "the value '[]' of type 'array'"), None, id="unreadable-value"
+        ),
+        pytest.param(QUEUE, "PRECONDITION_FAILED - something else", None, id="another-error"),
+        pytest.param(None, _refusal("type", "exchange", "'topic'", "'fanout'"), None, id="passive-declaration"),
+    ],
+)
+def test_a_refusal_is_noted_and_the_broker_value_declared_next(
+    declaration: dict[str, Any] | None, refusal: str, expected: dict[str, Any] | None
+) -> None:
+    tracker = Redeclaration(declaration)
+    again = tracker.refused(refusal)
+    assert (again, tracker.declaration if again else None) == (expected is not None, expected)
+    assert len(tracker.conflicts) == 1
+
+
+def test_the_same_contradiction_twice_ends_the_redeclarations() -> None:
+    tracker = Redeclaration(dict(QUEUE))
+    refusal = _refusal("x-queue-type", "queue", "'quorum'", "'classic'")
+    assert tracker.refused(refusal)
+    assert not tracker.refused(refusal)  # RabbitMQ repeats itself: the loop stops, the conflict is listed once
+    assert tracker.conflicts == [
+        "queue `x` (vhost `/`): `x-queue-type` is `classic` on the broker, the contract says `quorum`"
+    ]

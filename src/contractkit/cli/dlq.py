@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import re
 import sys
-from typing import Annotated, Any
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from contractkit.cli._errors import EXIT_FINDINGS, EXIT_OK, error_boundary
+from contractkit.cli.checks import CatalogOption
 from contractkit.errors import UsageError
 
 dlq_app = typer.Typer(
@@ -31,7 +33,8 @@ UrlOption = Annotated[
     typer.Option("--amqp-url", envvar="CONTRACTKIT_AMQP_URL", help="The broker (env CONTRACTKIT_AMQP_URL)."),
 ]
 QueueOption = Annotated[
-    str | None, typer.Option("--queue", "-q", help="The dead-letter queue, when the contract has several.")
+    str | None,
+    typer.Option("--queue", "-q", help="The dead-letter queue (one of the contract's), when it has several."),
 ]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
 IdOption = Annotated[list[str] | None, typer.Option("--id", help="This message id; repeatable.")]
@@ -45,13 +48,21 @@ AgeOption = Annotated[
 AllOption = Annotated[bool, typer.Option("--all", help="Every dead letter (when no other selection is given).")]
 
 
-def _queue(contract: str, url: str, queue: str | None) -> Any:
+_T = TypeVar("_T")
+
+
+def _queue(contract: str, url: str, queue: str | None, catalog: Path | None) -> Any:
     from contractkit.messaging.dlq import DeadLetterQueue
 
-    for name in ("aiormq", "aio_pika"):  # their connection warnings would repeat the one error we print
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    return DeadLetterQueue(contract, url, queue=queue, catalog=catalog)
 
-    return DeadLetterQueue(contract, url, queue=queue)
+
+def _run(call: Coroutine[Any, Any, _T]) -> _T:
+    """Run ``call``; aio-pika's own connection errors are not logged (the one error printed says it all)."""
+    from contractkit.messaging.errors import quiet_client_logs
+
+    with quiet_client_logs():
+        return asyncio.run(call)
 
 
 def _format(value: str) -> str:
@@ -80,15 +91,20 @@ def _ago(seconds: float | None) -> str:
 
 @dlq_app.command("list")
 def list_letters(
-    contract: ContractArg, amqp_url: UrlOption, queue: QueueOption = None, format: FormatOption = "text"
+    contract: ContractArg,
+    amqp_url: UrlOption,
+    queue: QueueOption = None,
+    format: FormatOption = "text",
+    catalog: CatalogOption = None,
 ) -> None:
     """List the dead letters grouped by reason (the biggest group first)."""
     with error_boundary():
         from contractkit.messaging.dlq import group_by_reason
+        from contractkit.reporters._common import plural
 
         shape = _format(format)
-        dlq = _queue(contract, amqp_url, queue)
-        letters = asyncio.run(dlq.letters())
+        dlq = _queue(contract, amqp_url, queue, catalog)
+        letters = _run(dlq.letters())
         groups = group_by_reason(letters)
         if shape == "json":
             doc = {
@@ -109,7 +125,7 @@ def list_letters(
             }
             sys.stdout.write(json.dumps(doc, indent=2) + "\n")
             raise typer.Exit(EXIT_OK)
-        out = [f"{len(letters)} dead letters in `{dlq.queue}`"]
+        out = [f"{plural(len(letters), 'dead letter')} in `{dlq.queue}`"]
         for g in groups:
             where = f" at {g.location}" if g.location else ""
             out += [
@@ -129,12 +145,13 @@ def show(
     amqp_url: UrlOption,
     queue: QueueOption = None,
     format: FormatOption = "text",
+    catalog: CatalogOption = None,
 ) -> None:
     """Show one dead letter: its reason headers, properties and payload."""
     with error_boundary():
         shape = _format(format)
-        dlq = _queue(contract, amqp_url, queue)
-        letter = asyncio.run(dlq.show(message_id))
+        dlq = _queue(contract, amqp_url, queue, catalog)
+        letter = _run(dlq.show(message_id))
         if letter is None:
             raise UsageError(
                 f"no dead letter with message id `{message_id}` in `{dlq.queue}`",
@@ -190,6 +207,7 @@ def replay(
         bool, typer.Option("--include-replayed", help="Also replay letters that were replayed once already.")
     ] = False,
     format: FormatOption = "text",
+    catalog: CatalogOption = None,
 ) -> None:
     """Replay selected dead letters after a fix: checked again, published confirmed, then removed.
 
@@ -200,9 +218,8 @@ def replay(
 
         shape = _format(format)
         selection = Selection(frozenset(message_id or ()), reason, _age(older_than), every)
-        report = asyncio.run(
-            _queue(contract, amqp_url, queue).replay(selection, to_origin=to_origin, include_replayed=include_replayed)
-        )
+        dlq = _queue(contract, amqp_url, queue, catalog)
+        report = _run(dlq.replay(selection, to_origin=to_origin, include_replayed=include_replayed))
         _render("replayed", report, shape)
         raise typer.Exit(EXIT_FINDINGS if report.refused or report.failed else EXIT_OK)
 
@@ -217,6 +234,7 @@ def purge(
     older_than: AgeOption = None,
     every: AllOption = False,
     format: FormatOption = "text",
+    catalog: CatalogOption = None,
 ) -> None:
     """Delete selected dead letters for good."""
     with error_boundary():
@@ -224,7 +242,7 @@ def purge(
 
         shape = _format(format)
         selection = Selection(frozenset(message_id or ()), reason, _age(older_than), every)
-        report = asyncio.run(_queue(contract, amqp_url, queue).purge(selection))
+        report = _run(_queue(contract, amqp_url, queue, catalog).purge(selection))
         _render("purged", report, shape)
         raise typer.Exit(EXIT_OK)
 

@@ -25,10 +25,17 @@ from contractkit.fuzz.options import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from contractkit.fuzz.result import FuzzResult
+
+_DEFAULT_MESSAGES = 10  # valid and invalid messages per message: each goes through the broker and the service
+_DEFAULT_SETTLE = 3.0
+_HTTP_ONLY = ("base_url", "header", "check", "phases", "workers", "request_timeout")
 
 
 def fuzz(
+    ctx: typer.Context,
     target: Annotated[
         str,
         typer.Argument(
@@ -52,17 +59,19 @@ def fuzz(
         typer.Option(
             "--amqp-url",
             help=(
-                "Test a message service instead (AsyncAPI on RabbitMQ): the broker it consumes from and "
-                "publishes to (amqp://user:password@host:5672/vhost). See docs/messaging.md."
+                "Test a message service instead (an AsyncAPI contract on RabbitMQ): the broker it consumes from "
+                "and publishes to (amqp://user:password@host:5672/vhost). See docs/messaging.md."
             ),
         ),
     ] = None,
     settle: Annotated[
         float,
         typer.Option(
-            "--settle", help="With --amqp-url: seconds to wait for late acknowledgements and dead letters per queue."
+            "--settle",
+            help="With --amqp-url only: seconds to wait for late acknowledgements and dead letters per queue "
+            "(longer than the service's retries).",
         ),
-    ] = 3.0,
+    ] = _DEFAULT_SETTLE,
     header: Annotated[
         list[str] | None,
         typer.Option(
@@ -82,7 +91,8 @@ def fuzz(
         ),
     ] = None,
     mode: Annotated[
-        str, typer.Option("--mode", help="Data to send: positive (valid), negative (invalid) or all.")
+        str,
+        typer.Option("--mode", help="Data to send: positive (valid), negative (invalid) or all; messages likewise."),
     ] = "all",
     phases: Annotated[
         str,
@@ -92,23 +102,41 @@ def fuzz(
         ),
     ] = ",".join(PHASES),
     max_examples: Annotated[
-        int, typer.Option("--max-examples", "-n", help="At most this many generated requests per operation and phase.")
-    ] = DEFAULT_MAX_EXAMPLES,
+        int | None,
+        typer.Option(
+            "--max-examples",
+            "-n",
+            help=f"At most this many generated requests per operation and phase (default {DEFAULT_MAX_EXAMPLES}). "
+            f"With --amqp-url: valid and invalid messages per message of each receive operation "
+            f"(default {_DEFAULT_MESSAGES}).",
+            show_default=False,
+        ),
+    ] = None,
     time_budget: Annotated[
         float,
         typer.Option("--time-budget", help="Seconds; no new test starts once spent, and the report says so."),
     ] = DEFAULT_TIME_BUDGET,
     seed: Annotated[
         int | None,
-        typer.Option("--seed", help="Random seed; the same seed repeats the same requests. Default: random."),
+        typer.Option(
+            "--seed", help="Random seed; the same seed repeats the same requests (messages). Default: random."
+        ),
     ] = None,
     include: Annotated[
         list[str] | None,
-        typer.Option("--include", "-i", help="Only this operation (operationId or 'METHOD /path'); repeatable."),
+        typer.Option(
+            "--include",
+            "-i",
+            help="Only this operation (operationId or 'METHOD /path'; a message operation's key); repeatable.",
+        ),
     ] = None,
     exclude: Annotated[
         list[str] | None,
-        typer.Option("--exclude", "-e", help="Leave this operation out (operationId or 'METHOD /path'); repeatable."),
+        typer.Option(
+            "--exclude",
+            "-e",
+            help="Leave this operation out (operationId or 'METHOD /path'; a message operation's key); repeatable.",
+        ),
     ] = None,
     workers: Annotated[
         int, typer.Option("--workers", "-w", help="Concurrent workers (above 1, the order of requests varies).")
@@ -124,19 +152,41 @@ def fuzz(
 ) -> None:
     """Fuzz a running service with requests generated from its contract, and check every response against it.
 
-    Sends the contract's examples, boundary values and random data, valid and invalid, to every operation, then
-    sequences of calls through the contract's OpenAPI links, and checks each response (status code, content type,
-    headers, body schema; invalid data rejected, valid data accepted). Prints each failure with a curl line that
-    repeats it, and the requests sent per operation.
+    HTTP (--base-url, an OpenAPI contract): sends the contract's examples, boundary values and random data, valid
+    and invalid, to every operation, then sequences of calls through the contract's OpenAPI links, and checks each
+    response (status code, content type, headers, body schema; invalid data rejected, valid data accepted).
+    Prints each failure with a curl line that repeats it, and the requests sent per operation.
 
-    Exit codes: 0 no check failed; 1 a check failed (or an operation could not be tested); 2 the run could not
-    start (service unreachable, unknown contract, bad option, Schemathesis not installed).
+    Messages (--amqp-url, an AsyncAPI contract on RabbitMQ): sends valid and invalid messages to every queue the
+    service consumes (valid ones must be acknowledged, invalid ones dead-lettered with a reason), and checks what
+    the service publishes during the run against the contract. A send operation the service published nothing
+    on was not tested: that is an error, not a pass. Prints each failure with the command that repeats it.
+    --base-url, --header, --check, --phases, --workers and --request-timeout are for HTTP only; --settle is for
+    messages only.
+
+    Exit codes (both): 0 no check failed and nothing kept an operation from being tested; 1 a check failed, or
+    an operation could not be tested (a Schemathesis error; no consumer on a queue, nothing published on a send
+    operation); 2 the run could not start (service or broker unreachable, unknown contract, bad option,
+    Schemathesis not installed).
     """
     with error_boundary():
         if amqp_url is not None:
+            _only_for(ctx, "HTTP services (--base-url), not to message services (--amqp-url)", _HTTP_ONLY)
             _fuzz_messages(
-                target, amqp_url, mode, max_examples, time_budget, seed, include, exclude, settle, junit_xml, report
+                target,
+                amqp_url,
+                mode,
+                max_examples if max_examples is not None else _DEFAULT_MESSAGES,
+                time_budget,
+                seed,
+                include,
+                exclude,
+                settle,
+                junit_xml,
+                report,
+                catalog,
             )
+        _only_for(ctx, "message services (--amqp-url), not to HTTP services", ("settle",))
         if base_url is None:
             from contractkit.errors import UsageError
 
@@ -153,7 +203,7 @@ def fuzz(
             checks=parse_checks(check) if check else DEFAULT_CHECKS,
             mode=_mode(mode),
             phases=tuple(part.strip() for part in phases.split(",") if part.strip()),
-            max_examples=max_examples,
+            max_examples=max_examples if max_examples is not None else DEFAULT_MAX_EXAMPLES,
             time_budget=time_budget,
             seed=seed,
             headers=dict(parse_header(value) for value in header or []),
@@ -193,13 +243,15 @@ def _fuzz_messages(
     settle: float,
     junit_xml: Path | None,
     report: Path | None,
+    catalog: Path | None,
 ) -> None:
     """The message twin: valid messages acknowledged, invalid ones dead-lettered, publishes conforming."""
     from contractkit.messagefuzz import MessageFuzzOptions, run_message_fuzz
-    from contractkit.messaging.errors import masked_url
+    from contractkit.messagefuzz.report import render_markdown
+    from contractkit.messaging.errors import masked_url, quiet_client_logs
 
     options = MessageFuzzOptions(
-        max_examples=max_examples if max_examples != DEFAULT_MAX_EXAMPLES else 10,
+        max_examples=max_examples,
         time_budget=time_budget,
         seed=seed,
         mode=_mode(mode),
@@ -212,12 +264,30 @@ def _fuzz_messages(
         f"{options.max_examples} invalid messages per message, time budget {options.time_budget:g} s)\n"
     )
     sys.stderr.flush()
-    result = run_message_fuzz(target, url, options)
-    _render(result, junit_xml, report)
-    raise typer.Exit(EXIT_FINDINGS if result.failures or result.errors else EXIT_OK)
+    with quiet_client_logs():
+        result = run_message_fuzz(target, url, options, catalog=catalog)
+    _render(result, junit_xml, report, render_markdown)
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 
-def _render(result: FuzzResult, junit_xml: Path | None, report: Path | None) -> None:
+def _only_for(ctx: typer.Context, where: str, names: tuple[str, ...]) -> None:
+    """Refuse the options ``names`` of the other kind of run when the command line gives them."""
+    from contractkit.errors import UsageError
+
+    sources = {name: ctx.get_parameter_source(name) for name in names}  # typer's own click: compared by name
+    given = [name for name, source in sources.items() if source is not None and source.name == "COMMANDLINE"]
+    if given:
+        shown = ", ".join(f"--{name.replace('_', '-')}" for name in given)
+        raise UsageError(
+            f"{shown} only apply to {where}",
+            title="invalid fuzz option",
+            tip="leave them out; `contractkit fuzz --help` says which options apply to HTTP and which to messages.",
+        )
+
+
+def _render(
+    result: FuzzResult, junit_xml: Path | None, report: Path | None, markdown: Callable[[FuzzResult], str] | None = None
+) -> None:
     """Print the text summary; write the JUnit XML and the Markdown report when asked."""
     from contractkit.fuzz.report import render_junit, render_markdown, render_text
 
@@ -226,7 +296,7 @@ def _render(result: FuzzResult, junit_xml: Path | None, report: Path | None) -> 
     if junit_xml is not None:
         write_atomic(junit_xml, render_junit(result))
     if report is not None:
-        write_atomic(report, render_markdown(result))
+        write_atomic(report, (markdown or render_markdown)(result))
 
 
 def _mode(value: str) -> Mode:

@@ -16,9 +16,11 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import shlex
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from contractkit.errors import UsageError
@@ -82,29 +84,42 @@ class _Run:
     url: str
     options: MessageFuzzOptions
     seed: int
+    target: str  # the contract as the command line named it (for the command that repeats a failure)
+    catalog: Path | None
     runs: list[OperationRun] = field(default_factory=list)
     failures: list[FailedCheck] = field(default_factory=list)
     errors: list[RunError] = field(default_factory=list)
 
 
-def run_message_fuzz(spec: object, url: str, options: MessageFuzzOptions | None = None) -> FuzzResult:
+def run_message_fuzz(
+    spec: object, url: str, options: MessageFuzzOptions | None = None, *, catalog: Path | None = None
+) -> FuzzResult:
     """Fuzz the message service behind ``url`` with the contract ``spec`` (see the module docstring).
+
+    Args:
+        spec: the contract (a catalog id, a path, a dict, a generated package).
+        url: the broker.
+        options: how much to send and how long to wait.
+        catalog: the catalog file to look a contract id up in (default: ``contracts/catalog.yaml`` here or above).
 
     Raises:
         BrokerUnreachable: no connection to the broker.
         ContractkitError: the contract cannot be used, or an option is wrong.
     """
-    return asyncio.run(run_message_fuzz_async(spec, url, options or MessageFuzzOptions()))
+    return asyncio.run(run_message_fuzz_async(spec, url, options or MessageFuzzOptions(), catalog=catalog))
 
 
-async def run_message_fuzz_async(spec: object, url: str, options: MessageFuzzOptions) -> FuzzResult:
+async def run_message_fuzz_async(
+    spec: object, url: str, options: MessageFuzzOptions, *, catalog: Path | None = None
+) -> FuzzResult:
     """:func:`run_message_fuzz`, in a running event loop."""
     import aio_pika
 
-    contract = MessageContract.from_spec(spec)
+    contract = MessageContract.from_spec(spec, catalog=catalog)
     _check_names(contract, options)
     seed = options.seed if options.seed is not None else random.randrange(2**31)
-    run = _Run(contract, plan_topology(contract.view), url, options, seed)
+    target = str(spec) if isinstance(spec, str | Path) else contract.name
+    run = _Run(contract, plan_topology(contract.view), url, options, seed, target, catalog)
     started = time.monotonic()
     stop: StopReason = "completed"
     try:
@@ -144,11 +159,7 @@ async def run_message_fuzz_async(spec: object, url: str, options: MessageFuzzOpt
 
 def _check_names(contract: MessageContract, options: MessageFuzzOptions) -> None:
     for name in (*options.include, *options.exclude):
-        if name not in contract.operations:
-            raise UsageError(
-                f"`{name}` is not an operation of contract `{contract.name}`",
-                tip=f"operations: {', '.join(contract.operations)}.",
-            )
+        contract.operation(name)  # UnknownOperation, the known ones listed
 
 
 def _selected(key: str, options: MessageFuzzOptions) -> bool:
@@ -272,7 +283,7 @@ async def _settle(run: _Run, channel: Any, queue: str, sent: dict[str, _Sent], d
 
 
 def _judge_sent(run: _Run, op: CompiledOperation, sent: dict[str, _Sent], dead: dict[str, dict[str, Any]]) -> None:
-    reproduce = _reproduce(run, op.key)
+    reproduce = _reproduce(run, (op.key,))  # the messages of one receive operation do not depend on the others
     failures = 0
     for message_id, item in sent.items():
         letter = dead.get(message_id)
@@ -331,11 +342,23 @@ def _judge_captured(run: _Run, op: CompiledOperation, capture: Capture) -> None:
                     "published-conforms",
                     "the service published a message that breaks the contract",
                     f"message {item.message_id} on `{item.routing_key}`:\n{shown}",
-                    _reproduce(run, op.key),
+                    # what the service publishes answers the messages of the whole run: repeat all of it
+                    _reproduce(run, run.options.include, run.options.exclude),
                     None,
                 )
             )
-    skipped = None if captured else "the service published nothing on it during the run"
+    skipped = None
+    if not captured:  # not a pass: nothing was checked (HTTP: an operation that could not be tested)
+        skipped = "the service published nothing on it during the run"
+        run.errors.append(
+            RunError(
+                op.label,
+                "nothing captured",
+                f"the service published nothing to `{op.exchange or '(default)'}` with `{op.routing_key}` during the "
+                "run, so `published-conforms` checked nothing: make it publish (the fuzzed receive operations may "
+                "trigger it), or leave the operation out (--include the service's own operations, or --exclude it)",
+            )
+        )
     run.runs.append(OperationRun(op.label, len(captured), failures, skipped=skipped))
 
 
@@ -347,7 +370,18 @@ async def _purge_fuzz_letters(run: _Run, sent: dict[str, _Sent]) -> None:
         await dlq.purge(Selection(message_ids=frozenset(sent)))
 
 
-def _reproduce(run: _Run, operation: str) -> str:
-    return (
-        f"contractkit fuzz {run.contract.name} --amqp-url {masked_url(run.url)} --seed {run.seed} --include {operation}"
-    )
+def _reproduce(run: _Run, include: tuple[str, ...], exclude: tuple[str, ...] = ()) -> str:
+    """Return the command that sends the same messages again: every option that changes what is sent or judged."""
+    options = run.options
+    words = ["contractkit", "fuzz", run.target]
+    if run.catalog is not None:
+        words += ["--catalog", str(run.catalog)]
+    words += ["--amqp-url", masked_url(run.url), "--seed", str(run.seed), "-n", str(options.max_examples)]
+    words += ["--settle", f"{options.settle:g}"]
+    if options.mode != "all":
+        words += ["--mode", options.mode]
+    for key in include:
+        words += ["--include", key]
+    for key in exclude:
+        words += ["--exclude", key]
+    return shlex.join(words)

@@ -35,8 +35,11 @@ class LoadedContract:
     models: ModuleType | None = None
 
 
-def load_asyncapi(spec: object) -> LoadedContract:
+def load_asyncapi(spec: object, *, catalog: Path | None = None) -> LoadedContract:
     """Load an AsyncAPI 2.x/3.x contract from a path, a dict, a catalog id or a generated package.
+
+    ``catalog`` is the catalog file to look an id up in (and that holds a file given by path); by default
+    ``contracts/catalog.yaml`` in the working directory or above it (above the file, for a path).
 
     Raises:
         ContractNotFound, ContractSyntaxError, ContractInvalid, UnresolvedRef: the contract cannot be read.
@@ -47,9 +50,9 @@ def load_asyncapi(spec: object) -> LoadedContract:
     if isinstance(spec, str | Path):
         path = Path(spec)
         if path.is_file():
-            return LoadedContract(_from_file(path), _catalog_id(path) or path.name)
+            return LoadedContract(_from_file(path, catalog=catalog), _catalog_id(path, catalog) or path.name)
         if isinstance(spec, str) and _CONTRACT_ID.match(spec):
-            return _from_catalog(spec)
+            return _from_catalog(spec, catalog)
         raise ContractNotFound(
             f"`{spec}` is neither a file nor a catalog contract id",
             title=_TITLE,
@@ -87,21 +90,21 @@ def _from_mapping(spec: Mapping[str, object]) -> Document:
     return _checked(Document(source, detect_spec(source), RefResolver(store, Path.cwd())))
 
 
-def _from_file(path: Path, root_dir: Path | None = None) -> Document:
+def _from_file(path: Path, root_dir: Path | None = None, *, catalog: Path | None = None) -> Document:
     if root_dir is None:
         from contractkit.catalog import find_catalog
 
-        catalog = find_catalog(path.resolve().parent) if path.exists() else None
-        if catalog is not None and path.resolve().is_relative_to(catalog.parent):
-            root_dir = catalog.parent
+        found = catalog or (find_catalog(path.resolve().parent) if path.exists() else None)
+        if found is not None and path.resolve().is_relative_to(found.resolve().parent):
+            root_dir = found.resolve().parent
     return _checked(load_document(path, root_dir=root_dir))
 
 
-def _catalog_id(path: Path) -> str | None:
-    """Return the catalog id of the contract at ``path``, when a catalog above it lists it."""
+def _catalog_id(path: Path, catalog: Path | None = None) -> str | None:
+    """Return the catalog id of the contract at ``path``, when ``catalog`` (or a catalog above it) lists it."""
     from contractkit.catalog import find_catalog, read_catalog
 
-    found = find_catalog(path.resolve().parent)
+    found = catalog or find_catalog(path.resolve().parent)
     if found is None:
         return None
     try:
@@ -124,15 +127,16 @@ def _checked(doc: Document) -> Document:
     return doc
 
 
-def _from_catalog(contract_id: str) -> LoadedContract:
+def _from_catalog(contract_id: str, path: Path | None = None) -> LoadedContract:
     from contractkit.catalog import load_catalog
 
-    catalog = load_catalog()
+    catalog = load_catalog(path)
     if catalog is None:
         raise ContractNotFound(
             f"`{contract_id}` looks like a catalog contract id, but there is no contracts/catalog.yaml here",
             title=_TITLE,
-            tip="run from the repository that holds contracts/, or pass the contract's path.",
+            tip="run from the repository that holds contracts/, name the catalog with --catalog, or pass the "
+            "contract's path.",
         )
     contract = catalog.get(contract_id)
     if contract is None:

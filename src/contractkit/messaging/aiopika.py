@@ -32,7 +32,7 @@ from contractkit.messaging.errors import (
 )
 from contractkit.messaging.observability import MessageObserver
 from contractkit.messaging.retry import RetryPolicy
-from contractkit.messaging.topology import Topology, dead_letter_problems, explain_precondition, plan_topology
+from contractkit.messaging.topology import Redeclaration, Topology, dead_letter_problems, plan_topology
 from contractkit.spec.asyncapi import RECEIVE
 
 if TYPE_CHECKING:
@@ -112,7 +112,11 @@ class ContractClient:
         except (TimeoutError, OSError, aio_pika.exceptions.AMQPError) as exc:
             raise broker_unreachable(self.url, exc) from None
         if self.declare:
-            await declare_topology(self._connection, self.topology)
+            try:
+                await declare_topology(self._connection, self.topology)
+            except BaseException:  # `async with` does not close what a failed `__aenter__` opened
+                await self.close()
+                raise
         self._publisher = await self._connection.channel(publisher_confirms=True, on_return_raises=True)
         return self
 
@@ -385,9 +389,10 @@ def _message(
 async def declare_topology(connection: Any, topology: Topology) -> None:
     """Declare every exchange, queue and binding of ``topology``; report every contradiction at once.
 
-    RabbitMQ refuses a redeclaration with other properties by closing the channel (``PRECONDITION_FAILED``): the
-    error is explained (which exchange or queue, which argument, both values), a new channel is opened and the
-    rest is still checked.
+    RabbitMQ refuses a redeclaration with other properties by closing the channel (``PRECONDITION_FAILED``),
+    naming one argument. The refusal is explained (which exchange or queue, which argument, both values), the
+    declaration is made again on a new channel with the broker's value of that argument, so that RabbitMQ names
+    the next one (:class:`~contractkit.messaging.topology.Redeclaration`), and the rest is still checked.
 
     Raises:
         TopologyConflict: one line per contradiction.
@@ -396,33 +401,42 @@ async def declare_topology(connection: Any, topology: Topology) -> None:
 
     conflicts = list(topology.problems)
     channel = await connection.channel()
-    present: set[str] = set()
 
-    async def attempt(what: str, call: Any) -> bool:
+    async def attempt(what: str, call: Any, declaration: dict[str, Any] | None = None) -> bool:
         nonlocal channel
-        try:
-            await call(channel)
-        except aio_pika.exceptions.ChannelPreconditionFailed as exc:
-            conflicts.append(explain_precondition(str(exc)))
-        except aio_pika.exceptions.ChannelNotFoundEntity:
-            conflicts.append(f"{what} is not on the broker, and the contract does not say how to declare it")
-        else:
-            return True
-        channel = await connection.channel()
-        return False
+        tracker = Redeclaration(declaration)
+        while True:  # each refusal names a new argument (Redeclaration.refused): this ends
+            try:
+                await call(channel, tracker.declaration)
+            except aio_pika.exceptions.ChannelPreconditionFailed as exc:
+                channel = await connection.channel()
+                if not tracker.refused(str(exc)):
+                    break
+            except aio_pika.exceptions.ChannelNotFoundEntity:
+                channel = await connection.channel()
+                tracker.conflicts.append(
+                    f"{what} is not on the broker, and the contract does not say how to declare it"
+                )
+                break
+            else:
+                break
+        conflicts.extend(tracker.conflicts)
+        return not tracker.conflicts
 
+    present: set[str] = set()
     for exchange in topology.exchanges:
         if exchange.type is None:
             ok = await attempt(
                 f"exchange `{exchange.name}` (named as a dead-letter exchange, its type given nowhere)",
-                lambda ch, e=exchange: ch.declare_exchange(e.name, passive=True),
+                lambda ch, _d, e=exchange: ch.declare_exchange(e.name, passive=True),
             )
         else:
             ok = await attempt(
                 f"exchange `{exchange.name}`",
-                lambda ch, e=exchange: ch.declare_exchange(
-                    e.name, e.type, durable=e.durable, auto_delete=e.auto_delete
+                lambda ch, d, e=exchange: ch.declare_exchange(
+                    e.name, d["type"], durable=d["durable"], auto_delete=d["auto_delete"]
                 ),
+                {"type": exchange.type, "durable": exchange.durable, "auto_delete": exchange.auto_delete},
             )
         if ok:
             present.add(exchange.name)
@@ -430,16 +444,26 @@ async def declare_topology(connection: Any, topology: Topology) -> None:
     for queue in topology.queues:
         ok = await attempt(
             f"queue `{queue.name}`",
-            lambda ch, q=queue: ch.declare_queue(
-                q.name, durable=q.durable, exclusive=q.exclusive, auto_delete=q.auto_delete, arguments=dict(q.arguments)
+            lambda ch, d, q=queue: ch.declare_queue(
+                q.name,
+                durable=d["durable"],
+                exclusive=d["exclusive"],
+                auto_delete=d["auto_delete"],
+                arguments=d["arguments"],
             ),
+            {
+                "durable": queue.durable,
+                "exclusive": queue.exclusive,
+                "auto_delete": queue.auto_delete,
+                "arguments": dict(queue.arguments),
+            },
         )
         if ok:
             queues.add(queue.name)
     for binding in topology.bindings:
         if binding.queue in queues and binding.exchange in present:
 
-            async def bind(ch: Any, b: Any = binding) -> None:
+            async def bind(ch: Any, _declaration: Any, b: Any = binding) -> None:
                 declared = await ch.get_queue(b.queue, ensure=False)
                 await declared.bind(b.exchange, routing_key=b.routing_key)
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 from typing import Any, Self
 
 from contractkit.loaders.pointer import escape
@@ -99,7 +100,14 @@ class MessageContract:
         self.max_body_bytes = max_body_bytes
 
     @classmethod
-    def from_spec(cls, spec: object, *, models: Any = None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> Self:
+    def from_spec(
+        cls,
+        spec: object,
+        *,
+        models: Any = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        catalog: Path | None = None,
+    ) -> Self:
         """Load and compile a contract.
 
         Args:
@@ -108,13 +116,15 @@ class MessageContract:
                 models then shape consumed payloads; or a ready :class:`MessageContract`.
             models: a generated model package (module) to shape payloads with, when ``spec`` is not one.
             max_body_bytes: the largest payload accepted from the broker (bigger ones are dead-lettered unread).
+            catalog: the catalog file to look a contract id up in (default: ``contracts/catalog.yaml`` in the
+                working directory or above).
 
         Raises:
             ContractNotFound, ContractSyntaxError, ContractInvalid, UnresolvedRef, UsageError: unusable contract.
         """
         if isinstance(spec, cls):
             return spec
-        loaded = load_asyncapi(spec)
+        loaded = load_asyncapi(spec, catalog=catalog)
         view = read_asyncapi(loaded.doc)
         operations = compile_operations(view, models if models is not None else loaded.models)
         return cls(view, operations, loaded.name, max_body_bytes=max_body_bytes)
@@ -130,9 +140,12 @@ class MessageContract:
         if found is None or (action is not None and found.spec.action != action):
             wanted = [k for k, op in self.operations.items() if action is None or op.spec.action == action]
             what = f"a `{action}` operation" if action else "an operation"
+            known = ", ".join(f"`{k}`" for k in wanted) or "none"
+            kind = f"`{action}` " if action else ""
+            other = "" if found is None else f" (`{key}` is a `{found.spec.action}` operation)"
             raise UnknownOperation(
-                f"`{key}` is not {what} of contract `{self.name}`",
-                tip=f"use one of: {', '.join(f'`{k}`' for k in wanted) or '(none)'}.",
+                f"`{key}` is not {what} of contract `{self.name}`{other}; its {kind}operations: {known}",
+                tip="name one of the operations listed.",
             )
         return found
 

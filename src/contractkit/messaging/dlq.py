@@ -21,6 +21,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from contractkit.errors import UsageError
@@ -168,16 +169,30 @@ class DeadLetterQueue:
     Args:
         spec: the contract (path, dict, catalog id, generated package or :class:`MessageContract`).
         url: the broker's AMQP URL.
-        queue: the dead-letter queue; needed only when the contract has several.
+        queue: the dead-letter queue; needed only when the contract has several. It must be one (a queue of the
+            contract bound to a queue's dead-letter exchange): any other queue holds live messages, not letters.
         limit: the most letters one command reads.
         metrics: where ``replayed`` is counted (as for the runtime: ``None`` the default registry, ``False`` none).
+        catalog: the catalog file to look a contract id up in (default: ``contracts/catalog.yaml`` here or above).
     """
 
     def __init__(
-        self, spec: object, url: str, *, queue: str | None = None, limit: int = 10_000, metrics: Any = None
+        self,
+        spec: object,
+        url: str,
+        *,
+        queue: str | None = None,
+        limit: int = 10_000,
+        metrics: Any = None,
+        catalog: Path | None = None,
     ) -> None:
-        """Compile the contract and find its dead-letter queue (raises :class:`UsageError` if it is ambiguous)."""
-        self.contract = MessageContract.from_spec(spec)
+        """Compile the contract and find its dead-letter queue.
+
+        Raises:
+            UsageError: ``queue`` is not a dead-letter queue of the contract, or none is given and the contract has
+                several (or none).
+        """
+        self.contract = MessageContract.from_spec(spec, catalog=catalog)
         self.topology: Topology = plan_topology(self.contract.view)
         self.url = url
         self.limit = limit
@@ -366,21 +381,32 @@ def group_by_reason(letters: Iterable[DeadLetter]) -> list[ReasonGroup]:
 
 def _dead_letter_queue(contract: str, topology: Topology, queue: str | None) -> str:
     queues = sorted(topology.dead_letter_queues())
+    if not queues:
+        raise UsageError(
+            f"contract `{contract}` has no dead-letter queue (no queue of it is bound to a queue's dead-letter "
+            "exchange)",
+            title="no dead-letter queue",
+            tip="bind a queue to the dead-letter exchange in the contract (`x-bound-to`), as `order-events` binds "
+            "`orders.events.dlq`.",
+        )
+    named = ", ".join(f"`{name}`" for name in queues)
+    if queue is not None and queue not in queues:
+        detail = (
+            f"`{queue}` is not a dead-letter queue of contract `{contract}`: it holds live messages, not dead letters"
+            if topology.queue(queue) is not None
+            else f"contract `{contract}` declares no queue `{queue}`"
+        )
+        raise UsageError(
+            detail, title="not a dead-letter queue", tip=f"name a dead-letter queue of `{contract}`: {named}."
+        )
     if queue is not None:
-        if queue not in {q.name for q in topology.queues}:
-            raise UsageError(
-                f"contract `{contract}` declares no queue `{queue}`", tip=f"its dead-letter queues: {queues}."
-            )
         return queue
     if len(queues) == 1:
         return queues[0]
-    if not queues:
-        raise UsageError(
-            f"contract `{contract}` has no dead-letter queue (no queue is bound to a dead-letter exchange)",
-            tip="name the queue with --queue.",
-        )
     raise UsageError(
-        f"contract `{contract}` has several dead-letter queues: {', '.join(queues)}", tip="choose with --queue."
+        f"contract `{contract}` has several dead-letter queues: {named}",
+        title="which dead-letter queue?",
+        tip=f"choose one with --queue: {named}.",
     )
 
 

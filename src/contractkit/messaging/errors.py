@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from contractkit.errors import ContractkitError, UsageError
@@ -61,12 +63,27 @@ class MessageRefused(MessagingError):
     def __init__(self, operation: str, errors: Sequence[MessageError]) -> None:
         shown = "; ".join(f"{e.location}: {e.message}" for e in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        super().__init__(
-            f"the message for `{operation}` breaks the contract: {shown}{more}",
-            tip="fix the payload or headers at the locations named; nothing was published.",
-        )
+        super().__init__(f"the message for `{operation}` breaks the contract: {shown}{more}", tip=refused_tip(errors))
         self.operation = operation
         self.errors = tuple(errors)
+
+
+# The headers a publisher fills in (contractkit.messaging.contract.MessageContract.check_outgoing): what to do
+# when one of them is wrong or missing. `publish()` is ContractClient's, SyncPublisher's and FastStream's.
+_HEADER_TIPS = {
+    "header.correlation-id": "pass `correlation_id=` to `publish()`: it fills the `correlation-id` header (and the "
+    "AMQP correlation id)",
+    "header.traceparent": "pass a W3C `traceparent=` to `publish()` (00-<32 hex>-<16 hex>-<2 hex>), or leave the "
+    "header out: the current trace, else a new one, is sent",
+    "header.message-id": "leave `message-id` out of the headers: a new UUID is filled in",
+    "header.schema-version": "leave `schema-version` out of the headers: the contract's `info.version` is filled in",
+}
+
+
+def refused_tip(errors: Sequence[MessageError]) -> str:
+    """Return the tip of a refused message: how to fill the headers ``publish()`` can fill, then the general one."""
+    tips = list(dict.fromkeys(_HEADER_TIPS[e.location] for e in errors if e.location in _HEADER_TIPS))
+    return "; ".join([*tips, "fix the payload or headers at the locations named; nothing was published."])
 
 
 class PublishFailed(MessagingError):
@@ -117,3 +134,21 @@ def broker_unreachable(url: str, exc: BaseException) -> BrokerUnreachable:
         f"cannot connect to {masked_url(url)}: {exc}",
         tip="check that RabbitMQ runs there and that the URL (user, password, vhost) is right.",
     )
+
+
+@contextmanager
+def quiet_client_logs() -> Iterator[None]:
+    """Silence aio-pika's and aiormq's own log lines inside the block (restored after).
+
+    A command that cannot reach the broker prints one error with a tip; their ``error when creating transport``
+    line before it would say the same thing twice, the second time as a library's repr.
+    """
+    loggers = [logging.getLogger(name) for name in ("aiormq", "aio_pika")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

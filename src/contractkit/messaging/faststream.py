@@ -2,13 +2,16 @@
 
 ::
 
-    contract = ContractMiddleware("order-events")
+    contract = ContractMiddleware(order_events_v1)      # a generated package: its models shape the payloads
     broker = RabbitBroker(url)
-    contract.install(broker)                     # the middleware, and the broker used for dead letters
+    contract.install(broker)                            # the middleware, and the broker used for dead letters
 
-    @broker.subscriber(contract.queue("consumeOrderIntake"))
-    async def plan(payload: OrderCreatedPayload) -> None:   # FastStream shapes the validated payload
-        ...
+    @broker.subscriber(contract.queue("consumeOrderIntake"))    # order.created and order.cancelled arrive here
+    async def intake(received: ValidatedMessage) -> None:       # the delivery, valid, as the contract read it
+        if received.message == "order.created":
+            ...                                                 # received.payload: an OrderCreatedPayload
+        else:
+            ...                                                 # an OrderCancelledPayload
 
     @app.on_startup
     async def topology() -> None:
@@ -17,24 +20,33 @@
 On consume, a delivery on a queue of a receive operation goes through the same pipeline as the aio-pika runtime
 (:class:`~contractkit.messaging._pipeline.ConsumerPipeline`): an invalid one never reaches the handler and is
 dead-lettered with reasons; a failing handler is retried, then dead-lettered; the message is acknowledged after.
+The handler gets the :class:`~contractkit.messaging.Received` through FastStream's context
+(:data:`ValidatedMessage`): its ``payload`` is the model of the message's own type, however many messages the
+queue carries. (A handler parameter that takes the body instead is decoded by FastStream from the JSON into its
+annotation: right only for a queue that carries one message.)
 A consumer of a dead-letter queue (one bound to a queue's dead-letter exchange) gets the dead letters as they
 are: validating them would refuse the very messages the queue exists to hold.
 On publish, a message to the exchange and routing key of a send operation is checked (headers filled in) and
-refused with :class:`~contractkit.messaging.errors.MessageRefused` before it leaves. A publish or a queue the
-contract does not describe is refused too (``unknown="reject"``, the default) or passed (``unknown="pass"``).
+refused with :class:`~contractkit.messaging.errors.MessageRefused` before it leaves. A publish or a subscribed
+queue the contract does not describe is refused (``unknown="reject"``, the default) or passed (``unknown="pass"``):
+the broker does not connect while it has a subscriber of such a queue; a subscriber started later has each
+delivery put back in the queue after a pause (requeued, neither handled nor lost), with one error logged.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from contextvars import ContextVar
-from typing import Any
+from typing import Annotated, Any, NoReturn
 
-from faststream import BaseMiddleware
+from faststream import BaseMiddleware, Context
 
 from contractkit.errors import UsageError
 from contractkit.messaging._outgoing import prepare
-from contractkit.messaging._pipeline import ConsumerPipeline, Delivery, Received
+from contractkit.messaging._pipeline import _REQUEUE_PAUSE, ConsumerPipeline, Delivery, Received
 from contractkit.messaging.contract import MessageContract
 from contractkit.messaging.errors import MessageError, MessageRefused, MessagingError, PublishFailed
 from contractkit.messaging.observability import MessageObserver
@@ -44,6 +56,11 @@ from contractkit.spec.asyncapi import RECEIVE
 
 # Set while the middleware publishes a dead letter itself: that publish is not a contract send operation.
 _DEAD_LETTERING: ContextVar[bool] = ContextVar("contractkit_dead_lettering", default=False)
+_RECEIVED = "contractkit_received"
+
+#: A handler parameter that gets the validated delivery (:class:`~contractkit.messaging.Received`: ``payload`` as
+#: the model of the message's type, ``message`` its name, headers, ids, trace), from FastStream's context.
+ValidatedMessage = Annotated[Received, Context(_RECEIVED)]
 
 
 class ContractMiddleware:
@@ -77,11 +94,42 @@ class ContractMiddleware:
         self.broker: Any = None
         self._pipelines: dict[str, ConsumerPipeline] = {}
         self._dead_letter_queues = self.topology.dead_letter_queues()
+        self._refused_queues: set[str | None] = set()  # the unknown queues whose error was logged
 
     def install(self, broker: Any) -> None:
-        """Add the middleware to ``broker`` (it also publishes the dead letters through it)."""
+        """Add the middleware to ``broker`` (it also publishes the dead letters through it).
+
+        The broker then refuses to connect (and so to start) while a subscriber reads a queue the contract does not
+        describe (:meth:`check_subscribers`), unless ``unknown="pass"``.
+        """
         self.broker = broker
         broker.add_middleware(self)
+        connect = broker.connect
+
+        async def checked_connect(*args: Any, **kwargs: Any) -> Any:
+            self.check_subscribers(broker)
+            return await connect(*args, **kwargs)
+
+        broker.connect = checked_connect  # `start()` connects too; FastStream's test broker enters it the same way
+
+    def check_subscribers(self, broker: Any) -> None:
+        """Raise unless every subscriber of ``broker`` reads a queue of a receive operation, or a dead-letter queue.
+
+        Raises:
+            MessagingError: a subscriber reads a queue the contract does not describe (with ``unknown="reject"``),
+                or one whose dead letters would be lost.
+        """
+        for subscriber in broker.subscribers:
+            queue = _queue_name(subscriber)
+            if queue is None or queue in self._dead_letter_queues:
+                continue
+            if self._pipeline(queue) is None and not self.pass_unknown:
+                raise MessagingError(
+                    f"a subscriber reads the queue `{queue}`, which no receive operation of contract "
+                    f"`{self.contract.name}` reads",
+                    title="refusing to start: a queue the contract does not describe",
+                    tip=_UNKNOWN_QUEUE_TIP + ".",
+                )
 
     def __call__(self, msg: Any, /, *, context: Any) -> Any:
         """Return the per-message middleware (FastStream calls this for each message and each publish)."""
@@ -136,19 +184,14 @@ class ContractMiddleware:
         from faststream.exceptions import AckMessage
 
         subscriber = context.get_local("handler_") if context is not None else None
-        queue = getattr(getattr(subscriber, "queue", None), "name", None)
+        queue = _queue_name(subscriber)
         if queue in self._dead_letter_queues:
             return await call_next(msg)  # dead letters are held as they came, valid or not: the DLQ tool reads them
-        pipeline = self._pipeline(queue) if isinstance(queue, str) else None
+        pipeline = self._pipeline(queue) if queue is not None else None
         if pipeline is None:
             if self.pass_unknown:
                 return await call_next(msg)
-            raise MessagingError(
-                f"the queue `{queue}` is not read by any receive operation of contract `{self.contract.name}`",
-                title="message refused by the contract",
-                tip="subscribe with `middleware.queue(operation)`, or pass unknown='pass' for queues of other "
-                "contracts.",
-            )
+            await self._requeue_unread(queue)
         raw = msg.raw_message
         delivery = Delivery(
             body=msg.body,
@@ -162,14 +205,40 @@ class ContractMiddleware:
         )
         outcome: list[Any] = []
 
-        async def handler(_received: Received) -> None:
-            outcome.append(await call_next(msg))
+        async def handler(received: Received) -> None:
+            scope = context.scope(_RECEIVED, received) if context is not None else nullcontext()
+            with scope:  # what `ValidatedMessage` hands the handler
+                outcome.append(await call_next(msg))
 
         transport = _FastStreamTransport(self, msg)
         result = await pipeline.handle(delivery, transport, handler)
         if result == "consumed":
             return outcome[-1] if outcome else None
         raise AckMessage()  # dead-lettered (and acknowledged) or requeued: FastStream has nothing left to do
+
+    async def _requeue_unread(self, queue: str | None) -> NoReturn:
+        """A delivery on a queue the contract does not describe: requeued after a pause, never handled nor dropped.
+
+        Only a subscriber started after the broker connected gets here (:meth:`check_subscribers` refuses the
+        others). Its message was not judged, so it is neither acknowledged nor rejected (rejected, a queue without
+        a dead-letter exchange would drop it): it goes back to the queue, for a consumer that can read it. The
+        pause keeps a lone consumer from spinning on it; the error is logged once per queue.
+        """
+        from faststream.exceptions import NackMessage
+
+        if queue not in self._refused_queues:
+            self._refused_queues.add(queue)
+            self.observer.log(
+                logging.ERROR,
+                f"refusing to consume `{queue}`: no receive operation of contract `{self.contract.name}` reads it; "
+                f"its messages go back to the queue unread ({_UNKNOWN_QUEUE_TIP})",
+                operation="",
+                channel=queue or "",
+                outcome="requeued",
+                headers={},
+            )
+        await asyncio.sleep(_REQUEUE_PAUSE)
+        raise NackMessage(requeue=True)
 
     async def _publish(self, call_next: Callable[[Any], Awaitable[Any]], cmd: Any) -> Any:
         if _DEAD_LETTERING.get():
@@ -217,6 +286,14 @@ class _Scope(BaseMiddleware):
 
     async def publish_scope(self, call_next: Callable[[Any], Awaitable[Any]], cmd: Any) -> Any:
         return await self.owner._publish(call_next, cmd)
+
+
+_UNKNOWN_QUEUE_TIP = "subscribe with `contract.queue(operation)`; for a queue of another contract, pass unknown='pass'"
+
+
+def _queue_name(subscriber: Any) -> str | None:
+    name = getattr(getattr(subscriber, "queue", None), "name", None)
+    return name if isinstance(name, str) else None
 
 
 async def _unreachable(received: Received) -> None:
@@ -276,4 +353,4 @@ def _confirmed(result: Any, exchange: str, routing_key: str) -> Any:
     )
 
 
-__all__ = ["ContractMiddleware"]
+__all__ = ["ContractMiddleware", "ValidatedMessage"]

@@ -21,7 +21,7 @@ from contractkit.messaging._outgoing import prepare
 from contractkit.messaging.contract import MessageContract
 from contractkit.messaging.errors import PublishFailed, TopologyConflict
 from contractkit.messaging.observability import MessageObserver
-from contractkit.messaging.topology import explain_precondition, plan_topology
+from contractkit.messaging.topology import Redeclaration, plan_topology
 
 
 class SyncPublisher:
@@ -127,14 +127,25 @@ class SyncPublisher:
         for exchange in plan_topology(self.contract.view).exchanges:
             if exchange.name not in used or exchange.type is None:
                 continue
-            try:
-                channel.exchange_declare(
-                    exchange.name, exchange.type, durable=exchange.durable, auto_delete=exchange.auto_delete
-                )
-            except pika.exceptions.ChannelClosedByBroker as exc:
-                conflicts.append(explain_precondition(str(exc.reply_text)))
-                channel = self._connection.channel()
-                channel.confirm_delivery()
+            tracker = Redeclaration(
+                {"type": exchange.type, "durable": exchange.durable, "auto_delete": exchange.auto_delete}
+            )
+            while tracker.declaration is not None:
+                declared = tracker.declaration
+                try:
+                    channel.exchange_declare(
+                        exchange.name,
+                        declared["type"],
+                        durable=declared["durable"],
+                        auto_delete=declared["auto_delete"],
+                    )
+                    break
+                except pika.exceptions.ChannelClosedByBroker as exc:
+                    channel = self._connection.channel()
+                    channel.confirm_delivery()
+                    if not tracker.refused(str(exc.reply_text)):
+                        break
+            conflicts.extend(tracker.conflicts)
         if conflicts:
             self._drop()
             raise TopologyConflict(conflicts)

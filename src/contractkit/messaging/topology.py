@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from contractkit.spec.asyncapi import AmqpQueue, AsyncApiView
@@ -162,30 +162,159 @@ _INEQUIVALENT = re.compile(
     r"inequivalent arg '(?P<arg>[^']+)' for (?P<kind>exchange|queue) '(?P<name>[^']*)' in vhost '(?P<vhost>[^']*)':"
     r" received (?P<sent>.+?) but current is (?P<current>.+)$"
 )
+_TYPED = re.compile(r"the value '(?P<v>[^']*)' of type '(?P<t>[^']*)'")
+_INTEGER_TYPES = frozenset(
+    {"byte", "short", "signedint", "long", "unsignedbyte", "unsignedshort", "unsignedint", "longlong"}
+)
+_INTEGER = re.compile(r"-?[0-9]+")
+_PROPERTIES = frozenset({"type", "durable", "auto_delete", "exclusive", "internal"})
+NOT_SET = object()  # an argument the broker's queue or exchange does not have
+UNKNOWN = object()  # a value RabbitMQ printed in a form that cannot be read back (a table, an array)
 
 
-def explain_precondition(text: str, expected: Mapping[str, Any] | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class Inequivalent:
+    """One contradiction RabbitMQ reported (``PRECONDITION_FAILED - inequivalent arg ...``).
+
+    Attributes:
+        kind: ``queue`` or ``exchange``.
+        name, vhost: which one.
+        argument: ``x-queue-type``, ``x-max-length``... or a property: ``durable``, ``auto_delete``, ``type``.
+        sent, current: RabbitMQ's text of the declared value and of the broker's.
+    """
+
+    kind: str
+    name: str
+    vhost: str
+    argument: str
+    sent: str
+    current: str
+
+    def explain(self) -> str:
+        """Return the sentence of :func:`explain_precondition`."""
+        return (
+            f"{self.kind} `{self.name}` (vhost `{self.vhost}`): `{self.argument}` is {_value(self.current)} on the "
+            f"broker, the contract says {_value(self.sent)}"
+        )
+
+    def current_value(self, declared: Any = NOT_SET) -> Any:
+        """Return the broker's value as a declaration would send it (``NOT_SET``, or ``UNKNOWN``).
+
+        ``declared`` (the contract's value, when it has one) says how to read an untyped value: RabbitMQ prints
+        ``'10'`` for both the number and the text.
+        """
+        text = self.current.strip()
+        if text == "none":
+            return NOT_SET
+        typed = _TYPED.fullmatch(text)
+        if typed is not None:
+            value, kind = typed["v"], typed["t"]
+            if kind in _INTEGER_TYPES:
+                return int(value)
+            if kind in ("double", "float"):
+                return float(value)
+            if kind == "bool":
+                return value == "true"
+            return value if kind == "longstr" else UNKNOWN
+        if not (text.startswith("'") and text.endswith("'")):
+            return UNKNOWN
+        value = text[1:-1]
+        if isinstance(declared, bool):
+            return value == "true"
+        if isinstance(declared, int) or (declared is NOT_SET and _INTEGER.fullmatch(value)):
+            return int(value) if _INTEGER.fullmatch(value) else UNKNOWN
+        if declared is NOT_SET and value in ("true", "false"):
+            return value == "true"
+        return value
+
+
+def parse_precondition(text: str) -> Inequivalent | None:
+    """Return the contradiction in RabbitMQ's ``PRECONDITION_FAILED`` text, ``None`` when it is another error."""
+    found = _INEQUIVALENT.search(text)
+    if found is None:
+        return None
+    return Inequivalent(
+        found["kind"], found["name"], found["vhost"], found["arg"], found["sent"].strip(), found["current"].strip()
+    )
+
+
+@dataclass(slots=True)
+class Redeclaration:
+    """Every contradiction of one exchange or queue, found by declaring it again after each refusal.
+
+    RabbitMQ names one contradiction per refused declaration (and closes the channel). :meth:`refused` notes it and
+    puts the broker's value of that argument into :attr:`declaration`; declared again, RabbitMQ names the next
+    one, until the declaration is equivalent. So every contradiction is reported in one go::
+
+        tracker = Redeclaration({"type": "topic", "durable": True, "auto_delete": False})
+        while True:
+            try:
+                declare(tracker.declaration)    # on a new channel after a refusal
+                break
+            except PreconditionFailed as exc:
+                if not tracker.refused(str(exc)):
+                    break
+
+    Attributes:
+        declaration: what to declare: ``type``, ``durable``, ``auto_delete``, ``exclusive``, ``arguments`` as the
+            client's declare call takes them (``None``: a passive declaration, nothing to change).
+        conflicts: one sentence per contradiction (:func:`explain_precondition`).
+    """
+
+    declaration: dict[str, Any] | None
+    conflicts: list[str] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set)
+
+    def refused(self, text: str) -> bool:
+        """Note RabbitMQ's refusal ``text``; return whether to declare again (with :attr:`declaration`)."""
+        found = parse_precondition(text)
+        if found is None:
+            self.conflicts.append(explain_precondition(text))
+            return False
+        if found.argument in self._seen:  # RabbitMQ repeats itself: nothing more to learn
+            return False
+        self.conflicts.append(found.explain())
+        self._seen.add(found.argument)
+        if self.declaration is not None:
+            self.declaration = _with_broker_value(self.declaration, found)
+        return self.declaration is not None
+
+
+def _with_broker_value(declaration: Mapping[str, Any], found: Inequivalent) -> dict[str, Any] | None:
+    """Return ``declaration`` with the broker's value of the argument ``found`` names (``None``: unreadable)."""
+    changed: dict[str, Any] = {**declaration, "arguments": dict(declaration.get("arguments") or {})}
+    if found.argument in _PROPERTIES:
+        value = found.current_value(changed.get(found.argument, NOT_SET))
+        if value is NOT_SET or value is UNKNOWN:
+            return None
+        changed[found.argument] = value
+        return changed
+    arguments = changed["arguments"]
+    value = found.current_value(arguments.get(found.argument, NOT_SET))
+    if value is UNKNOWN:
+        return None
+    if value is NOT_SET:
+        arguments.pop(found.argument, None)
+    else:
+        arguments[found.argument] = value
+    return changed
+
+
+def explain_precondition(text: str) -> str:
     """Turn RabbitMQ's ``PRECONDITION_FAILED`` text into a sentence naming the exchange or queue and argument.
 
     ``inequivalent arg 'x-queue-type' for queue 'q' in vhost '/': received 'classic' but current is 'quorum'``
     becomes ``queue `q`: `x-queue-type` is `quorum` on the broker, the contract says `classic```.
     """
-    found = _INEQUIVALENT.search(text)
-    if found is None:
-        return text.removeprefix("PRECONDITION_FAILED - ")
-    sent, current = _value(found["sent"]), _value(found["current"])
-    arg = found["arg"]
-    return (
-        f"{found['kind']} `{found['name']}` (vhost `{found['vhost']}`): `{arg}` is {current} on the broker, "
-        f"the contract says {sent}"
-    )
+    found = parse_precondition(text)
+    return found.explain() if found is not None else text.removeprefix("PRECONDITION_FAILED - ")
 
 
 def _value(text: str) -> str:
     text = text.strip()
     if text == "none":
         return "not set"
-    typed = re.match(r"the value '(?P<v>[^']*)' of type '(?P<t>[^']*)'", text)
+    typed = _TYPED.fullmatch(text)
     if typed is not None:
         return f"`{typed['v']}`"
     return f"`{text.strip(chr(39))}`"
