@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import reprlib
+import json
 
 import jsonschema
 from jsonschema.exceptions import best_match
-
-_repr = reprlib.Repr()
-_repr.maxstring = 60
-_repr.maxother = 60
-_repr.maxlist = 12
-_repr.maxdict = 4
-_repr.maxlevel = 2
 
 _TYPES = {
     dict: "object",
@@ -25,13 +18,34 @@ _TYPES = {
 }
 
 
-def short(value: object) -> str:
-    """Return a short representation of ``value`` for a message, in JSON spelling (``null``, ``true``)."""
+def short(value: object, *, level: int = 0) -> str:
+    """Return a short representation of ``value`` for a message, as JSON writes it (``null``, ``{"a": 1}``).
+
+    Strings are cut after 60 characters, lists after 12 items, mappings after 4, and nesting after 2 levels.
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _repr.repr(value)
+    if isinstance(value, str):
+        text = json.dumps(value[:60], ensure_ascii=False)
+        return text[:-1] + '..."' if len(value) > 60 else text
+    if isinstance(value, int | float):
+        text = json.dumps(value) if isinstance(value, float) else str(value)
+        return text if len(text) <= 60 else f"{text[:12]}... ({len(text.lstrip('-'))} digits)"
+    if isinstance(value, list):
+        if level >= 2:
+            return "[...]" if value else "[]"
+        items = [short(item, level=level + 1) for item in value[:12]]
+        return "[" + ", ".join(items + (["..."] if len(value) > 12 else [])) + "]"
+    if isinstance(value, dict):
+        if level >= 2:
+            return "{...}" if value else "{}"
+        entries = [
+            f"{json.dumps(str(k), ensure_ascii=False)}: {short(v, level=level + 1)}" for k, v in list(value.items())[:4]
+        ]
+        return "{" + ", ".join(entries + (["..."] if len(value) > 4 else [])) + "}"
+    return short(str(value), level=level)
 
 
 def most_specific(error: jsonschema.ValidationError) -> jsonschema.ValidationError:

@@ -122,7 +122,7 @@ INVALID = [
     ),
     case(
         OAS30.replace("title: t", "title: [t]"),
-        (OAS, "contract.yaml", 3, 3, "expected `string`, got array ['t']"),
+        (OAS, "contract.yaml", 3, 3, 'expected `string`, got array ["t"]'),
         id="oas30-wrong-type",
     ),
     case(
@@ -132,7 +132,7 @@ INVALID = [
     ),
     case(
         OAS30 + "components:\n  schemas:\n    N:\n      type: integer\n      default: abc\n",
-        (OAS, "contract.yaml", 13, 5, "expected `integer`, got string 'abc'"),
+        (OAS, "contract.yaml", 13, 5, 'expected `integer`, got string "abc"'),
         id="oas30-bad-default",
     ),
     case(
@@ -153,7 +153,7 @@ INVALID = [
             "shared/schemas.yaml": SCHEMAS.replace("default: 3", "default: abc"),
             "shared/params.yaml": PARAMS,
         },
-        (OAS, "shared/schemas.yaml", 1, 1, "expected `integer`, got string 'abc'"),
+        (OAS, "shared/schemas.yaml", 1, 1, 'expected `integer`, got string "abc"'),
         id="oas30-bad-default-in-a-shared-schema",
     ),
     case(
@@ -162,7 +162,7 @@ INVALID = [
             "shared/schemas.yaml": SCHEMAS,
             "shared/params.yaml": PARAMS.replace("default: 10", "default: ten"),
         },
-        (OAS, "shared/params.yaml", 4, 3, "expected `integer`, got string 'ten'"),
+        (OAS, "shared/params.yaml", 4, 3, 'expected `integer`, got string "ten"'),
         id="oas30-bad-default-in-a-shared-parameter",
     ),
     case(
@@ -170,7 +170,7 @@ INVALID = [
         # (line 4, which is fine).
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-intro: hi\n"
         "tags:\n  - name: a\n    description:\n      $ref: '#/x-intro'\n",
-        (OAS, "contract.yaml", 7, 5, "expected `string`, got object {'$ref': '#/x-intro'}"),
+        (OAS, "contract.yaml", 7, 5, 'expected `string`, got object {"$ref": "#/x-intro"}'),
         id="oas30-local-ref-where-a-string-is-expected",
     ),
     # OpenAPI 3.1
@@ -193,7 +193,7 @@ INVALID = [
             "shared/schemas.yaml": SCHEMAS.replace("default: 3", "default: abc"),
             "shared/params.yaml": PARAMS,
         },
-        (OAS, "shared/schemas.yaml", 1, 1, "expected `integer`, got string 'abc'"),
+        (OAS, "shared/schemas.yaml", 1, 1, 'expected `integer`, got string "abc"'),
         id="oas31-bad-default-in-a-shared-schema",
     ),
     # AsyncAPI 2.6
@@ -219,7 +219,7 @@ INVALID = [
     ),
     case(
         {"contract.yaml": A26_SHARED, "shared/messages.yaml": MESSAGES.replace("minimum: 18", "minimum: lots")},
-        (ASYNC, "shared/messages.yaml", 8, 9, "got string 'lots'"),
+        (ASYNC, "shared/messages.yaml", 8, 9, 'got string "lots"'),
         id="a26-bad-schema-in-a-shared-message",
     ),
     # AsyncAPI 3.0
@@ -241,12 +241,12 @@ INVALID = [
     ),
     case(
         A30.replace("action: receive", "action: listen"),
-        (ASYNC, "contract.yaml", 14, 5, "'listen' is not one of"),
+        (ASYNC, "contract.yaml", 14, 5, '"listen" is not one of'),
         id="a30-bad-enum-value",
     ),
     case(
         {"contract.yaml": A30_SHARED, "shared/messages.yaml": MESSAGES.replace("minimum: 18", "minimum: lots")},
-        (ASYNC, "shared/messages.yaml", 8, 9, "got string 'lots'"),
+        (ASYNC, "shared/messages.yaml", 8, 9, 'got string "lots"'),
         id="a30-bad-schema-in-a-shared-message",
     ),
 ]

@@ -158,7 +158,7 @@ class ChangesGithubReporter(GithubReporter):
             change.as_finding()
             if len(change.operations) < 2
             else with_operations(change.as_finding(), change.operations)
-            for change in log.changes
+            for change in log.everything()
             if change.severity.at_least(Severity.WARNING) or change.accepted is not None
         ]
         findings += [f for f in log.notes if f.severity.at_least(Severity.WARNING)]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from contractkit.breaking.changelog import (
     LEVEL_NAMES,
     NOTE_RULES,
+    VERSIONING_RULES,
     Change,
     Changelog,
     ChangeReport,
@@ -162,7 +163,9 @@ def change_summary(report: Report, *, shown: str = "") -> str:
     skipped = report.skipped if isinstance(report, ChangeReport) else []
     if skipped:
         unreadable += f"; not compared: {', '.join(name for name, _ in skipped)}"
-    return f"{log.verdict} in {plural(len(report.checked), 'contract')}{unreadable}{shown}"
+    policy = log.policy_counts()  # about `info.version`, not the API: counted apart
+    policy = f" · {policy}" if policy else ""
+    return f"{log.verdict} in {plural(len(report.checked), 'contract')}{policy}{unreadable}{shown}"
 
 
 class BreakingTextReporter(TextReporter):
@@ -180,7 +183,11 @@ class BreakingTextReporter(TextReporter):
             color: use ANSI colours.
         """
         log = Changelog.of(report.findings)
-        kept = [c for c in log.changes if c.severity.at_least(Severity.WARNING) or c.accepted is not None]
+        kept = [
+            c
+            for c in log.everything()
+            if c.severity.at_least(Severity.WARNING) or c.accepted is not None or c in log.policy
+        ]
         hidden = log.verdict.compatible
         note = f" (compatible changes: `contractkit changelog` lists {'it' if hidden == 1 else 'them'})"
         previous_file: str | None = None
@@ -214,7 +221,7 @@ class ChangelogTextReporter:
         """
         log = Changelog.of(report.findings)
         contracts: dict[str | None, list[Change]] = {}
-        for change in log.changes:
+        for change in log.everything():
             contracts.setdefault(change.contract, []).append(change)
         for contract, changes in contracts.items():
             stream.write(_paint(printable(contract or "changes"), _BOLD, color) + "\n")
@@ -229,7 +236,8 @@ class ChangelogTextReporter:
         write_bumps(report, stream, color=color)
         summary = change_summary(report)
         if color:
-            summary = _paint(summary, _SEVERITY_STYLE[Severity.ERROR] if log.verdict.breaking else _BOLD, color)
+            failed = log.verdict.breaking or log.policy_failed()
+            summary = _paint(summary, _SEVERITY_STYLE[Severity.ERROR] if failed else _BOLD, color)
         stream.write(summary + "\n")
 
 
@@ -255,6 +263,8 @@ def _change_lines(change: Change, color: bool) -> list[str]:
         label = "accepted"
     elif finding.rule_id in NOTE_RULES:  # about the run, not a change: its plain severity
         label = finding.severity.value
+    elif finding.rule_id in VERSIONING_RULES:  # about `info.version`, not the API
+        label = "policy"
     else:
         label = LEVEL_NAMES.get(finding.severity, finding.severity.value)
     style = _ACCEPTED_STYLE if finding.accepted is not None else _SEVERITY_STYLE[finding.severity]

@@ -33,10 +33,13 @@ def structure_problems(doc: Document, *, follow_refs: bool = True) -> Iterator[t
     if isinstance(data, dict):
         # Each schema pins `asyncapi` to its own x.y.0; patch releases (and 2.x before 2.6) are valid under it.
         data = {**data, "asyncapi": schema_name.removesuffix(".json")}
-    for error in _validator(schema_name).iter_errors(data):
-        specific = most_specific(error)
-        message, path, follow = located_message(specific)
-        yield message, doc.locate(path, follow_last=follow)
+    try:
+        for error in _validator(schema_name).iter_errors(data):
+            specific = most_specific(error)
+            message, path, follow = located_message(specific)
+            yield message, doc.locate(path, follow_last=follow)
+    except RecursionError:
+        yield "the document nests too deeply for the AsyncAPI schema's validator", doc.root.location(())
 
 
 @cache

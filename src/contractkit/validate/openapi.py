@@ -14,6 +14,7 @@ from contractkit.loaders.document import Document
 from contractkit.loaders.inline import inline_external
 from contractkit.loaders.types import JsonValue
 from contractkit.schema_errors import located_message, most_specific, short
+from contractkit.schema_regex import with_bounded_patterns
 
 _PARTS_ATTR = "_contractkit_parts"
 
@@ -132,4 +133,8 @@ def _tracking(cls: type[Any]) -> type[Any]:
                     setattr(error, _PARTS_ATTR, path.parts)
             yield error
 
-    return type(cls.__name__, (cls,), {"__call__": __call__})
+    namespace: dict[str, Any] = {"__call__": __call__}
+    value_class = getattr(cls, "value_validator_cls", None)
+    if isinstance(value_class, type):  # defaults checked against their schema: the schema's patterns, bounded
+        namespace["value_validator_cls"] = with_bounded_patterns(value_class)
+    return type(cls.__name__, (cls,), namespace)
