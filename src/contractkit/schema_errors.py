@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import difflib
 import json
+import re
 
 import jsonschema
 from jsonschema.exceptions import best_match
@@ -89,7 +92,13 @@ def describe(error: jsonschema.ValidationError) -> str:
         return error.message.replace("'", "`").replace("Additional", "additional")
     if keyword in ("enum", "const"):
         allowed = expected if isinstance(expected, list) else [expected]
-        return f"{short(instance)} is not one of {short(allowed)}"
+        close = (
+            difflib.get_close_matches(instance, [a for a in allowed if isinstance(a, str)], n=1, cutoff=0.6)
+            if isinstance(instance, str)
+            else []
+        )
+        guess = f": did you mean `{close[0]}`?" if close else ""
+        return f"{short(instance)} is not one of {short(allowed)}{guess}"
     if keyword == "format":
         return f"{short(instance)} is not a valid `{expected}`"
     if keyword in ("oneOf", "anyOf") and not error.context:
@@ -121,3 +130,35 @@ def located_message(error: jsonschema.ValidationError) -> tuple[str, tuple[str, 
     instance = error.instance
     is_reference = isinstance(instance, dict) and isinstance(instance.get("$ref"), str)
     return message, path, not is_reference
+
+
+def unknown_keys(error: jsonschema.ValidationError) -> list[tuple[str, str | None]] | None:
+    """Return each key a closed object does not allow, with the allowed key it is closest to (a misspelling).
+
+    ``None`` when ``error`` is not about unknown keys (``additionalProperties: false`` or
+    ``unevaluatedProperties: false`` of the OpenAPI and AsyncAPI meta-schemas). Extensions (``x-``) are allowed
+    there, so the closest key is looked for among the schema's ``properties`` only.
+    """
+    instance, schema = error.instance, error.schema
+    if not isinstance(instance, dict) or not isinstance(schema, dict) or error.validator_value is not False:
+        return None
+    properties = schema.get("properties")
+    known = [key for key in properties if isinstance(key, str)] if isinstance(properties, dict) else []
+    if error.validator == "additionalProperties":
+        patterns = schema.get("patternProperties")
+        allowed = [str(p) for p in patterns] if isinstance(patterns, dict) else []
+        # The meta-schema's own patterns (`^x-`): not a contract's, so `re` matches them safely.
+        extra = [k for k in instance if k not in known and not any(re.search(p, str(k)) for p in allowed)]
+    elif error.validator == "unevaluatedProperties":
+        listed = re.findall(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", error.message.partition("(")[2])
+        extra = [name for name in (ast.literal_eval(text) for text in listed) if name in instance]
+    else:
+        return None
+    return [(str(key), next(iter(difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)), None)) for key in extra]
+
+
+def unknown_key_message(key: str, suggestion: str | None) -> str:
+    """Return the message for an unknown key: ``unknown key `reponses`: did you mean `responses`?``."""
+    if suggestion is not None:
+        return f"unknown key `{key}`: did you mean `{suggestion}`?"
+    return f"unknown key `{key}`: the specification defines no such key here (extensions start with `x-`)"

@@ -127,8 +127,26 @@ INVALID = [
     ),
     case(
         OAS30.replace("    get:\n", "    get:\n      colour: red\n"),
-        (OAS, "contract.yaml", 7, 5, "`colour` does not match any of the regexes: `^x-`"),
+        (OAS, "contract.yaml", 8, 7, "unknown key `colour`: the specification defines no such key here"),
         id="oas30-unknown-field",
+    ),
+    case(
+        # A misspelt key is one error at its own line, not "not allowed" and "missing `responses`" at the parent.
+        OAS30.replace("      responses:", "      reponses:"),
+        (OAS, "contract.yaml", 8, 7, "unknown key `reponses`: did you mean `responses`?"),
+        id="oas30-misspelt-key",
+    ),
+    case(
+        # One error, in the 3.0 dialect (the semantic pass once repeated it with `null` among the types).
+        OAS30 + "components:\n  schemas:\n    A: {type: intger}\n",
+        (
+            OAS,
+            "contract.yaml",
+            13,
+            9,
+            'is not one of ["array", "boolean", "integer", "number", "object", "string"]: did you mean `integer`?',
+        ),
+        id="oas30-type-misspelt",
     ),
     case(
         OAS30 + "components:\n  schemas:\n    N:\n      type: integer\n      default: abc\n",
@@ -184,8 +202,13 @@ INVALID = [
     ),
     case(
         OAS31.replace("info:\n", "info:\n  colour: red\n"),
-        (OAS, "contract.yaml", 2, 1, "unevaluated properties are not allowed ('colour' was unexpected)"),
+        (OAS, "contract.yaml", 3, 3, "unknown key `colour`: the specification defines no such key here"),
         id="oas31-unknown-field",
+    ),
+    case(
+        OAS31.replace("      responses:", "      reponses:"),
+        (OAS, "contract.yaml", 8, 7, "unknown key `reponses`: did you mean `responses`?"),
+        id="oas31-misspelt-key",
     ),
     case(
         {
@@ -214,7 +237,7 @@ INVALID = [
     ),
     case(
         A26.replace("    subscribe:", "    colour: red\n    subscribe:"),
-        (ASYNC, "contract.yaml", 6, 3, "`colour` does not match any of the regexes"),
+        (ASYNC, "contract.yaml", 7, 5, "unknown key `colour`: the specification defines no such key here"),
         id="a26-unknown-field",
     ),
     case(
@@ -236,7 +259,7 @@ INVALID = [
     case(
         # Channels are `oneOf: [Reference, Channel]`: "missing required `$ref`" would send the user the wrong way.
         A30.replace("    address: user/signedup", "    address: user/signedup\n    colour: red"),
-        (ASYNC, "contract.yaml", 6, 3, "`colour`"),
+        (ASYNC, "contract.yaml", 8, 5, "unknown key `colour`: the specification defines no such key here"),
         id="a30-unknown-field",
     ),
     case(

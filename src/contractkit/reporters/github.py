@@ -62,7 +62,11 @@ def annotation(finding: Finding) -> str:
         if loc.column:
             props.append(("col", str(loc.column)))
     props.append(("title", finding.rule_id))
-    body = finding.message if not finding.hint else f"{finding.message}\nTip: {finding.hint}"
+    body = finding.message
+    if len(finding.affected) > 1:  # a problem in a shared file: one annotation, naming every contract
+        body += f"\nin contracts {', '.join(finding.affected)}"
+    if finding.hint:
+        body += f"\nTip: {finding.hint}"
     level = _LEVELS[finding.severity]
     if finding.accepted is not None:  # approved in the ignores file: shown on the line, never as a failure
         body = f"{finding.message}\nAccepted ({finding.severity.value}): {finding.accepted}"

@@ -40,7 +40,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
     Returns:
         A dict with the keys ``rule_id``, ``severity``, ``message``, ``file``, ``line``, ``column``,
-        ``pointer``, ``operation``, ``hint`` and ``contract``, in that order.
+        ``pointer``, ``operation``, ``hint``, ``contract`` and ``contracts``, in that order: ``contracts`` lists
+        every contract the finding concerns (several for a problem in a shared file, reported once).
     """
     loc = finding.location
     return {
@@ -54,6 +55,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "operation": finding.operation,
         "hint": finding.hint,
         "contract": finding.contract,
+        "contracts": list(finding.affected),
     }
 
 

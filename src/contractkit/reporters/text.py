@@ -24,7 +24,7 @@ from contractkit.breaking.changelog import (
     previous_location,
 )
 from contractkit.findings import Finding, Report, Severity
-from contractkit.reporters._common import location_text, plural, printable, summary_line, visible
+from contractkit.reporters._common import location_text, plural, printable, readable_counts, summary_line, visible
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -48,13 +48,20 @@ def _lines(text: str) -> list[str]:
 
 
 def _context(finding: Finding) -> str | None:
-    """Return ``in GET /orders (contract orders)``, either half alone, or ``None``."""
-    if finding.operation and finding.contract:
-        return f"in {finding.operation} (contract {finding.contract})"
+    """Return ``in GET /orders (contract orders)``, either half alone, or ``None``.
+
+    A finding met in several contracts (in a shared file) names them all: ``in contracts a, b, c``.
+    """
+    contracts = finding.affected
+    which = (
+        f"contracts {', '.join(contracts)}" if len(contracts) > 1 else f"contract {contracts[0]}" if contracts else ""
+    )
+    if finding.operation and which:
+        return f"in {finding.operation} ({which})"
     if finding.operation:
         return f"in {finding.operation}"
-    if finding.contract:
-        return f"in contract {finding.contract}"
+    if which:
+        return f"in {which}"
     return None
 
 
@@ -159,13 +166,13 @@ def change_summary(report: Report, *, shown: str = "") -> str:
         shown: a note appended after the contracts (what the output left out).
     """
     log = Changelog.of(report.findings)
-    unreadable = f"; {len(report.errors)} could not be read (errors on stderr)" if report.errors else ""
+    readable, unreadable = readable_counts(report)
     skipped = report.skipped if isinstance(report, ChangeReport) else []
     if skipped:
         unreadable += f"; not compared: {', '.join(name for name, _ in skipped)}"
     policy = log.policy_counts()  # about `info.version`, not the API: counted apart
     policy = f" · {policy}" if policy else ""
-    return f"{log.verdict} in {plural(len(report.checked), 'contract')}{policy}{unreadable}{shown}"
+    return f"{log.verdict} in {plural(readable, 'contract')}{policy}{unreadable}{shown}"
 
 
 class BreakingTextReporter(TextReporter):
