@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -85,6 +85,9 @@ class Finding:
         change: for a breaking change found in a named (shared) schema, the change as said at that schema
             (``enum value(s) `"x"` removed from `Order.status```): the findings of every operation the schema
             reaches share it, their rule and their location, and reporters show them as one change.
+        contracts: every contract the finding was met in, when there are several (a problem in a shared file
+            such as ``common/problem.yaml``, found once per contract that reaches it, is reported once, naming
+            them all); ``contract`` is then the first of them.
     """
 
     rule_id: str
@@ -97,6 +100,14 @@ class Finding:
     base_location: Location | None = None
     accepted: str | None = None
     change: str | None = None
+    contracts: tuple[str, ...] = ()
+
+    @property
+    def affected(self) -> tuple[str, ...]:
+        """Return every contract the finding concerns: ``contracts``, or ``contract`` alone, or none."""
+        if self.contracts:
+            return self.contracts
+        return (self.contract,) if self.contract else ()
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Return the key that orders findings by file, line, column, rule and message."""
@@ -122,11 +133,19 @@ class Report:
     errors: list[ContractkitError] = field(default_factory=list)
 
     def extend(self, findings: Iterable[Finding]) -> None:
-        """Add findings, keeping the list sorted and free of exact duplicates."""
-        merged = {(f.rule_id, f.location, f.message, f.contract): f for f in self.findings}
-        for finding in findings:
-            merged.setdefault((finding.rule_id, finding.location, finding.message, finding.contract), finding)
-        self.findings = sorted(merged.values(), key=Finding.sort_key)
+        """Add findings, keeping the list sorted and free of duplicates.
+
+        The same finding met in several contracts (a problem in a shared file, reached by each of them) is kept
+        once, naming them all (:attr:`Finding.contracts`).
+        """
+        merged: dict[tuple[object, ...], list[Finding]] = {}
+        for finding in (*self.findings, *findings):
+            key = (
+                finding.rule_id, finding.severity, finding.location, finding.message, finding.operation,
+                finding.hint, finding.accepted, finding.change, finding.base_location,
+            )  # fmt: skip
+            merged.setdefault(key, []).append(finding)
+        self.findings = sorted((_one(group) for group in merged.values()), key=Finding.sort_key)
 
     def count(self, severity: Severity) -> int:
         """Return how many findings have exactly ``severity``."""
@@ -138,3 +157,14 @@ class Report:
             f.severity is not Severity.OFF and f.accepted is None and f.severity.at_least(severity)
             for f in self.findings
         )
+
+
+def _one(group: list[Finding]) -> Finding:
+    """Return the findings of ``group`` (one finding met in several contracts) as one, naming every contract."""
+    first = group[0]
+    contracts = sorted({c for finding in group for c in finding.affected})
+    if len(contracts) <= 1:
+        return (
+            first if first.contract == (contracts[0] if contracts else None) else replace(first, contract=contracts[0])
+        )
+    return replace(first, contract=contracts[0], contracts=tuple(contracts))

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import reprlib
+import ast
+import difflib
+import json
+import re
 
 import jsonschema
 from jsonschema.exceptions import best_match
-
-_repr = reprlib.Repr()
-_repr.maxstring = 60
-_repr.maxother = 60
-_repr.maxlist = 12
-_repr.maxdict = 4
-_repr.maxlevel = 2
 
 _TYPES = {
     dict: "object",
@@ -25,13 +21,34 @@ _TYPES = {
 }
 
 
-def short(value: object) -> str:
-    """Return a short representation of ``value`` for a message, in JSON spelling (``null``, ``true``)."""
+def short(value: object, *, level: int = 0) -> str:
+    """Return a short representation of ``value`` for a message, as JSON writes it (``null``, ``{"a": 1}``).
+
+    Strings are cut after 60 characters, lists after 12 items, mappings after 4, and nesting after 2 levels.
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _repr.repr(value)
+    if isinstance(value, str):
+        text = json.dumps(value[:60], ensure_ascii=False)
+        return text[:-1] + '..."' if len(value) > 60 else text
+    if isinstance(value, int | float):
+        text = json.dumps(value) if isinstance(value, float) else str(value)
+        return text if len(text) <= 60 else f"{text[:12]}... ({len(text.lstrip('-'))} digits)"
+    if isinstance(value, list):
+        if level >= 2:
+            return "[...]" if value else "[]"
+        items = [short(item, level=level + 1) for item in value[:12]]
+        return "[" + ", ".join(items + (["..."] if len(value) > 12 else [])) + "]"
+    if isinstance(value, dict):
+        if level >= 2:
+            return "{...}" if value else "{}"
+        entries = [
+            f"{json.dumps(str(k), ensure_ascii=False)}: {short(v, level=level + 1)}" for k, v in list(value.items())[:4]
+        ]
+        return "{" + ", ".join(entries + (["..."] if len(value) > 4 else [])) + "}"
+    return short(str(value), level=level)
 
 
 def most_specific(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
@@ -75,7 +92,13 @@ def describe(error: jsonschema.ValidationError) -> str:
         return error.message.replace("'", "`").replace("Additional", "additional")
     if keyword in ("enum", "const"):
         allowed = expected if isinstance(expected, list) else [expected]
-        return f"{short(instance)} is not one of {short(allowed)}"
+        close = (
+            difflib.get_close_matches(instance, [a for a in allowed if isinstance(a, str)], n=1, cutoff=0.6)
+            if isinstance(instance, str)
+            else []
+        )
+        guess = f": did you mean `{close[0]}`?" if close else ""
+        return f"{short(instance)} is not one of {short(allowed)}{guess}"
     if keyword == "format":
         return f"{short(instance)} is not a valid `{expected}`"
     if keyword in ("oneOf", "anyOf") and not error.context:
@@ -107,3 +130,35 @@ def located_message(error: jsonschema.ValidationError) -> tuple[str, tuple[str, 
     instance = error.instance
     is_reference = isinstance(instance, dict) and isinstance(instance.get("$ref"), str)
     return message, path, not is_reference
+
+
+def unknown_keys(error: jsonschema.ValidationError) -> list[tuple[str, str | None]] | None:
+    """Return each key a closed object does not allow, with the allowed key it is closest to (a misspelling).
+
+    ``None`` when ``error`` is not about unknown keys (``additionalProperties: false`` or
+    ``unevaluatedProperties: false`` of the OpenAPI and AsyncAPI meta-schemas). Extensions (``x-``) are allowed
+    there, so the closest key is looked for among the schema's ``properties`` only.
+    """
+    instance, schema = error.instance, error.schema
+    if not isinstance(instance, dict) or not isinstance(schema, dict) or error.validator_value is not False:
+        return None
+    properties = schema.get("properties")
+    known = [key for key in properties if isinstance(key, str)] if isinstance(properties, dict) else []
+    if error.validator == "additionalProperties":
+        patterns = schema.get("patternProperties")
+        allowed = [str(p) for p in patterns] if isinstance(patterns, dict) else []
+        # The meta-schema's own patterns (`^x-`): not a contract's, so `re` matches them safely.
+        extra = [k for k in instance if k not in known and not any(re.search(p, str(k)) for p in allowed)]
+    elif error.validator == "unevaluatedProperties":
+        listed = re.findall(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", error.message.partition("(")[2])
+        extra = [name for name in (ast.literal_eval(text) for text in listed) if name in instance]
+    else:
+        return None
+    return [(str(key), next(iter(difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)), None)) for key in extra]
+
+
+def unknown_key_message(key: str, suggestion: str | None) -> str:
+    """Return the message for an unknown key: ``unknown key `reponses`: did you mean `responses`?``."""
+    if suggestion is not None:
+        return f"unknown key `{key}`: did you mean `{suggestion}`?"
+    return f"unknown key `{key}`: the specification defines no such key here (extensions start with `x-`)"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractkit.catalog.model import Catalog, Contract
-from contractkit.errors import ContractNotFound, UsageError
+from contractkit.catalog.model import Catalog, Contract, unknown_contract
+from contractkit.errors import UsageError
 from contractkit.loaders.files import display_name
 
 CONTRACT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -79,12 +79,7 @@ def select(arguments: list[str], catalog: Catalog | None, *, root: Path | None =
         if path.is_file():
             targets.append(target_for_file(path, catalog, root))
             continue
-        known = ", ".join(c.id for c in catalog.contracts) if catalog is not None else "none (no catalog found)"
-        raise ContractNotFound(
-            f"`{argument}` is neither a contract id of the catalog nor a file",
-            title=f"contract `{argument}` not found",
-            tip=f"catalog ids: {known}.",
-        )
+        raise unknown_contract(argument, catalog, files=True)
     unique = {t.path: t for t in targets}
     return Selection(tuple(unique.values()), whole)
 

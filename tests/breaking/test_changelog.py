@@ -262,7 +262,7 @@ def test_changelog_text_lists_each_change_once_per_contract() -> None:
 
 def test_changelog_json_shape() -> None:
     data = json.loads(render(CHANGELOG_REPORTERS, "json", report(ALL + SHARED)))
-    assert list(data) == ["breaking", "summary", "checked", "changes", "notes", "versions"]
+    assert list(data) == ["breaking", "summary", "checked", "changes", "policy", "notes", "versions"]
     assert data["breaking"] is True
     assert data["summary"] == {
         "breaking": 2,
@@ -270,7 +270,9 @@ def test_changelog_json_shape() -> None:
         "compatible": 3,
         "accepted": 2,
         "operations": {"breaking": 3, "possibly_breaking": 1, "compatible": 2},
+        "policy": {"errors": 0, "warnings": 0},
     }
+    assert data["policy"] == {"failed": False, "findings": []}
     shared = next(c for c in data["changes"] if c["id"] == "response-closed-enum-value-added" and not c["accepted"])
     assert (shared["message"], shared["count"]) == ('enum value(s) `"c"` added to `Status`', 2)
     assert [(o["operation"], o["message"]) for o in shared["operations"]] == [

@@ -149,7 +149,7 @@ def test_json_shape_is_exact(pair: Path) -> None:
     code, out, _ = run("breaking", "base/openapi.yaml", "revision/openapi.yaml", "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert list(data) == ["breaking", "summary", "changes", "notes", "versions"]
+    assert list(data) == ["breaking", "summary", "changes", "policy", "notes", "versions"]
     assert data["breaking"] is True
     assert data["summary"]["breaking"] == 1
     assert [v["required"] for v in data["versions"]] == ["major"]
@@ -330,17 +330,20 @@ def test_base_ref_over_the_catalog(repo: Path) -> None:
     money.write_text(money.read_text(encoding="utf-8").replace("    - currency\n", "", 1), encoding="utf-8")
     code, out, _ = run("breaking", "--base-ref", "HEAD", "b2b-orders", "-f", "json")
     assert code == 1
-    changes = json.loads(out)["changes"]
-    # the versioning policy: a breaking change under the same `info.version`
-    assert {c["id"] for c in changes} == {"response-property-became-optional", "version-not-bumped"}
-    changes = [c for c in changes if c["id"] != "version-not-bumped"]
+    data = json.loads(out)
+    changes = data["changes"]
+    assert {c["id"] for c in changes} == {"response-property-became-optional"}
+    # the versioning policy, apart: a breaking change under the same `info.version`
+    assert [c["id"] for c in data["policy"]["findings"]] == ["version-not-bumped"]
     assert {c["base_location"]["file"] for c in changes} == {"HEAD:contracts/common/money.yaml"}
     code, out, _ = run("changelog", "--base-ref", "HEAD", "-f", "markdown")
     assert code == 0
     # one change, at `Money.currency`, in the 4 operations whose responses reach `Money` (however many paths reach
     # it there), and `version-not-bumped` for b2b-orders, the one contract that reaches `Money`: order-events
     # reaches only `CurrencyCode` in the same file, so the edit does not change what it says (versioning policy)
-    assert out.startswith("**2 breaking (4 operations) · 0 possibly breaking · 0 compatible** in 5 contracts")
+    assert out.startswith(
+        "**1 breaking (4 operations) · 0 possibly breaking · 0 compatible** in 5 contracts · **policy: 1 error**"
+    )
     assert "| property `Money.currency` became optional (`response-property-became-optional`) |" in out
     assert "order-events: needs" not in out
 
@@ -402,9 +405,10 @@ def test_oasdiff_engine_reads_the_base_side_from_git(repo: Path, monkeypatch: py
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     code, out, err = run("breaking", "--base-ref", "HEAD", "mes", "--engine", "oasdiff", "-f", "json")
     assert code == 1, err
-    changes = json.loads(out)["changes"]
-    assert {c["id"] for c in changes} == {"api-path-removed-without-deprecation", "version-not-bumped"}  # policy
-    (change,) = [c for c in changes if c["id"] != "version-not-bumped"]
+    data = json.loads(out)
+    assert [c["id"] for c in data["policy"]["findings"]] == ["version-not-bumped"]
+    (change,) = data["changes"]
+    assert change["id"] == "api-path-removed-without-deprecation"
     assert change["id"] == "api-path-removed-without-deprecation"  # the base's shared files were written too
     assert change["message"] == "changelog"  # every level, as the native engine reports them
     assert change["base_location"]["file"] == "HEAD:contracts/mes/openapi.yaml"

@@ -23,7 +23,7 @@ from contractkit.catalog.model import Catalog
 from contractkit.catalog.reader import read_catalog
 from contractkit.cli.app import app
 from contractkit.codegen.package import build_packages, plan_wheel
-from contractkit.errors import ContractInvalid, ContractkitError, ToolFailed, UsageError
+from contractkit.errors import ContractInvalid, ContractkitError, ContractNotFound, ToolFailed, UsageError
 
 REPO = Path(__file__).resolve().parents[2]
 CONTRACTS = REPO / "contracts"
@@ -170,7 +170,7 @@ def _break_import(root: Path) -> None:
 @pytest.mark.parametrize(
     ("ids", "kwargs", "change", "error", "message"),
     [
-        pytest.param(["demo-apj"], {}, None, UsageError, "did you mean `demo-api`?", id="unknown-id"),
+        pytest.param(["demo-apj"], {}, None, ContractNotFound, "did you mean `demo-api`?", id="unknown-id"),
         pytest.param([], {"prefix": "Acme_"}, None, UsageError, "not a distribution name prefix", id="bad-prefix"),
         pytest.param([], {"check": True}, None, UsageError, "run `contractkit gen", id="stale"),
         pytest.param(

@@ -11,7 +11,9 @@ from contractkit.findings import Finding, Location, Report, Severity
 from contractkit.reporters import REPORTERS, JsonReporter
 from contractkit.reporters.json import finding_to_dict, report_to_dict
 
-FINDING_KEYS = ["rule_id", "severity", "message", "file", "line", "column", "pointer", "operation", "hint", "contract"]
+FINDING_KEYS = [
+    "rule_id", "severity", "message", "file", "line", "column", "pointer", "operation", "hint", "contract", "contracts"
+]  # fmt: skip
 AWKWARD_MESSAGE = '100% <&"> \u00e9 \u6f22\u5b57 \U0001f642\nsecond\r\nthird \x07 \ud800 end'
 
 ERROR = Finding(
@@ -80,6 +82,7 @@ def test_finding_fields() -> None:
         "operation": "GET /orders",
         "hint": "add a unique `operationId`",
         "contract": "orders",
+        "contracts": ["orders"],
     }
 
 
@@ -95,6 +98,7 @@ def test_unknown_values_are_null_or_zero() -> None:
         "operation": None,
         "hint": None,
         "contract": None,
+        "contracts": [],
     }
 
 

@@ -4,6 +4,7 @@ import io
 
 import pytest
 
+from contractkit.errors import InputError
 from contractkit.findings import Finding, Location, Report, Severity
 from contractkit.reporters import REPORTERS, TextReporter
 from contractkit.reporters.text import format_finding
@@ -54,6 +55,22 @@ def render(report: Report, *, color: bool = False) -> str:
         pytest.param(Report("lint"), "no findings in 0 contracts\n", id="empty"),
         pytest.param(Report("lint", checked=["orders"]), "no findings in 1 contract\n", id="empty-one-contract"),
         pytest.param(Report("lint", [OFF], ["a", "b"]), "no findings in 2 contracts\n", id="only-off"),
+        # A contract that could not be read was not checked: never "no findings in 1 contract" for it.
+        pytest.param(
+            Report("validate", [], ["broken.yaml"], [InputError("bad")]),
+            "could not read 1 contract (errors on stderr)\n",
+            id="nothing-readable",
+        ),
+        pytest.param(
+            Report("validate", [], ["a", "broken.yaml", "b"], [InputError("bad")]),
+            "no findings in 2 contracts; could not read 1 more contract (errors on stderr)\n",
+            id="some-readable",
+        ),
+        pytest.param(
+            Report("validate", [OFF], ["x.yaml", "y.yaml"], [InputError("bad"), InputError("worse")]),
+            "could not read 2 contracts (errors on stderr)\n",
+            id="none-readable-of-two",
+        ),
         pytest.param(
             Report("lint", [OFF, WARNING, ERROR, INFO], ["orders", "users", "billing"]),
             "contracts/orders.yaml#/info  info     sample-info  `info.contact` is missing\n"

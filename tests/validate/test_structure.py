@@ -122,17 +122,35 @@ INVALID = [
     ),
     case(
         OAS30.replace("title: t", "title: [t]"),
-        (OAS, "contract.yaml", 3, 3, "expected `string`, got array ['t']"),
+        (OAS, "contract.yaml", 3, 3, 'expected `string`, got array ["t"]'),
         id="oas30-wrong-type",
     ),
     case(
         OAS30.replace("    get:\n", "    get:\n      colour: red\n"),
-        (OAS, "contract.yaml", 7, 5, "`colour` does not match any of the regexes: `^x-`"),
+        (OAS, "contract.yaml", 8, 7, "unknown key `colour`: the specification defines no such key here"),
         id="oas30-unknown-field",
     ),
     case(
+        # A misspelt key is one error at its own line, not "not allowed" and "missing `responses`" at the parent.
+        OAS30.replace("      responses:", "      reponses:"),
+        (OAS, "contract.yaml", 8, 7, "unknown key `reponses`: did you mean `responses`?"),
+        id="oas30-misspelt-key",
+    ),
+    case(
+        # One error, in the 3.0 dialect (the semantic pass once repeated it with `null` among the types).
+        OAS30 + "components:\n  schemas:\n    A: {type: intger}\n",
+        (
+            OAS,
+            "contract.yaml",
+            13,
+            9,
+            'is not one of ["array", "boolean", "integer", "number", "object", "string"]: did you mean `integer`?',
+        ),
+        id="oas30-type-misspelt",
+    ),
+    case(
         OAS30 + "components:\n  schemas:\n    N:\n      type: integer\n      default: abc\n",
-        (OAS, "contract.yaml", 13, 5, "expected `integer`, got string 'abc'"),
+        (OAS, "contract.yaml", 13, 5, 'expected `integer`, got string "abc"'),
         id="oas30-bad-default",
     ),
     case(
@@ -153,7 +171,7 @@ INVALID = [
             "shared/schemas.yaml": SCHEMAS.replace("default: 3", "default: abc"),
             "shared/params.yaml": PARAMS,
         },
-        (OAS, "shared/schemas.yaml", 1, 1, "expected `integer`, got string 'abc'"),
+        (OAS, "shared/schemas.yaml", 1, 1, 'expected `integer`, got string "abc"'),
         id="oas30-bad-default-in-a-shared-schema",
     ),
     case(
@@ -162,7 +180,7 @@ INVALID = [
             "shared/schemas.yaml": SCHEMAS,
             "shared/params.yaml": PARAMS.replace("default: 10", "default: ten"),
         },
-        (OAS, "shared/params.yaml", 4, 3, "expected `integer`, got string 'ten'"),
+        (OAS, "shared/params.yaml", 4, 3, 'expected `integer`, got string "ten"'),
         id="oas30-bad-default-in-a-shared-parameter",
     ),
     case(
@@ -170,7 +188,7 @@ INVALID = [
         # (line 4, which is fine).
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-intro: hi\n"
         "tags:\n  - name: a\n    description:\n      $ref: '#/x-intro'\n",
-        (OAS, "contract.yaml", 7, 5, "expected `string`, got object {'$ref': '#/x-intro'}"),
+        (OAS, "contract.yaml", 7, 5, 'expected `string`, got object {"$ref": "#/x-intro"}'),
         id="oas30-local-ref-where-a-string-is-expected",
     ),
     # OpenAPI 3.1
@@ -184,8 +202,13 @@ INVALID = [
     ),
     case(
         OAS31.replace("info:\n", "info:\n  colour: red\n"),
-        (OAS, "contract.yaml", 2, 1, "unevaluated properties are not allowed ('colour' was unexpected)"),
+        (OAS, "contract.yaml", 3, 3, "unknown key `colour`: the specification defines no such key here"),
         id="oas31-unknown-field",
+    ),
+    case(
+        OAS31.replace("      responses:", "      reponses:"),
+        (OAS, "contract.yaml", 8, 7, "unknown key `reponses`: did you mean `responses`?"),
+        id="oas31-misspelt-key",
     ),
     case(
         {
@@ -193,7 +216,7 @@ INVALID = [
             "shared/schemas.yaml": SCHEMAS.replace("default: 3", "default: abc"),
             "shared/params.yaml": PARAMS,
         },
-        (OAS, "shared/schemas.yaml", 1, 1, "expected `integer`, got string 'abc'"),
+        (OAS, "shared/schemas.yaml", 1, 1, 'expected `integer`, got string "abc"'),
         id="oas31-bad-default-in-a-shared-schema",
     ),
     # AsyncAPI 2.6
@@ -214,12 +237,12 @@ INVALID = [
     ),
     case(
         A26.replace("    subscribe:", "    colour: red\n    subscribe:"),
-        (ASYNC, "contract.yaml", 6, 3, "`colour` does not match any of the regexes"),
+        (ASYNC, "contract.yaml", 7, 5, "unknown key `colour`: the specification defines no such key here"),
         id="a26-unknown-field",
     ),
     case(
         {"contract.yaml": A26_SHARED, "shared/messages.yaml": MESSAGES.replace("minimum: 18", "minimum: lots")},
-        (ASYNC, "shared/messages.yaml", 8, 9, "got string 'lots'"),
+        (ASYNC, "shared/messages.yaml", 8, 9, 'got string "lots"'),
         id="a26-bad-schema-in-a-shared-message",
     ),
     # AsyncAPI 3.0
@@ -236,17 +259,17 @@ INVALID = [
     case(
         # Channels are `oneOf: [Reference, Channel]`: "missing required `$ref`" would send the user the wrong way.
         A30.replace("    address: user/signedup", "    address: user/signedup\n    colour: red"),
-        (ASYNC, "contract.yaml", 6, 3, "`colour`"),
+        (ASYNC, "contract.yaml", 8, 5, "unknown key `colour`: the specification defines no such key here"),
         id="a30-unknown-field",
     ),
     case(
         A30.replace("action: receive", "action: listen"),
-        (ASYNC, "contract.yaml", 14, 5, "'listen' is not one of"),
+        (ASYNC, "contract.yaml", 14, 5, '"listen" is not one of'),
         id="a30-bad-enum-value",
     ),
     case(
         {"contract.yaml": A30_SHARED, "shared/messages.yaml": MESSAGES.replace("minimum: 18", "minimum: lots")},
-        (ASYNC, "shared/messages.yaml", 8, 9, "got string 'lots'"),
+        (ASYNC, "shared/messages.yaml", 8, 9, 'got string "lots"'),
         id="a30-bad-schema-in-a-shared-message",
     ),
 ]

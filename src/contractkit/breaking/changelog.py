@@ -22,6 +22,7 @@ from contractkit.findings import Finding, Location, Report, Severity
 __all__ = [
     "LEVEL_NAMES",
     "NOTE_RULES",
+    "VERSIONING_RULES",
     "BumpAdvice",
     "Change",
     "ChangeReport",
@@ -37,6 +38,12 @@ LEVEL_NAMES = {Severity.ERROR: "breaking", Severity.WARNING: "possibly breaking"
 
 #: Rule ids of findings about the run itself, not about a change of the contract.
 NOTE_RULES = frozenset({"ignore-expired"})
+
+#: Rule ids of the versioning policy: verdicts on ``info.version``, not changes of the API. They fail a run as
+#: any finding does (``--fail-on``), but a report counts them apart from the API's changes: a contract that only
+#: added a path is not "breaking" because its version was not bumped. ``contractkit ci`` shows them in its
+#: ``semver`` step.
+VERSIONING_RULES = frozenset({"version-decreased", "version-not-bumped", "version-bump-too-small", "version-invalid"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +117,14 @@ class ChangeReport(Report):
 
 
 def is_breaking(findings: Iterable[Finding]) -> bool:
-    """Return whether any change is breaking (level ``error``) and not accepted by the ignores file."""
-    return any(f.severity is Severity.ERROR and f.accepted is None and f.rule_id not in NOTE_RULES for f in findings)
+    """Return whether a change of the API is breaking (level ``error``) and not accepted by the ignores file.
+
+    Policy findings (:data:`VERSIONING_RULES`) are not changes of the API: see :meth:`Changelog.policy_failed`.
+    """
+    return any(
+        f.severity is Severity.ERROR and f.accepted is None and f.rule_id not in NOTE_RULES | VERSIONING_RULES
+        for f in findings
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,26 +287,57 @@ class Changelog:
     """Every change, each with the operations it affects, the verdict and the run's notes.
 
     Attributes:
-        verdict: the counts.
-        changes: by contract, then level (accepted changes last), then location.
+        verdict: the counts of the API's changes.
+        changes: the API's changes, by contract, then level (accepted changes last), then location.
         notes: findings about the run (an expired ignore entry), not about the contract.
+        policy: the versioning policy's findings (:data:`VERSIONING_RULES`): about ``info.version``, not the API.
     """
 
     verdict: Verdict
     changes: tuple[Change, ...]
     notes: tuple[Finding, ...]
+    policy: tuple[Change, ...] = ()
 
     @classmethod
     def of(cls, findings: Iterable[Finding]) -> Changelog:
         """Build the changelog of ``findings`` (``OFF`` findings are left out, as by every reporter)."""
         found: list[Finding] = []
         notes: list[Finding] = []
+        policy: list[Finding] = []
         for finding in findings:
             if finding.severity is Severity.OFF:
                 continue
-            (notes if finding.rule_id in NOTE_RULES else found).append(finding)
+            if finding.rule_id in NOTE_RULES:
+                notes.append(finding)
+            else:
+                (policy if finding.rule_id in VERSIONING_RULES else found).append(finding)
         changes = tuple(group_changes(found))
-        return cls(_verdict(changes), changes, tuple(notes))
+        return cls(_verdict(changes), changes, tuple(notes), tuple(group_changes(policy)))
+
+    def everything(self) -> list[Change]:
+        """Return the changes and the policy findings together, in the changes' order (for lists of findings)."""
+        return sorted((*self.changes, *self.policy), key=_change_order)
+
+    def policy_failed(self) -> bool:
+        """Return whether a policy finding is an error that the ignores file does not accept."""
+        return any(c.severity is Severity.ERROR and c.accepted is None for c in self.policy)
+
+    def policy_tally(self) -> dict[str, int]:
+        """Return ``{"errors": n, "warnings": n}``: the policy findings the ignores file does not accept."""
+        return {
+            "errors": sum(1 for c in self.policy if c.severity is Severity.ERROR and c.accepted is None),
+            "warnings": sum(1 for c in self.policy if c.severity is Severity.WARNING and c.accepted is None),
+        }
+
+    def policy_counts(self) -> str:
+        """Return ``policy: 1 error, 1 warning`` for the policy findings not accepted, or ``""`` when there are none."""
+        tally = self.policy_tally()
+        parts = [
+            f"{n} {word}{'' if n == 1 else 's'}"
+            for n, word in ((tally["errors"], "error"), (tally["warnings"], "warning"))
+            if n
+        ]
+        return f"policy: {', '.join(parts)}" if parts else ""
 
     def at(self, level: Severity, *, accepted: bool = False) -> list[Change]:
         """Return the changes of ``level``: the accepted ones, or (by default) the others."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from contractkit.errors import UsageError
+from contractkit.errors import ContractNotFound
 from contractkit.findings import Location, Severity
 from contractkit.loaders.limits import Limits
 from contractkit.rules.registry import SpecKind
@@ -186,21 +186,15 @@ class Catalog:
         """Return the contracts named by ``ids`` in that order, without repeats; every contract when empty.
 
         Raises:
-            UsageError: an id is not in the catalog (with a did-you-mean).
+            ContractNotFound: an id is not in the catalog (:func:`unknown_contract`: with a did-you-mean).
         """
         if not ids:
             return list(self.contracts)
-        known = [c.id for c in self.contracts]
         chosen: list[Contract] = []
         for contract_id in ids:
             contract = self.get(contract_id)
             if contract is None:
-                guess = difflib.get_close_matches(contract_id, known, n=1)
-                raise UsageError(
-                    f"`{contract_id}` is not a contract id of the catalog `{self.path.name}`",
-                    title="unknown contract",
-                    tip=(f"did you mean `{guess[0]}`? " if guess else "") + f"known ids: {', '.join(known)}.",
-                )
+                raise unknown_contract(contract_id, self)
             if contract not in chosen:
                 chosen.append(contract)
         return chosen
@@ -217,3 +211,25 @@ class Catalog:
     def breaking_for(self, contract: Contract | None) -> BreakingPolicy:
         """Return the breaking-change policies of ``contract`` (the catalog's, with the contract's on top)."""
         return self.breaking if contract is None else self.breaking.merged(contract.breaking)
+
+
+def unknown_contract(argument: str, catalog: Catalog | None, *, files: bool = False) -> ContractNotFound:
+    """Return the error for an argument that names no contract: the same words everywhere, with a did-you-mean.
+
+    Args:
+        argument: what the user wrote.
+        catalog: the catalog it was looked up in (``None``: none was found).
+        files: whether the command also takes a contract file there (it is then neither an id nor a file).
+    """
+    known = [c.id for c in catalog.contracts] if catalog is not None else []
+    guess = difflib.get_close_matches(argument, known, n=1)
+    if files:
+        detail = f"`{argument}` is neither a contract id of the catalog nor a file"
+    elif catalog is not None:
+        detail = f"`{argument}` is not a contract id of the catalog `{catalog.path.name}`"
+    else:
+        detail = f"`{argument}` is not a contract id: no catalog was found"
+    ids = f"known ids: {', '.join(known)}." if known else "no catalog found (contracts/catalog.yaml here or above)."
+    return ContractNotFound(
+        detail, title=f"contract `{argument}` not found", tip=(f"did you mean `{guess[0]}`? " if guess else "") + ids
+    )

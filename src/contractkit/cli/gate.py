@@ -6,6 +6,7 @@ and picks the exit code: 0 the gate passes, 1 it fails, 2 it could not run (git,
 
 from __future__ import annotations
 
+import difflib
 import enum
 import io
 import json
@@ -20,6 +21,7 @@ from contractkit.cli._errors import EXIT_OK, error_boundary, print_error
 from contractkit.cli._output import write_atomic
 from contractkit.cli.breaking import IgnoresOption, TodayOption, parse_today
 from contractkit.cli.checks import CatalogOption, ColorOption, OutputOption
+from contractkit.errors import UsageError
 from contractkit.findings import Severity
 
 
@@ -41,6 +43,7 @@ class GateFailOn(enum.StrEnum):
 
 
 def ci(
+    ctx: typer.Context,
     base_ref: Annotated[
         str | None,
         typer.Option(
@@ -80,6 +83,8 @@ def ci(
     base ref, unreadable contract or catalog). docs/gate.md has the details.
     """
     with error_boundary():
+        if ctx.args:  # `contractkit ci b2b-orders`: say why not, rather than typer's "unexpected extra argument"
+            raise _no_contract_ids(list(ctx.args), catalog)
         from contractkit.gate import GateOptions, plan_gate, run_gate
         from contractkit.gate.render import GATE_RENDERERS
 
@@ -116,6 +121,31 @@ def ci(
         raise typer.Exit(result.exit_code())
 
 
+def _no_contract_ids(arguments: list[str], catalog: Path | None) -> UsageError:
+    """Return the error for ``contractkit ci b2b-orders``: the gate takes no contract, it finds what changed.
+
+    The gate's unit is the change, not a contract: it checks every contract the change reaches (a shared file
+    reaches several), so that no one can pass it by naming fewer. One contract is checked with ``check`` and
+    ``breaking --against-target``; every one with ``--all``.
+    """
+    from contractkit.catalog.reader import load_catalog
+
+    found = load_catalog(catalog)
+    first = arguments[0]
+    one, guess = first, ""
+    if found is not None and found.get(first) is None:
+        close = difflib.get_close_matches(first, [c.id for c in found.contracts], n=1)
+        if close:
+            one, guess = close[0], f"`{first}` is no contract id: did you mean `{close[0]}`? "
+    return UsageError(
+        f"`contractkit ci` takes no contract id (got `{' '.join(arguments)}`): it checks every contract the change "
+        "affects, found from git",
+        title="unexpected argument",
+        tip=f"{guess}{'To' if guess else 'to'} check one contract, run `contractkit check {one}` and "
+        f"`contractkit breaking {one} --against-target`; `contractkit ci --all` checks every contract.",
+    )
+
+
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -125,4 +155,8 @@ def _write(text: str, output: Path | None) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add ``ci`` to ``app``."""
-    app.command("ci", short_help="The pull-request gate: validate, lint, breaking, semver, gen --check.")(ci)
+    app.command(
+        "ci",
+        short_help="The pull-request gate: validate, lint, breaking, semver, gen --check.",
+        context_settings={"allow_extra_args": True},  # extra arguments get a clear error (`ci` takes no contract)
+    )(ci)

@@ -132,6 +132,11 @@ class _Bundler:
         self.pending: list[_Key] = []
         self.patches: list[tuple[JsonObject, str, _Key]] = []
         self.inlining: set[tuple[str, tuple[str, ...]]] = set()
+        # Objects no section holds are copied at each use: a chain of them can double the bundle at every
+        # link (a 1 KB file became 131 MB). Written nodes, twice over, plus what the loader lets aliases add.
+        self.written = sum(_count(file.data) for file in doc.files())
+        self.budget = 2 * self.written + doc.resolver.store.limits.max_alias_nodes
+        self.made = 0
 
     def run(self) -> JsonObject:
         root = self.doc.root
@@ -162,6 +167,16 @@ class _Bundler:
     # -- walking ---------------------------------------------------------------------------------------------
 
     def _walk(self, file: SourceFile, value: JsonValue, parts: tuple[str, ...], kind: str) -> JsonValue:
+        self.made += 1
+        if self.made > self.budget:
+            raise ContractInvalid(
+                f"the bundle would hold more than {self.budget:,} nodes ({self.written:,} are written): objects that "
+                "no `components` section can hold are copied at each `$ref` to them",
+                title=f"cannot bundle `{self.doc.name}`",
+                location=file.location(parts),
+                tip="refer to such objects (extensions, operations, strings) from fewer places, or make them "
+                "schemas under `components`.",
+            )
         if isinstance(value, dict):
             if isinstance(value.get("$ref"), str):
                 return self._ref(file, value, parts, kind)
@@ -338,6 +353,22 @@ class _Bundler:
             assert isinstance(entries, dict)  # a section that is not a mapping never had aliases to replace
             for name in sorted(new[section]):
                 entries[name] = new[section][name]
+
+
+def _count(value: JsonValue) -> int:
+    """Return how many nodes ``value`` has as written (a node the loader shares, from a YAML alias, once)."""
+    seen: set[int] = set()
+    stack = [value]
+    count = 0
+    while stack:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict | list):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.extend(node.values() if isinstance(node, dict) else node)
+    return count
 
 
 def _with_ref(value: JsonObject, ref: str, siblings: JsonObject) -> JsonObject:

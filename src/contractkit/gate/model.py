@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from contractkit.breaking.changelog import NOTE_RULES, BumpAdvice
+from contractkit.breaking.changelog import NOTE_RULES, VERSIONING_RULES, BumpAdvice
 from contractkit.findings import Finding, Location, Severity
 
 if TYPE_CHECKING:
@@ -33,8 +33,6 @@ __all__ = [
 Step = Literal["validate", "lint", "breaking", "semver", "gen"]
 STEPS: tuple[Step, ...] = ("validate", "lint", "breaking", "semver", "gen")
 
-#: The rules of the versioning ("semver") policy: reported in their own step, not with the breaking changes.
-VERSIONING_RULES = frozenset({"version-decreased", "version-not-bumped", "version-bump-too-small", "version-invalid"})
 
 #: How a changed file makes a contract affected.
 Via = Literal["contract", "ref", "catalog-entry", "catalog-policy", "generated", "unresolved", "all"]

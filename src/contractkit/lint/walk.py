@@ -35,14 +35,17 @@ class Operation:
 
     def parameters(self) -> list[Cursor]:
         """Return the effective parameters: the path item's, overridden by the operation's (same name and `in`)."""
-        merged: dict[tuple[object, object], Cursor] = {}
+        merged: dict[object, Cursor] = {}
         for owner in (self.path_item, self.cursor):
             params = owner.get("parameters")
             if params is None:
                 continue
             for param in params.elements():
                 if isinstance(param.value, dict):
-                    merged[(param.value.get("name"), param.value.get("in"))] = param
+                    name, where = param.value.get("name"), param.value.get("in")
+                    # A `name` that is not a string (validation reports it) overrides nothing.
+                    key = (name, where) if isinstance(name, str) and isinstance(where, str) else param.identity
+                    merged[key] = param
         return list(merged.values())
 
 

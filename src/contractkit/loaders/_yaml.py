@@ -5,7 +5,8 @@ it into ``dict``/``list``/scalars itself so that it can refuse what a contract m
 
 * duplicate mapping keys (the second one silently wins in most parsers);
 * alias bombs ("billion laughs"): the expanded size of the graph is computed before anything is built, and a
-  document whose expansion exceeds ``max_nodes`` is refused; recursive aliases are refused;
+  document whose expansion exceeds ``max_nodes``, or whose aliases add more than ``max_alias_nodes`` to what is
+  written, is refused; recursive aliases are refused;
 * nesting deeper than ``max_depth`` (the builder recurses; real contracts nest a few dozen levels);
 * merge keys (``<<``) and tags other than the YAML core schema (``!!python/...``, custom ``!tags``).
 
@@ -43,11 +44,12 @@ _VALUE = "tag:yaml.org,2002:value"
 class YamlProblem(Exception):
     """A document that cannot be turned into JSON values; ``line``/``column`` are 1-based (0 if unknown)."""
 
-    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+    def __init__(self, message: str, line: int = 0, column: int = 0, tip: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
+        self.tip = tip
 
 
 def compose(text: str) -> yaml.Node | None:
@@ -71,7 +73,7 @@ def compose(text: str) -> yaml.Node | None:
         raise YamlProblem(str(exc)) from exc
 
 
-def build(root: yaml.Node | None, *, max_nodes: int, max_depth: int) -> JsonValue:
+def build(root: yaml.Node | None, *, max_nodes: int, max_depth: int, max_alias_nodes: int | None = None) -> JsonValue:
     """Turn a composed node graph into JSON values.
 
     Raises:
@@ -79,7 +81,7 @@ def build(root: yaml.Node | None, *, max_nodes: int, max_depth: int) -> JsonValu
     """
     if root is None:
         return None
-    _check_expansion(root, max_nodes=max_nodes, max_depth=max_depth)
+    _check_expansion(root, max_nodes=max_nodes, max_depth=max_depth, max_alias_nodes=max_alias_nodes)
     return _Builder().build(root)
 
 
@@ -87,8 +89,12 @@ def _where(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _check_expansion(root: yaml.Node, *, max_nodes: int, max_depth: int) -> None:
-    """Refuse recursive aliases, too-deep nesting and graphs whose expansion exceeds ``max_nodes``."""
+def _check_expansion(root: yaml.Node, *, max_nodes: int, max_depth: int, max_alias_nodes: int | None = None) -> None:
+    """Refuse recursive aliases, too-deep nesting, and graphs whose expansion exceeds ``max_nodes``.
+
+    Also refuse aliases that add more than ``max_alias_nodes`` nodes to what is written: every command walks
+    the expanded document, so a few hundred bytes of anchors would cost as much as megabytes of text.
+    """
     sizes: dict[int, int] = {}
     on_path: set[int] = set()
     # Iterative post-order walk, so that a deep document cannot overflow the Python stack.
@@ -120,6 +126,41 @@ def _check_expansion(root: yaml.Node, *, max_nodes: int, max_depth: int) -> None
         on_path.add(key)
         stack.append((node, depth, True))
         stack.extend((child, depth + 1, False) for child in _children(node) if id(child) not in sizes)
+    if max_alias_nodes is not None and sizes[id(root)] - len(sizes) > max_alias_nodes:
+        _refuse_amplification(root, sizes, max_alias_nodes)
+
+
+def _refuse_amplification(root: yaml.Node, sizes: dict[int, int], max_alias_nodes: int) -> None:
+    """Raise for a document whose aliases add too much, at the anchor whose copies add the most."""
+    uses: dict[int, int] = {}
+    anchors: dict[int, yaml.Node] = {}
+    for node in _distinct(root):
+        for child in _children(node):
+            uses[id(child)] = uses.get(id(child), 0) + 1
+            anchors[id(child)] = child
+    heaviest = max((k for k, n in uses.items() if n > 1), key=lambda k: sizes[k] * (uses[k] - 1))
+    anchor = anchors[heaviest]
+    line, column = _where(anchor)
+    raise YamlProblem(
+        f"YAML aliases expand {len(sizes):,} written nodes to {sizes[id(root)]:,}, more than the "
+        f"{max_alias_nodes:,} they may add (an alias bomb?); the node anchored here ({sizes[heaviest]:,} nodes) "
+        f"is used {uses[heaviest]} times",
+        line,
+        column,
+        tip="write the shared part once under `components` and `$ref` it: refs are not copied.",
+    )
+
+
+def _distinct(root: yaml.Node) -> list[yaml.Node]:
+    seen: dict[int, yaml.Node] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen[id(node)] = node
+        stack.extend(_children(node))
+    return list(seen.values())
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -184,7 +225,16 @@ class _Builder:
         if tag in (_INT, _FLOAT) and ":" in node.value:
             return str(node.value)  # YAML 1.1 base 60 (`18:00` -> 1080): every JSON-era reader means a string
         if tag == _INT:
-            return int(self._scalars.construct_yaml_int(node))
+            try:
+                return int(self._scalars.construct_yaml_int(node))
+            except ValueError:  # more digits than Python converts (4,300): no real bound or example has them
+                line, column = _where(node)
+                raise YamlProblem(
+                    f"an integer of {len(node.value):,} digits is too long to read",
+                    line,
+                    column,
+                    tip="no real bound or example needs thousands of digits: shorten the number.",
+                ) from None
         if tag == _FLOAT:
             return float(self._scalars.construct_yaml_float(node))
         if tag == _BOOL:

@@ -18,6 +18,7 @@ from contractkit.loaders.refs import RefResolver
 from contractkit.loaders.source import SourceFile
 from contractkit.loaders.types import JsonValue
 from contractkit.rules.registry import SpecKind
+from contractkit.schema_errors import short
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +49,17 @@ def detect_spec(file: SourceFile) -> SpecVersion:
             location=file.location(()),
             tip=tip,
         )
-    for key, kind, majors in (
-        ("openapi", SpecKind.OPENAPI, ("3.0", "3.1")),
-        ("asyncapi", SpecKind.ASYNCAPI, ("2.", "3.0", "3.1")),
+    for key, kind, majors, shown in (
+        ("openapi", SpecKind.OPENAPI, ("3.0", "3.1"), "3.0.x, 3.1.x"),
+        ("asyncapi", SpecKind.ASYNCAPI, ("2.", "3.0", "3.1"), "2.x, 3.0.x, 3.1.x"),
     ):
         if key in data:
-            version = str(data[key])
-            if not version.startswith(majors):
+            value = data[key]
+            plain = isinstance(value, str | int | float) and not isinstance(value, bool)
+            version = str(value) if plain else short(value)
+            if not plain or not version.startswith(majors):
                 raise ContractInvalid(
-                    f"{key} version `{version}` is not supported (supported: {', '.join(majors)})",
+                    f"{key} version `{version}` is not supported (supported: {shown})",
                     title=f"unsupported contract `{file.name}`",
                     location=file.location((key,)),
                     tip=tip,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from urllib.parse import unquote
+
+_BAD_ESCAPE = re.compile(r"~(?![01])")
 
 
 def escape(part: str) -> str:
@@ -28,3 +31,15 @@ def parse_pointer(pointer: str) -> tuple[str, ...]:
     if not pointer.startswith("/"):
         raise ValueError(f"`{pointer}` is not a JSON pointer (it must start with `/`)")
     return tuple(token.replace("~1", "/").replace("~0", "~") for token in pointer[1:].split("/"))
+
+
+def check_escapes(pointer: str) -> None:
+    """Refuse a ``~`` that is not ``~0`` or ``~1`` (RFC 6901 has no other escape; ``~2`` is not a ``~``).
+
+    Raises:
+        ValueError: naming the bad escape.
+    """
+    found = _BAD_ESCAPE.search(unquote(pointer))
+    if found is not None:
+        escape = unquote(pointer)[found.start() : found.start() + 2]
+        raise ValueError(f"`{escape}` in `{pointer}` is no JSON pointer escape (`~0` means `~` and `~1` means `/`)")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from contractkit.errors import ContractkitError, UnresolvedRef
-from contractkit.loaders.pointer import parse_pointer, to_pointer
+from contractkit.loaders.pointer import check_escapes, parse_pointer, to_pointer
 from contractkit.loaders.source import SourceFile, parse_source
 from contractkit.loaders.types import JsonValue
 
@@ -87,6 +87,7 @@ class RefResolver:
                 cached = self._files[key] = self._file_for(file, at, ref, address)
             target_file = cached
         try:
+            check_escapes(fragment)
             parts = parse_pointer(fragment)
         except ValueError as exc:
             raise self._error(

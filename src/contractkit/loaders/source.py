@@ -146,13 +146,15 @@ def _empty(name: str) -> ContractSyntaxError:
 def _compose_and_build(text: str, name: str, limits: Limits) -> tuple[yaml.Node | None, JsonValue]:
     try:
         nodes = _yaml.compose(text)
-        return nodes, _yaml.build(nodes, max_nodes=limits.max_nodes, max_depth=limits.max_depth)
+        return nodes, _yaml.build(
+            nodes, max_nodes=limits.max_nodes, max_depth=limits.max_depth, max_alias_nodes=limits.max_alias_nodes
+        )
     except _yaml.YamlProblem as exc:
         raise ContractSyntaxError(
             exc.message,
             title=f"could not parse `{name}`",
             location=Location(name, "", exc.line, exc.column),
-            tip="fix the YAML at that position; `yamllint` gives more detail on style problems.",
+            tip=exc.tip or "fix the YAML at that position; `yamllint` gives more detail on style problems.",
         ) from exc
 
 
@@ -191,6 +193,17 @@ def _parse_json(text: str, name: str, limits: Limits) -> JsonValue:
     except RecursionError:
         raise ContractSyntaxError(
             "the document nests too deeply", title=f"could not parse `{name}`", location=Location(name)
+        ) from None
+    except ValueError:  # an integer of more digits than Python converts (4,300)
+        found = re.search(r"\d{4000,}", text)
+        line, column = _position(text, found.start()) if found is not None else (0, 0)
+        raise ContractSyntaxError(
+            f"an integer of {len(found.group()):,} digits is too long to read"
+            if found
+            else "a number is too long to read",
+            title=f"could not parse `{name}`",
+            location=Location(name, "", line, column),
+            tip="no real bound or example needs thousands of digits: shorten the number.",
         ) from None
     if _depth_exceeds(value, limits.max_depth):
         raise ContractSyntaxError(
@@ -231,7 +244,10 @@ def _find_key(text: str, key: str) -> tuple[int, int]:
     first = text.find(needle)
     second = text.find(needle, first + 1) if first >= 0 else -1
     at = second if second >= 0 else first
-    if at < 0:
-        return 0, 0
+    return _position(text, at) if at >= 0 else (0, 0)
+
+
+def _position(text: str, at: int) -> tuple[int, int]:
+    """Return the 1-based line and column of the character at offset ``at``."""
     line = text.count("\n", 0, at) + 1
     return line, at - (text.rfind("\n", 0, at) + 1) + 1

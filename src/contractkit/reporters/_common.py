@@ -69,15 +69,25 @@ def summary_line(report: Report) -> str:
     """Return the one-line summary of a report.
 
     Example:
-        ``2 errors, 1 warning, 0 info in 3 contracts`` or ``no findings in 5 contracts``.
+        ``2 errors, 1 warning, 0 info in 3 contracts`` or ``no findings in 5 contracts``; a contract that could
+        not be read is not counted as checked (``could not read 1 contract (errors on stderr)``).
     """
-    where = plural(len(report.checked), "contract")
-    unreadable = f"; {len(report.errors)} could not be read (errors on stderr)" if report.errors else ""
     tally = counts(visible(report))
-    if not any(tally.values()):
-        return f"no findings in {where}{unreadable}"
-    parts = ", ".join(plural(n, sev) for sev, n in tally.items())
-    return f"{parts} in {where}{unreadable}"
+    readable, unreadable = readable_counts(report)
+    if report.errors and not readable and not any(tally.values()):
+        return unreadable.removeprefix("; ")  # nothing was read: "no findings" would say it was checked
+    parts = ", ".join(plural(n, sev) for sev, n in tally.items()) if any(tally.values()) else "no findings"
+    return f"{parts} in {plural(readable, 'contract')}{unreadable}"
+
+
+def readable_counts(report: Report) -> tuple[int, str]:
+    """Return how many contracts were read, and ``; could not read 1 contract (errors on stderr)`` or ``""``."""
+    if not report.errors:
+        return len(report.checked), ""
+    readable = max(len(report.checked) - len(report.errors), 0)
+    count = len(report.errors)
+    what = f"{count}{' more' if readable else ''} contract{'' if count == 1 else 's'}"
+    return readable, f"; could not read {what} (errors on stderr)"
 
 
 def lookup_rule(rule_id: str) -> registry.Rule | None:

@@ -62,7 +62,11 @@ def annotation(finding: Finding) -> str:
         if loc.column:
             props.append(("col", str(loc.column)))
     props.append(("title", finding.rule_id))
-    body = finding.message if not finding.hint else f"{finding.message}\nTip: {finding.hint}"
+    body = finding.message
+    if len(finding.affected) > 1:  # a problem in a shared file: one annotation, naming every contract
+        body += f"\nin contracts {', '.join(finding.affected)}"
+    if finding.hint:
+        body += f"\nTip: {finding.hint}"
     level = _LEVELS[finding.severity]
     if finding.accepted is not None:  # approved in the ignores file: shown on the line, never as a failure
         body = f"{finding.message}\nAccepted ({finding.severity.value}): {finding.accepted}"
@@ -158,7 +162,7 @@ class ChangesGithubReporter(GithubReporter):
             change.as_finding()
             if len(change.operations) < 2
             else with_operations(change.as_finding(), change.operations)
-            for change in log.changes
+            for change in log.everything()
             if change.severity.at_least(Severity.WARNING) or change.accepted is not None
         ]
         findings += [f for f in log.notes if f.severity.at_least(Severity.WARNING)]

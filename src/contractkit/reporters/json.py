@@ -40,7 +40,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
     Returns:
         A dict with the keys ``rule_id``, ``severity``, ``message``, ``file``, ``line``, ``column``,
-        ``pointer``, ``operation``, ``hint`` and ``contract``, in that order.
+        ``pointer``, ``operation``, ``hint``, ``contract`` and ``contracts``, in that order: ``contracts`` lists
+        every contract the finding concerns (several for a problem in a shared file, reported once).
     """
     loc = finding.location
     return {
@@ -54,6 +55,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "operation": finding.operation,
         "hint": finding.hint,
         "contract": finding.contract,
+        "contracts": list(finding.affected),
     }
 
 
@@ -156,21 +158,37 @@ def grouped_change_to_dict(change: Change) -> dict[str, Any]:
     }
 
 
+def summary_of(log: Changelog) -> dict[str, object]:
+    """Return the verdict's counts of the API's changes, and ``policy``: ``{"errors", "warnings"}`` of the policy."""
+    return {**log.verdict.as_dict(), "policy": log.policy_tally()}
+
+
+def policy_of(log: Changelog) -> dict[str, object]:
+    """Return ``{"failed", "findings"}``: the versioning policy's verdict and findings, apart from the API's changes.
+
+    ``failed`` is true when a policy finding is an error the ignores file does not accept; each finding is
+    written as a change (:func:`grouped_change_to_dict`).
+    """
+    return {"failed": log.policy_failed(), "findings": [grouped_change_to_dict(c) for c in log.policy]}
+
+
 def versions_of(report: Report) -> list[dict[str, object]]:
     """Return the bump advice of each compared contract (see :meth:`BumpAdvice.as_dict`)."""
     return [advice.as_dict() for advice in report.bumps] if isinstance(report, ChangeReport) else []
 
 
 class BreakingJsonReporter:
-    """Render a ``breaking`` report as ``{"breaking", "summary", "changes", "notes", "versions"}``.
+    """Render a ``breaking`` report as ``{"breaking", "summary", "changes", "policy", "notes", "versions"}``.
 
-    ``breaking`` is true when a change of level ``error`` is not accepted by the ignores file (for some
-    operation); ``summary`` counts changes per level and the operations they affect (:meth:`Verdict.as_dict`);
-    ``changes`` holds every change once, every level, with the operations it affects
-    (:func:`grouped_change_to_dict`); ``notes`` the findings about the run (an expired ignore entry, as
-    :func:`change_to_dict`); ``versions`` the bump each compared contract needs (``{"contract", "required",
-    "base", "revision", "minimum", "ok", "note", "text"}``, ``required`` one of ``major``, ``minor``, ``patch``,
-    ``none``).
+    ``breaking`` is true when a change of the API of level ``error`` is not accepted by the ignores file (for
+    some operation); ``summary`` counts changes per level and the operations they affect (:meth:`Verdict.as_dict`),
+    and the policy findings (``policy``: ``{"errors", "warnings"}``); ``changes`` holds every change of the API
+    once, every level, with the operations it affects (:func:`grouped_change_to_dict`); ``policy`` the versioning
+    policy's verdict and findings (:func:`policy_of`: ``version-not-bumped`` is no change of the API, and does not
+    make ``breaking`` true, though it fails the command as any error does); ``notes`` the findings about the run
+    (an expired ignore entry, as :func:`change_to_dict`); ``versions`` the bump each compared contract needs
+    (``{"contract", "required", "base", "revision", "minimum", "ok", "note", "text"}``, ``required`` one of
+    ``major``, ``minor``, ``patch``, ``none``).
     """
 
     def render(self, report: Report, stream: TextIO, *, color: bool = False) -> None:
@@ -186,8 +204,9 @@ class BreakingJsonReporter:
         log = Changelog.of(findings)
         document = {
             "breaking": is_breaking(findings),
-            "summary": log.verdict.as_dict(),
+            "summary": summary_of(log),
             "changes": [grouped_change_to_dict(c) for c in log.changes],
+            "policy": policy_of(log),
             "notes": [change_to_dict(f) for f in log.notes],
             "versions": versions_of(report),
         }
@@ -202,9 +221,11 @@ class ChangelogJsonReporter:
 
         {"breaking": false,
          "summary": {"breaking": 0, "possibly_breaking": 0, "compatible": 2, "accepted": 0,
-                     "operations": {"breaking": 0, "possibly_breaking": 0, "compatible": 3}},
+                     "operations": {"breaking": 0, "possibly_breaking": 0, "compatible": 3},
+                     "policy": {"errors": 0, "warnings": 0}},
          "checked": ["b2b-orders"],
          "changes": [<change>...],
+         "policy": {"failed": false, "findings": [<change>...]},
          "notes": [<finding>...],
          "versions": [<bump advice>...]}
 
@@ -224,9 +245,10 @@ class ChangelogJsonReporter:
         log = Changelog.of(report.findings)
         document = {
             "breaking": is_breaking(report.findings),
-            "summary": log.verdict.as_dict(),
+            "summary": summary_of(log),
             "checked": list(report.checked),
             "changes": [grouped_change_to_dict(c) for c in log.changes],
+            "policy": policy_of(log),
             "notes": [change_to_dict(f) for f in log.notes],
             "versions": versions_of(report),
         }

@@ -54,7 +54,9 @@ def _details(finding: Finding) -> str:
         lines.append(f"pointer: {finding.location.pointer}")
     if finding.operation:
         lines.append(f"operation: {finding.operation}")
-    if finding.contract:
+    if len(finding.affected) > 1:
+        lines.append(f"contracts: {', '.join(finding.affected)}")
+    elif finding.contract:
         lines.append(f"contract: {finding.contract}")
     if finding.hint:
         lines.append(f"Tip: {finding.hint}")
@@ -66,6 +68,12 @@ def _groups(report: Report, findings: list[Finding]) -> dict[str, list[Finding]]
     groups: dict[str, list[Finding]] = {item: [] for item in report.checked}
     by_path = {posix_path(item): item for item in report.checked}
     for finding in findings:
+        # A finding in a shared file fails the suite of every contract it affects (each is a test of its own).
+        shared = [c for c in finding.affected if c in groups] if len(finding.affected) > 1 else []
+        for key in shared:
+            groups[key].append(finding)
+        if shared:
+            continue
         candidates = [c for c in (finding.contract, finding.location.file) if c]
         known = [by_path[posix_path(c)] for c in candidates if posix_path(c) in by_path]
         key = known[0] if known else (candidates[0] if candidates else report.command)

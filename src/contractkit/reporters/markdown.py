@@ -120,7 +120,8 @@ def render_markdown(report: Report) -> str:
     log = Changelog.of(report.findings)
     verdict = log.verdict
     checked = plural(len(report.checked), "contract")
-    out = [f"**{verdict}** in {checked}", ""]
+    policy = log.policy_counts()
+    out = [f"**{verdict}** in {checked}" + (f" · **{policy}**" if policy else ""), ""]
     if report.errors:
         out += [f"> **Warning**: {plural(len(report.errors), 'contract')} could not be read; see the job log.", ""]
     for name, why in report.skipped if isinstance(report, ChangeReport) else []:
@@ -133,6 +134,8 @@ def render_markdown(report: Report) -> str:
     breaking = log.at(Severity.ERROR)
     if breaking:
         out += ["### Breaking changes", "", *_table(breaking, "fix")]
+    if log.policy:  # about `info.version`, not the API
+        out += ["### Versioning policy", "", *_table(list(log.policy), "fix")]
     accepted = log.accepted()
     if accepted:
         out += ["### Accepted changes", "", *_table(accepted, "accepted because")]
@@ -145,7 +148,7 @@ def render_markdown(report: Report) -> str:
     compatible = log.at(Severity.INFO)
     count = verdict.compatible
     out += _folded(f"{count} compatible change{'' if count == 1 else 's'}", compatible, None)
-    if not log.changes and not log.notes:
+    if not log.changes and not log.notes and not log.policy:
         out += ["No change.", ""]
     out.append(f"<!-- contractkit:{report.command} -->")
     return "\n".join(out) + "\n"

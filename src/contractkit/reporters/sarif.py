@@ -98,7 +98,9 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     if location:
         result["locations"] = [location]
     result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint(finding)}
-    extra = {"operation": finding.operation, "hint": finding.hint, "contract": finding.contract}
+    extra: dict[str, object] = {"operation": finding.operation, "hint": finding.hint, "contract": finding.contract}
+    if len(finding.affected) > 1:  # a problem in a shared file, reported once for every contract it affects
+        extra["contracts"] = list(finding.affected)
     properties = {key: value for key, value in extra.items() if value is not None}
     if properties:
         result["properties"] = properties

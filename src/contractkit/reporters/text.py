@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from contractkit.breaking.changelog import (
     LEVEL_NAMES,
     NOTE_RULES,
+    VERSIONING_RULES,
     Change,
     Changelog,
     ChangeReport,
@@ -23,7 +24,7 @@ from contractkit.breaking.changelog import (
     previous_location,
 )
 from contractkit.findings import Finding, Report, Severity
-from contractkit.reporters._common import location_text, plural, printable, summary_line, visible
+from contractkit.reporters._common import location_text, plural, printable, readable_counts, summary_line, visible
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -47,13 +48,20 @@ def _lines(text: str) -> list[str]:
 
 
 def _context(finding: Finding) -> str | None:
-    """Return ``in GET /orders (contract orders)``, either half alone, or ``None``."""
-    if finding.operation and finding.contract:
-        return f"in {finding.operation} (contract {finding.contract})"
+    """Return ``in GET /orders (contract orders)``, either half alone, or ``None``.
+
+    A finding met in several contracts (in a shared file) names them all: ``in contracts a, b, c``.
+    """
+    contracts = finding.affected
+    which = (
+        f"contracts {', '.join(contracts)}" if len(contracts) > 1 else f"contract {contracts[0]}" if contracts else ""
+    )
+    if finding.operation and which:
+        return f"in {finding.operation} ({which})"
     if finding.operation:
         return f"in {finding.operation}"
-    if finding.contract:
-        return f"in contract {finding.contract}"
+    if which:
+        return f"in {which}"
     return None
 
 
@@ -158,11 +166,13 @@ def change_summary(report: Report, *, shown: str = "") -> str:
         shown: a note appended after the contracts (what the output left out).
     """
     log = Changelog.of(report.findings)
-    unreadable = f"; {len(report.errors)} could not be read (errors on stderr)" if report.errors else ""
+    readable, unreadable = readable_counts(report)
     skipped = report.skipped if isinstance(report, ChangeReport) else []
     if skipped:
         unreadable += f"; not compared: {', '.join(name for name, _ in skipped)}"
-    return f"{log.verdict} in {plural(len(report.checked), 'contract')}{unreadable}{shown}"
+    policy = log.policy_counts()  # about `info.version`, not the API: counted apart
+    policy = f" · {policy}" if policy else ""
+    return f"{log.verdict} in {plural(readable, 'contract')}{policy}{unreadable}{shown}"
 
 
 class BreakingTextReporter(TextReporter):
@@ -180,7 +190,11 @@ class BreakingTextReporter(TextReporter):
             color: use ANSI colours.
         """
         log = Changelog.of(report.findings)
-        kept = [c for c in log.changes if c.severity.at_least(Severity.WARNING) or c.accepted is not None]
+        kept = [
+            c
+            for c in log.everything()
+            if c.severity.at_least(Severity.WARNING) or c.accepted is not None or c in log.policy
+        ]
         hidden = log.verdict.compatible
         note = f" (compatible changes: `contractkit changelog` lists {'it' if hidden == 1 else 'them'})"
         previous_file: str | None = None
@@ -214,7 +228,7 @@ class ChangelogTextReporter:
         """
         log = Changelog.of(report.findings)
         contracts: dict[str | None, list[Change]] = {}
-        for change in log.changes:
+        for change in log.everything():
             contracts.setdefault(change.contract, []).append(change)
         for contract, changes in contracts.items():
             stream.write(_paint(printable(contract or "changes"), _BOLD, color) + "\n")
@@ -229,7 +243,8 @@ class ChangelogTextReporter:
         write_bumps(report, stream, color=color)
         summary = change_summary(report)
         if color:
-            summary = _paint(summary, _SEVERITY_STYLE[Severity.ERROR] if log.verdict.breaking else _BOLD, color)
+            failed = log.verdict.breaking or log.policy_failed()
+            summary = _paint(summary, _SEVERITY_STYLE[Severity.ERROR] if failed else _BOLD, color)
         stream.write(summary + "\n")
 
 
@@ -255,6 +270,8 @@ def _change_lines(change: Change, color: bool) -> list[str]:
         label = "accepted"
     elif finding.rule_id in NOTE_RULES:  # about the run, not a change: its plain severity
         label = finding.severity.value
+    elif finding.rule_id in VERSIONING_RULES:  # about `info.version`, not the API
+        label = "policy"
     else:
         label = LEVEL_NAMES.get(finding.severity, finding.severity.value)
     style = _ACCEPTED_STYLE if finding.accepted is not None else _SEVERITY_STYLE[finding.severity]

@@ -13,7 +13,7 @@ import jsonschema
 from contractkit.findings import Location
 from contractkit.loaders.document import Document
 from contractkit.loaders.inline import inline_external
-from contractkit.schema_errors import located_message, most_specific
+from contractkit.validate.openapi import meta_problems
 
 # The schema each declared version is checked against. 2.x documents before 2.6 are checked as 2.6, which
 # accepts them (2.6 only added fields); 3.0.x patch versions share 3.0.0.
@@ -33,10 +33,10 @@ def structure_problems(doc: Document, *, follow_refs: bool = True) -> Iterator[t
     if isinstance(data, dict):
         # Each schema pins `asyncapi` to its own x.y.0; patch releases (and 2.x before 2.6) are valid under it.
         data = {**data, "asyncapi": schema_name.removesuffix(".json")}
-    for error in _validator(schema_name).iter_errors(data):
-        specific = most_specific(error)
-        message, path, follow = located_message(specific)
-        yield message, doc.locate(path, follow_last=follow)
+    try:
+        yield from meta_problems(doc, _validator(schema_name).iter_errors(data))
+    except RecursionError:
+        yield "the document nests too deeply for the AsyncAPI schema's validator", doc.root.location(())
 
 
 @cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any, cast
 
@@ -13,7 +13,15 @@ from contractkit.findings import Location
 from contractkit.loaders.document import Document
 from contractkit.loaders.inline import inline_external
 from contractkit.loaders.types import JsonValue
-from contractkit.schema_errors import located_message, most_specific, short
+from contractkit.schema_errors import (
+    instance_path,
+    located_message,
+    most_specific,
+    short,
+    unknown_key_message,
+    unknown_keys,
+)
+from contractkit.schema_regex import with_bounded_patterns
 
 _PARTS_ATTR = "_contractkit_parts"
 
@@ -31,14 +39,14 @@ def structure_problems(doc: Document, *, follow_refs: bool = True) -> Iterator[t
     data = _without_path_extensions(inline_external(doc) if follow_refs else doc.root.data)
     validator = validator_class(data, base_uri=doc.root.path.resolve().as_uri())
     fast = _fast_meta_check(doc.spec.major_minor)
+    seen: set[tuple[str, Location]] = set()
+    said: set[tuple[Location, str]] = set()  # (where, which key) the meta-schema pass spoke about
     if fast is None or not fast(data):  # a valid document (the usual case) skips the slow, locating pass
-        for error in validator.schema_validator.iter_errors(data):
-            specific = most_specific(error)
-            message, path, follow = located_message(specific)
-            yield message, doc.locate(path, follow_last=follow)
+        for message, location in meta_problems(doc, validator.schema_validator.iter_errors(data)):
+            said.add((location, message.partition(":")[0]))
+            yield message, location
     if not follow_refs:
         return
-    seen: set[tuple[str, Location]] = set()
     try:
         for error in validator.root_validator(validator.schema_path):
             parts = tuple(str(p) for p in getattr(error, _PARTS_ATTR, ()))
@@ -48,7 +56,9 @@ def structure_problems(doc: Document, *, follow_refs: bool = True) -> Iterator[t
                 location = doc.locate((*parts, *inner), follow_last=follow)
             else:
                 message, location = str(error), doc.locate(parts)
-            if (message, location) not in seen:
+            # The semantic pass checks schemas again with its own dialect: a key the first pass spoke about at
+            # the same place is one problem (`type: intger` in 3.0 was two errors, one listing `null`).
+            if (message, location) not in seen and (location, message.partition(":")[0]) not in said:
                 seen.add((message, location))
                 yield message, location
     except RecursionError:
@@ -61,6 +71,37 @@ def structure_problems(doc: Document, *, follow_refs: bool = True) -> Iterator[t
             "the semantic checks after this point did not run",
             doc.root.location(()),
         )
+
+
+def meta_problems(doc: Document, errors: Iterable[jsonschema.ValidationError]) -> Iterator[tuple[str, Location]]:
+    """Yield (message, location) for meta-schema errors: an unknown key at its own line, with the key it resembles.
+
+    A misspelt key (`reponses`) makes two errors at its parent: the key is not allowed, and the key it should
+    have been is missing. It is said once, at the misspelt key: "did you mean `responses`?"; a missing key that
+    a misspelling explains is not said again. Shared by the OpenAPI and AsyncAPI validators.
+    """
+    specific = [most_specific(error) for error in errors]
+    guessed: set[tuple[tuple[str, ...], str]] = set()
+    rest = []
+    for error in specific:
+        unknown = unknown_keys(error)
+        if unknown is None:
+            rest.append(error)
+            continue
+        path = instance_path(error)
+        for key, suggestion in unknown:
+            if suggestion is not None:
+                guessed.add((path, suggestion))
+            yield unknown_key_message(key, suggestion), doc.locate((*path, key), follow_last=False)
+    for error in rest:
+        path = instance_path(error)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            wanted = error.validator_value if isinstance(error.validator_value, list) else []
+            missing = [n for n in wanted if isinstance(n, str) and n not in error.instance]
+            if missing and all((path, name) in guessed for name in missing):
+                continue  # said with the misspelling
+        message, path, follow = located_message(error)
+        yield message, doc.locate(path, follow_last=follow)
 
 
 def _without_path_extensions(data: JsonValue) -> JsonValue:
@@ -132,4 +173,8 @@ def _tracking(cls: type[Any]) -> type[Any]:
                     setattr(error, _PARTS_ATTR, path.parts)
             yield error
 
-    return type(cls.__name__, (cls,), {"__call__": __call__})
+    namespace: dict[str, Any] = {"__call__": __call__}
+    value_class = getattr(cls, "value_validator_cls", None)
+    if isinstance(value_class, type):  # defaults checked against their schema: the schema's patterns, bounded
+        namespace["value_validator_cls"] = with_bounded_patterns(value_class)
+    return type(cls.__name__, (cls,), namespace)

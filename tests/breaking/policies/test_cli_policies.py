@@ -107,17 +107,21 @@ def test_text_prints_the_bump_and_today_drives_sunsets(
 
 
 @pytest.mark.parametrize(
-    ("today", "ids", "required", "ok"),
+    ("today", "ids", "policy", "required", "ok"),
     [
-        pytest.param("2026-02-01", {"removed-before-sunset", "version-bump-too-small"}, "major", False, id="early"),
-        pytest.param("2026-04-01", {"api-path-removed"}, "minor", True, id="after-sunset"),
+        pytest.param("2026-02-01", {"removed-before-sunset"}, {"version-bump-too-small"}, "major", False, id="early"),
+        pytest.param("2026-04-01", {"api-path-removed"}, set(), "minor", True, id="after-sunset"),
     ],
 )
-def test_json_carries_the_bump(tmp_path: Path, today: str, ids: set[str], required: str, ok: bool) -> None:
+def test_json_carries_the_bump(
+    tmp_path: Path, today: str, ids: set[str], policy: set[str], required: str, ok: bool
+) -> None:
     setup(tmp_path, "1.1.0")
     _, out, _ = run("--today", today, "-f", "json")
     data = json.loads(out)
-    assert {c["id"] for c in data["changes"]} == ids
+    assert {c["id"] for c in data["changes"]} == ids  # the API's changes
+    assert {c["id"] for c in data["policy"]["findings"]} == policy  # the versioning policy's, apart
+    assert data["policy"]["failed"] is bool(policy)
     (versions,) = data["versions"]
     assert (versions["contract"], versions["required"], versions["base"], versions["revision"]) == (
         "orders",
@@ -148,7 +152,9 @@ def test_catalog_turns_policies_on_and_off(
 ) -> None:
     setup(tmp_path, "1.0.0", lifecycle=lifecycle, contract=contract, catalog=catalog)
     code, out, _ = run("--today", "2026-01-15", "-f", "json")
-    changes = json.loads(out)["changes"]
+    data = json.loads(out)
+    changes = data["changes"] + data["policy"]["findings"]  # the API's changes, then the versioning policy's
+    assert {c["id"] for c in data["policy"]["findings"]} == ids & {"version-not-bumped"}
     assert {c["id"] for c in changes} == ids
     levels = {c["level"] for c in changes}
     assert levels == ({"info"} if lifecycle == "draft" else {"error"})

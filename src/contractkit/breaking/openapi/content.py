@@ -49,17 +49,46 @@ def _compare_content(
 ) -> None:
     removed, added = rules
     old_media, new_media = media_types(before), media_types(after)
+    request = where == "request body"
     for name, media in old_media.items():
         counterpart = new_media.get(name)
         if counterpart is None:
             text = f"media type `{name}` was removed from the {where}"
             ctx.report(removed, text, base=media, near=after, operation=label)
             continue
-        SchemaDiff(ctx, direction, label, f"{where} `{name}`").compare_at(media, counterpart)
+        diff = SchemaDiff(ctx, direction, label, f"{where} `{name}`")
+        _schema_existence(ctx, diff, media, counterpart, f"media type `{name}` of the {where}", request, label)
+        diff.compare_at(media, counterpart)
     for name, media in new_media.items():
         if name not in old_media and added is not None:
             text = f"media type `{name}` was added to the {where}"
             ctx.report(added, text, base=before, revision=media, operation=label)
+
+
+def _schema_existence(
+    ctx: DiffContext, diff: SchemaDiff, before: Cursor, after: Cursor, what: str, request: bool, label: str
+) -> None:
+    """Report a media type that gains or loses its schema (a schema that accepts anything counts as none)."""
+    had, has = _constraining(diff, before), _constraining(diff, after)
+    if had == has:
+        return
+    if has:
+        rule = r.REQUEST_SCHEMA_ADDED if request else r.RESPONSE_SCHEMA_ADDED
+        ctx.report(rule, f"{what} has a schema now (it had none)", base=before, revision=after, operation=label)
+    else:
+        rule = r.REQUEST_SCHEMA_REMOVED if request else r.RESPONSE_SCHEMA_REMOVED
+        ctx.report(rule, f"{what} no longer has a schema", base=before, revision=after, operation=label)
+
+
+def _constraining(diff: SchemaDiff, media: Cursor) -> bool:
+    """Return whether the media type has a schema that says something (`{}` and `true` accept any body)."""
+    schema = media.get("schema")
+    if schema is None or schema.value is True:
+        return False
+    if not isinstance(schema.value, dict):
+        return True  # not a schema at all: validation says so; here it is not "no schema"
+    view = diff.view(schema)
+    return view.types is not None or not view.unconstrained()
 
 
 def is_success(status: str) -> bool:

@@ -135,6 +135,32 @@ REQUEST_MEDIA_TYPE_REMOVED = change_rule(
 REQUEST_MEDIA_TYPE_ADDED = change_rule(
     "request-body-media-type-added", INFO, "request", "accepting another content type breaks no client"
 )
+REQUEST_SCHEMA_ADDED = change_rule(
+    "request-body-media-type-schema-added",
+    ERROR,
+    "request",
+    "a media type without a schema accepted any body: one with a schema rejects the bodies that do not match it",
+    "publish the schema in a new major version, or make it accept every body clients send today.",
+)
+REQUEST_SCHEMA_REMOVED = change_rule(
+    "request-body-media-type-schema-removed",
+    INFO,
+    "request",
+    "a media type without a schema accepts any body: everything clients send is still accepted",
+)
+RESPONSE_SCHEMA_ADDED = change_rule(
+    "response-media-type-schema-added",
+    INFO,
+    "response",
+    "a schema on a response says what clients already receive: nothing they read changes",
+)
+RESPONSE_SCHEMA_REMOVED = change_rule(
+    "response-media-type-schema-removed",
+    WARNING,
+    "response",
+    "without a schema the response may carry anything: clients and generated models lose the shape they rely on",
+    "keep the schema, or describe the new shape in it.",
+)
 RESPONSE_MEDIA_TYPE_REMOVED = change_rule(
     "response-media-type-removed",
     ERROR,
@@ -208,6 +234,14 @@ REQ_TYPE_CHANGED = change_rule(
     NEW_VERSION,
 )
 REQ_TYPE_WIDENED = change_rule("request-type-widened", INFO, "request", "accepting more types breaks no client")
+PARAM_BECAME_STRING = change_rule(
+    "request-parameter-became-string",
+    WARNING,
+    "request",
+    "a parameter travels as text, so every old value is still a string on the wire; but typed clients and "
+    "generated models change their signature (an `int` argument becomes a `str`)",
+    "keep the type; accept the new values in a new parameter, or in a new major version.",
+)
 REQ_NULLABLE_REMOVED = change_rule(
     "request-nullable-removed", ERROR, "request", "clients sending `null` are now rejected", "keep accepting `null`."
 )

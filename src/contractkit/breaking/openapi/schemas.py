@@ -31,6 +31,7 @@ from contractkit.breaking.openapi.unions import compare_variants
 from contractkit.breaking.registry import ChangeRule
 from contractkit.loaders.document import Cursor
 from contractkit.rules.registry import SpecKind
+from contractkit.schema_errors import short
 
 REQUEST, RESPONSE = "request", "response"
 _SCALARS = frozenset({"string", "integer", "number", "boolean"})
@@ -257,10 +258,13 @@ class SchemaDiff:
             return True
         text = f"type of {AT} changed from `{describe_types(before)}` to `{describe_types(after)}`"
         if self.request:
-            widened = accepts(after, before) or (
-                self.textual and root and after == frozenset({"string"}) and before is not None and before <= _SCALARS
-            )
-            self.say(r.REQ_TYPE_WIDENED if widened else r.REQ_TYPE_CHANGED, text, old, new)
+            if accepts(after, before):
+                rule = r.REQ_TYPE_WIDENED
+            elif self.textual and root and after == frozenset({"string"}) and before is not None and before <= _SCALARS:
+                rule = r.PARAM_BECAME_STRING  # the wire accepts every old value; typed clients change
+            else:
+                rule = r.REQ_TYPE_CHANGED
+            self.say(rule, text, old, new)
         else:
             self.say(r.RESP_TYPE_NARROWED if accepts(before, after) else r.RESP_TYPE_CHANGED, text, old, new)
         return overlap(before, after)
@@ -442,7 +446,7 @@ def _bound(bound: Bound | None) -> str:
     if bound is None:
         return "none"
     value = bound.value
-    number = f"`{int(value)}`" if isinstance(value, int) or value.is_integer() else f"`{value}`"
+    number = f"`{short(int(value) if isinstance(value, float) and value.is_integer() else value)}`"
     if bound.implied_by:
         number += f" (`format: {bound.implied_by}`)"
     return f"{number} (exclusive)" if bound.exclusive else number

@@ -162,7 +162,13 @@ def _mapping(diff: SchemaDiff, old: SchemaView, new: SchemaView) -> None:
 def _same_schema(left: Cursor, right: Cursor) -> bool:
     if is_component(left) and is_component(right) and left.key == right.key:
         return True
+    if _document_root(left) and _document_root(right):
+        return True  # a mapping value `#`: the document itself (no schema), in both versions
     return shape(left) == shape(right)
+
+
+def _document_root(cursor: Cursor) -> bool:
+    return not cursor.parts and cursor.file is cursor.doc.root
 
 
 def covers(outer: SchemaView, inner: SchemaView) -> bool:

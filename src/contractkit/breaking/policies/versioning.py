@@ -31,7 +31,7 @@ from contractkit.breaking.changelog import NOTE_RULES, BumpAdvice
 from contractkit.breaking.registry import ERROR, WARNING, ChangeRule, change_rule
 from contractkit.findings import Finding, Severity
 from contractkit.loaders.document import Cursor, Document
-from contractkit.loaders.inline import inline_external
+from contractkit.loaders.equivalence import same_content
 from contractkit.loaders.types import JsonValue
 from contractkit.rules.registry import SpecKind
 
@@ -137,20 +137,9 @@ def required_bump(findings: Iterable[Finding], base: Document, revision: Documen
         return "major"
     if changes:
         return "minor"
-    return "none" if _content(base) == _content(revision) else "patch"
-
-
-def _content(doc: Document) -> str:
-    """Return what the contract says, as canonical JSON, ``info.version`` left out.
-
-    The root with every external ref replaced by what it points to: a node of a shared file that this contract
-    does not reach does not count.
-    """
-    data = inline_external(doc)
-    if isinstance(data, dict) and isinstance(data.get("info"), dict):
-        info = {k: v for k, v in data["info"].items() if k != "version"}  # type: ignore[union-attr]
-        data = {**data, "info": info}
-    return json.dumps(data, sort_keys=True, default=str)
+    # What the contract says, refs followed, `info.version` left out: a node of a shared file that this contract
+    # does not reach does not count, and a contract is the same as its bundle.
+    return "none" if same_content(base, revision) else "patch"
 
 
 def _version_cursor(doc: Document) -> Cursor | None:
@@ -224,10 +213,17 @@ def check_versioning(
     old, new = parse_version(base_text), parse_version(revision_text)
     report = _Reporter(revision_at or revision.cursor().get("info") or revision.cursor(), base_at, contract)
     if old is None or new is None:
-        if (old is None) != (base_text is None) or (new is None) != (revision_text is None):
-            bad = revision_text if new is None and revision_text is not None else base_text
-            why = f": the {required} bump the changes need cannot be checked" if required != "none" else ""
-            report(VERSION_INVALID, f"`info.version` `{bad}` is not a semantic version{why}")
+        invalid = (old is None) != (base_text is None) or (new is None) != (revision_text is None)
+        if invalid and required != "none":  # unchanged documents need no bump: there is nothing to check
+            whose, bad = (
+                ("`info.version`", revision_text)
+                if new is None and revision_text is not None
+                else ("the base's `info.version`", base_text)
+            )
+            report(
+                VERSION_INVALID,
+                f"{whose} `{bad}` is not a semantic version: the {required} bump the changes need cannot be checked",
+            )
         return BumpAdvice(name, required, base_text, revision_text), report.found
     needed, note = required, ""
     if needed != "none" and old.pre:

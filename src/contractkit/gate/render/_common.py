@@ -160,6 +160,30 @@ def shown_findings(result: ContractResult, minimum: Severity = Severity.WARNING)
     return sorted(kept, key=lambda p: (p[1].accepted is not None, -p[1].severity.rank, steps[p[0]], p[1].sort_key()))
 
 
+SharedKey = tuple[object, ...]
+
+
+def shared_key(step: Step, finding: Finding) -> SharedKey:
+    """Return what makes two contracts' findings the same finding (one problem, met through each of them)."""
+    return (step, finding.rule_id, finding.severity, finding.location, finding.message, finding.operation, finding.hint)
+
+
+def shared_findings(result: GateResult) -> dict[SharedKey, tuple[str, ...]]:
+    """Return the validate and lint findings that several contracts share (a problem in a shared file).
+
+    Each maps to the contracts that meet it, in catalog order: renderers list it once, under the first of them,
+    naming them all.
+    """
+    met: dict[SharedKey, list[str]] = {}
+    for contract in result.contracts:
+        for step, finding in contract.findings:
+            if step in ("validate", "lint"):
+                ids = met.setdefault(shared_key(step, finding), [])
+                if contract.id not in ids:
+                    ids.append(contract.id)
+    return {key: tuple(ids) for key, ids in met.items() if len(ids) > 1}
+
+
 def why_text(result: ContractResult) -> str:
     """Return why a contract was checked, in one line; its generated files are folded into one reason per folder."""
     entries: list[list[str]] = []  # each: the reasons shown as one (several only for one generated folder)

@@ -8,12 +8,13 @@ Markdown comment (:mod:`contractkit.gate.render.markdown`) is appended to it, wi
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import TYPE_CHECKING
 
 from contractkit.breaking.changelog import group_changes
 from contractkit.findings import Severity
-from contractkit.gate.render._common import verdict
+from contractkit.gate.render._common import shared_findings, shared_key, verdict
 from contractkit.gate.render.markdown import render_markdown
 from contractkit.reporters._common import posix_path, printable
 from contractkit.reporters.github import ANNOTATION_LIMIT, escape_data, escape_property, with_operations
@@ -73,12 +74,18 @@ def _finding(result: ContractResult, step: str, finding: Finding, level: str, so
 def workflow_commands(result: GateResult) -> list[str]:
     """Return the workflow commands for ``result``: failing findings, warnings, accepted changes, then the verdict."""
     lines: list[str] = []
+    shared = shared_findings(result)
     for c in result.contracts:
         for error in c.errors:
             lines.append(_command("error", error.location, f"contractkit ({c.id})", f"{error.title}: {error.detail}"))
         # A breaking change in a shared schema is one annotation, naming the operations it affects.
         changes = {id(f): ch for ch in group_changes(f for s, f in c.findings if s == "breaking") for f in ch.findings}
         for step, finding in c.findings:
+            owners = shared.get(shared_key(step, finding))
+            if owners is not None:
+                if owners[0] != c.id:
+                    continue  # a problem in a shared file: one annotation, naming every contract it affects
+                finding = dataclasses.replace(finding, message=f"{finding.message}\nin contracts {', '.join(owners)}")
             change, source = changes.get(id(finding)), finding
             if change is not None and len(change.findings) > 1:
                 if finding is not change.first:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from contractkit.breaking.changelog import NOTE_RULES, group_changes
 from contractkit.findings import Severity
-from contractkit.gate.render._common import problems, verdict
+from contractkit.gate.render._common import SharedKey, problems, shared_findings, shared_key, verdict
 from contractkit.reporters.json import grouped_change_to_dict
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def _location(location: Location | None) -> dict[str, object] | None:
     return {"file": location.file, "line": location.line, "column": location.column, "pointer": location.pointer}
 
 
-def _finding(step: str, finding: Finding) -> dict[str, object]:
+def _finding(step: str, finding: Finding, contracts: tuple[str, ...] = ()) -> dict[str, object]:
     return {
         "step": step,
         "rule": finding.rule_id,
@@ -42,6 +42,7 @@ def _finding(step: str, finding: Finding) -> dict[str, object]:
         "operation": finding.operation,
         "hint": finding.hint,
         "accepted": finding.accepted,
+        "contracts": list(contracts or finding.affected),  # a problem in a shared file: every contract it affects
     }
 
 
@@ -49,7 +50,10 @@ def _error(error: ContractkitError) -> dict[str, object]:
     return {"title": error.title, "detail": error.detail, "location": _location(error.location), "tip": error.tip}
 
 
-def _contract(result: ContractResult, fail_on: Severity) -> dict[str, object]:
+def _contract(
+    result: ContractResult, fail_on: Severity, shared: dict[SharedKey, tuple[str, ...]] | None = None
+) -> dict[str, object]:
+    shared = shared or {}
     counts = {
         step: {
             level.value: sum(1 for f in result.of(step) if f.severity is level and f.accepted is None)
@@ -64,7 +68,11 @@ def _contract(result: ContractResult, fail_on: Severity) -> dict[str, object]:
         "counts": counts,
         "bump": result.bump.as_dict() if result.bump is not None else None,
         "gen": result.gen or None,
-        "findings": [_finding(step, f) for step, f in result.findings if f.severity is not Severity.OFF],
+        "findings": [
+            _finding(step, f, shared.get(shared_key(step, f), ()))
+            for step, f in result.findings
+            if f.severity is not Severity.OFF
+        ],
         "changes": [
             grouped_change_to_dict(c)
             for c in group_changes(f for f in result.of("breaking") if f.rule_id not in NOTE_RULES)
@@ -90,6 +98,7 @@ def as_dict(result: GateResult) -> dict[str, object]:
     """Return the JSON document of ``result``."""
     state = "error" if result.broken else "passed" if result.passed else "failed"
     plan = result.plan.as_dict()
+    shared = shared_findings(result)
     return {
         "schema": SCHEMA,
         "verdict": state,
@@ -98,7 +107,7 @@ def as_dict(result: GateResult) -> dict[str, object]:
         "fail_on": result.fail_on.value,
         "base": plan["base"],
         "all": plan["all"],
-        "contracts": [_contract(c, result.fail_on) for c in result.contracts],
+        "contracts": [_contract(c, result.fail_on, shared) for c in result.contracts],
         "skipped": plan["skipped"],
         "changed_files": plan["changed_files"],
         "unused_changes": plan["unused_changes"],

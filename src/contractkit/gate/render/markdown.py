@@ -20,7 +20,16 @@ from typing import TYPE_CHECKING
 
 from contractkit.breaking.changelog import Changelog, group_changes
 from contractkit.findings import Severity
-from contractkit.gate.render._common import COLUMNS, cells, problems, scope_line, skipped_line, verdict
+from contractkit.gate.render._common import (
+    COLUMNS,
+    cells,
+    problems,
+    scope_line,
+    shared_findings,
+    shared_key,
+    skipped_line,
+    verdict,
+)
 from contractkit.reporters._common import location_text, plural, posix_path
 from contractkit.reporters.markdown import markdown_cell, operations_cell
 
@@ -108,11 +117,16 @@ def _accepted(result: GateResult) -> list[str]:
 
 def _others(result: GateResult) -> list[str]:
     rows = []
+    shared = shared_findings(result)
     for c in result.contracts:
         for step, f in c.failing(result.fail_on):
             if step == "breaking" and f.severity is Severity.ERROR:
                 continue  # in "Breaking changes"
-            cells_ = [_contract_cell(c), step, f"{markdown_cell(f.message)}<br>{_code(f.rule_id)}", _where(f.location)]
+            owners = shared.get(shared_key(step, f))
+            if owners is not None and owners[0] != c.id:
+                continue  # a problem in a shared file: one row, naming every contract it affects
+            who_cell = "<br>".join(_code(o) for o in owners) if owners is not None else _contract_cell(c)
+            cells_ = [who_cell, step, f"{markdown_cell(f.message)}<br>{_code(f.rule_id)}", _where(f.location)]
             rows.append(_row([*cells_, markdown_cell(f.hint or "")]))
         for error in c.errors:
             where = _where(error.location) if error.location is not None else ""

@@ -17,15 +17,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from contractkit.breaking.changelog import group_changes
 from contractkit.findings import Severity
 from contractkit.gate.render._common import (
     COLUMNS,
+    SharedKey,
     cells,
     problems,
     scope_line,
+    shared_findings,
+    shared_key,
     shown_findings,
     skipped_line,
     verdict,
@@ -64,7 +68,9 @@ def _error_lines(error: ContractkitError) -> list[str]:
     return lines
 
 
-def _contract(result: ContractResult, fail_on: Severity, color: bool) -> list[str]:
+def _contract(
+    result: ContractResult, fail_on: Severity, color: bool, shared: dict[SharedKey, tuple[str, ...]]
+) -> list[str]:
     status = result.status(fail_on)
     why = why_text(result) or "removed from the catalog"
     head = f"{who(result)} · {_paint(status, _STYLE[status], color)} · {printable(why)}"
@@ -79,7 +85,14 @@ def _contract(result: ContractResult, fail_on: Severity, color: bool) -> list[st
         id(f): change for change in group_changes(f for s, f in shown if s == "breaking") for f in change.findings
     }
     listed: set[int] = set()
+    elsewhere: dict[str, int] = {}  # findings in shared files, listed under the first contract that meets them
     for step, finding in shown:
+        owners = shared.get(shared_key(step, finding))
+        if owners is not None:
+            if owners[0] != result.id:
+                elsewhere[owners[0]] = elsewhere.get(owners[0], 0) + 1
+                continue
+            finding = replace(finding, contracts=owners)
         change = changes.get(id(finding))
         if change is not None and id(change) in listed:
             continue
@@ -100,6 +113,8 @@ def _contract(result: ContractResult, fail_on: Severity, color: bool) -> list[st
         if accepted.entry is not None:
             detail.append(f"entry {printable(location_text(accepted.entry))}")
         lines.append("    " + " · ".join(detail))
+    for owner, count in elsewhere.items():
+        lines.append(f"  and {plural(count, 'finding')} in shared files, listed under {owner}")
     compatible = sum(1 for f in result.of("breaking") if f.severity is Severity.INFO and f.accepted is None)
     if compatible:
         lines.append(f"  and {plural(compatible, 'compatible change')} (`--format markdown` lists them)")
@@ -126,8 +141,9 @@ def render_text(result: GateResult, *, color: bool = False) -> str:
         out += [skipped, ""]
     if result.plan.unused:
         out += [f"note: changed, but no contract reaches them: {', '.join(result.plan.unused)}", ""]
+    shared = shared_findings(result)
     for contract in result.contracts:
-        block = _contract(contract, fail_on, color)
+        block = _contract(contract, fail_on, color, shared)
         if len(block) == 1 and contract.status(fail_on) == "passed" and _only_all(contract):
             continue  # checked only because of --all, and nothing to say: the table row says it all
         out += [*block, ""]

@@ -41,6 +41,7 @@ from contractkit.loaders.source import SourceFile
 from contractkit.loaders.types import JsonValue
 from contractkit.rules.registry import SpecKind
 from contractkit.schema_errors import describe, instance_path, most_specific, short
+from contractkit.schema_regex import with_bounded_patterns
 
 Direction = Literal["plain", "read", "write"]
 Identity = tuple[str, tuple[str, ...]]
@@ -58,10 +59,12 @@ _DROPPED = frozenset((
     "$dynamicAnchor", "$dynamicRef", "$recursiveRef", "$recursiveAnchor", "$vocabulary",
 ))  # fmt: skip
 _JSON_SCHEMA_FORMATS = ("application/vnd.aai.asyncapi", "application/schema+json", "application/schema+yaml")
-# A schema the validator cannot apply (an unknown `type`, a regex Python cannot compile, `minimum: "5"`,
-# `multipleOf: 0`, a ref loop with no data in between) is validation's business: the example is skipped.
+# A schema the validator cannot apply (an unknown `type`, a regex it cannot compile, `minimum: "5"`,
+# `properties: 5`, `$ref: {}`, `multipleOf: 0`, a ref loop with no data in between) is validation's business:
+# the example is skipped.
 _UNUSABLE = (
-    jsonschema.exceptions.UnknownType, Unresolvable, re.error, RecursionError, TypeError, ArithmeticError,
+    jsonschema.exceptions.UnknownType, Unresolvable, re.error, RecursionError, TypeError, AttributeError,
+    ValueError, ArithmeticError,
 )  # fmt: skip
 
 
@@ -93,6 +96,13 @@ class _Dialect:
 
 
 def _dialect(doc: Document) -> _Dialect:
+    """Return the validators of ``doc``'s examples; patterns are matched in bounded time (``schema_regex``)."""
+    dialect = _plain_dialect(doc)
+    classes = {direction: with_bounded_patterns(cls) for direction, cls in dialect.classes.items()}
+    return _Dialect(classes, dialect.formats, dialect.specification)
+
+
+def _plain_dialect(doc: Document) -> _Dialect:
     standard = Draft202012Validator.FORMAT_CHECKER
     if doc.spec.kind is SpecKind.ASYNCAPI:
         draft7: dict[Direction, type[Validator]] = dict.fromkeys(("plain", "read", "write"), Draft7Validator)
@@ -113,9 +123,10 @@ class _Schemas:
 
     A ref that would loop back into a schema being copied becomes a ``$ref`` to that schema's URN in the
     registry (rather than ``{}``), so a recursive schema is checked at every depth of the example without the
-    copy ever looping. In OpenAPI 3.1 the siblings of a ``$ref`` apply too. A schema that reaches a broken ref
-    has no copy (``None``): validation reports the ref, and ``{}`` in its place could make a ``oneOf`` or a
-    ``not`` fail.
+    copy ever looping. In OpenAPI 3.1 the siblings of a ``$ref`` apply too. A schema that reaches a broken ref,
+    or a subschema that is not a schema at all (``schema: 5``, a ``oneOf`` item that is a ``$ref`` to a string),
+    has no copy (``None``): validation reports it, and ``{}`` in its place could make a ``oneOf`` or a ``not``
+    fail.
     """
 
     def __init__(self, doc: Document, *, openapi: bool) -> None:
@@ -176,8 +187,11 @@ class _Schemas:
 
     def _copy(self, cursor: Cursor) -> JsonValue:
         value = cursor.value
-        if not isinstance(value, dict):
+        if isinstance(value, bool):
             return value
+        if not isinstance(value, dict):  # `schema: 5`, a `$ref` to a string: validation reports it
+            self._taint()
+            return {}
         key = cursor.identity
         if key in self._memo:
             if key in self._broken:
@@ -544,8 +558,8 @@ def _validate(ctx: LintContext, tasks: list[_Task], schemas: _Schemas) -> None:
         for direction, cls in dialect.classes.items()
     }
     for task in tasks:
-        validator = base[task.direction].evolve(schema=task.schema)
         try:
+            validator = base[task.direction].evolve(schema=task.schema)
             errors = list(validator.iter_errors(task.value))
         except _UNUSABLE:
             continue

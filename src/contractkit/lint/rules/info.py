@@ -8,6 +8,7 @@ from contractkit.findings import Severity
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
 from contractkit.rules.registry import SpecKind
+from contractkit.schema_errors import short
 
 # The regular expression that https://semver.org/spec/v2.0.0.html recommends, ASCII digits only.
 _IDENTIFIER = r"(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
@@ -50,9 +51,11 @@ def info_version_not_semver(ctx: LintContext) -> None:
         return
     if not isinstance(version.value, str):
         # `version: 1.10` is the YAML number 1.1: what the author wrote is lost, so do not guess.
+        value = version.value
+        what = "the number" if isinstance(value, int | float) and not isinstance(value, bool) else "the value"
         ctx.report(
             version,
-            f"`info.version` is the number `{version.value}`, not a semantic version string",
+            f"`info.version` is {what} `{short(value)}`, not a semantic version string",
             hint='quote a `MAJOR.MINOR.PATCH` version, such as `version: "1.0.0"`',
         )
         return

@@ -139,13 +139,34 @@ def _overlap(a: str, b: str) -> bool:
         return a == b
     if len(a_parts) == 1 or len(b_parts) == 1:
         literal, pattern = (a, b_parts) if len(a_parts) == 1 else (b, a_parts)
-        regex = "".join(".+" if index % 2 else re.escape(part) for index, part in enumerate(pattern))
-        return re.fullmatch(regex, literal, re.DOTALL) is not None
+        return _glob(pattern[::2], literal)
     heads = (a_parts[0], b_parts[0])
     tails = (a_parts[-1], b_parts[-1])
     return (heads[0].startswith(heads[1]) or heads[1].startswith(heads[0])) and (
         tails[0].endswith(tails[1]) or tails[1].endswith(tails[0])
     )
+
+
+def _glob(literals: list[str], text: str) -> bool:
+    """Return whether ``text`` is ``literals`` joined by non-empty runs of any text (a template segment's match).
+
+    Each literal is taken at its leftmost place after the previous one: for wildcards that match any text that
+    is the answer, in linear time, where a backtracking regular expression (``a.+b.+c``) takes exponential time
+    on a segment of many templates.
+    """
+    first, *middle, last = literals
+    if not text.startswith(first) or len(text) < len(first) + len(last):
+        return False
+    end = len(text) - len(last)
+    if not text.endswith(last):
+        return False
+    at = len(first)
+    for literal in middle:
+        found = text.find(literal, at + 1, end - 1)
+        if found < 0:
+            return False
+        at = found + len(literal)
+    return end - at >= 1
 
 
 def _example(earlier: list[str], later: list[str]) -> str:
