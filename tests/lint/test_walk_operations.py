@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.lint.walk import Operation, operations
 from contractkit.loaders import FileStore, open_document
+from contractkit.spec.walk import Operation, operations
 
 HEAD = """
 openapi: {version}

@@ -5,6 +5,7 @@ import io
 import pytest
 
 import contractkit.reporters
+from contractkit import rulebook
 from contractkit.findings import Finding, Location, Report, Severity
 from contractkit.reporters import REPORTERS, Reporter
 from contractkit.reporters._common import (
@@ -154,7 +155,7 @@ def test_lookup_rule_survives_missing_engines(monkeypatch: pytest.MonkeyPatch) -
         raise ModuleNotFoundError("No module named 'contractkit.lint.rules'")
 
     rule = registry.Rule("sample-known", registry.RuleKind.LINT, Severity.WARNING, "a summary")
-    monkeypatch.setattr(registry, "_load_all", broken_load_all)
+    monkeypatch.setattr(rulebook, "_load_all", broken_load_all)
     monkeypatch.setitem(registry.RULES, rule.id, rule)
     assert lookup_rule("sample-known") is rule
     assert lookup_rule("sample-unknown") is None

@@ -14,8 +14,8 @@ from contractkit.breaking.registry import ERROR, INFO, change_rule
 from contractkit.catalog.model import Catalog, Contract
 from contractkit.errors import ConfigError
 from contractkit.findings import Finding, Location
+from contractkit.kinds import SpecKind
 from contractkit.loaders.source import SourceFile
-from contractkit.rules.registry import SpecKind
 
 __all__ = ["CONTRACT_ADDED", "CONTRACT_REMOVED", "BaseEntry", "added", "read_base_catalog", "removed"]
 

@@ -8,8 +8,8 @@ from contractkit._gc import gc_paused
 from contractkit.breaking.context import DiffContext, RemovalPolicy
 from contractkit.errors import UsageError
 from contractkit.findings import Finding
+from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Document
-from contractkit.rules.registry import SpecKind
 
 Engine = Callable[[DiffContext], None]
 

@@ -28,10 +28,10 @@ from pathlib import Path
 from contractkit.breaking.registry import WARNING, change_rule
 from contractkit.errors import ConfigError, ContractkitError
 from contractkit.findings import Finding, Location
+from contractkit.kinds import SpecKind
 from contractkit.loaders.files import FileStore
 from contractkit.loaders.pointer import parse_pointer, to_pointer
 from contractkit.loaders.source import SourceFile
-from contractkit.rules.registry import SpecKind
 
 __all__ = ["IGNORES_FILE", "IGNORE_EXPIRED", "Ignore", "apply_ignores", "read_ignores"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contractkit.findings import Severity
-from contractkit.rules.registry import Rule, RuleKind, SpecKind, register
+from contractkit.kinds import SpecKind
+from contractkit.rules.registry import Rule, RuleKind, register
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 

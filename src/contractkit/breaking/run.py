@@ -34,10 +34,10 @@ from contractkit.catalog.model import Catalog
 from contractkit.catalog.reader import load_catalog
 from contractkit.errors import ContractkitError, ContractNotFound, UsageError
 from contractkit.findings import Finding, Location
+from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Document, open_document
 from contractkit.loaders.files import FileStore, display_name
 from contractkit.loaders.limits import Limits
-from contractkit.rules.registry import SpecKind
 from contractkit.targets import Target, select, target_for_file
 
 __all__ = ["BreakingOptions", "ChangeReport", "Engine", "check_breaking", "compare_files", "compare_with_ref"]

@@ -11,8 +11,8 @@ from types import MappingProxyType
 
 from contractkit.errors import ContractNotFound
 from contractkit.findings import Location, Severity
+from contractkit.kinds import SpecKind
 from contractkit.loaders.limits import Limits
-from contractkit.rules.registry import SpecKind
 
 CATALOG_FILE = "catalog.yaml"
 

@@ -20,10 +20,10 @@ from contractkit.catalog.model import (
 )
 from contractkit.errors import ConfigError, ContractkitError
 from contractkit.findings import Severity
+from contractkit.kinds import SpecKind
 from contractkit.loaders.files import FileStore
 from contractkit.loaders.limits import DEFAULT_MAX_BYTES, Limits
 from contractkit.loaders.source import SourceFile
-from contractkit.rules.registry import SpecKind
 from contractkit.schema_errors import describe
 
 # YAML 1.1 reads a bare `off` as false: accept it as the severity `off` it was meant to be.

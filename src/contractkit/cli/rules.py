@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from contractkit.cli._errors import error_boundary
-from contractkit.rules.docs import render_rules
+from contractkit.rulebook.docs import render_rules
 
 
 class RulesFormat(enum.StrEnum):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 
-from contractkit.rules.registry import SpecKind
+from contractkit.kinds import SpecKind
 from contractkit.schema_keywords import SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES
 
 ANY = "any"

@@ -41,11 +41,11 @@ from contractkit.codegen.render import (
 from contractkit.codegen.schemas import SchemaSet
 from contractkit.codegen.write import read_package, remove_package, write_package
 from contractkit.errors import ContractkitError
+from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Document, SpecVersion, load_document
 from contractkit.loaders.files import FileStore
 from contractkit.loaders.refs import RefResolver
 from contractkit.loaders.types import JsonValue
-from contractkit.rules.registry import SpecKind
 
 GENERATOR_VERSION = "4"
 COMMON_DIR = "common"

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from contractkit.catalog.model import FuzzPolicy
 from contractkit.errors import ContractInvalid, ContractNotFound, UsageError
-from contractkit.rules.registry import SpecKind
+from contractkit.kinds import SpecKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from contractkit.findings import Severity
+from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
-from contractkit.rules.registry import Rule, RuleKind, SpecKind, register
+from contractkit.rules.registry import Rule, RuleKind, register
 
 Check = Callable[[LintContext], None]
 

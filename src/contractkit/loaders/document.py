@@ -12,12 +12,12 @@ from pathlib import Path
 
 from contractkit.errors import ContractInvalid, ContractkitError, UnresolvedRef
 from contractkit.findings import Location
+from contractkit.kinds import SpecKind
 from contractkit.loaders.files import FileStore
 from contractkit.loaders.limits import Limits
 from contractkit.loaders.refs import RefResolver
 from contractkit.loaders.source import SourceFile
 from contractkit.loaders.types import JsonValue
-from contractkit.rules.registry import SpecKind
 from contractkit.schema_errors import short
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from types import ModuleType
 
 from contractkit.errors import ContractInvalid, ContractkitError, ContractNotFound, UsageError
+from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Document, detect_spec, load_document
 from contractkit.loaders.files import FileStore
 from contractkit.loaders.refs import RefResolver
 from contractkit.loaders.source import parse_source
-from contractkit.rules.registry import SpecKind
 
 _CONTRACT_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _TITLE = "could not load the messaging contract"

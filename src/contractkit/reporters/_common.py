@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from contractkit import rulebook
 from contractkit.findings import Finding, Location, Report, Severity
 from contractkit.rules import registry
 
@@ -97,7 +98,7 @@ def lookup_rule(rule_id: str) -> registry.Rule | None:
     that was never registered) must not stop it: the rule id is description enough.
     """
     try:
-        return registry.get_rule(rule_id)
+        return rulebook.get_rule(rule_id)
     except ImportError:
         # Some engine's rule modules are missing: use whatever was registered before the failure.
         return registry.RULES.get(rule_id)

@@ -3,7 +3,8 @@
 A rule has a stable kebab-case id, the engine it belongs to (``validate``, ``lint``, ``breaking``), the spec
 kinds it applies to, a default severity and a one-line rationale. Engines register their rules with
 :func:`register` (lint rules through the ``@lint_rule`` decorator in :mod:`contractkit.lint.registry`);
-``contractkit rules`` and ``docs/rules.md`` are generated from :data:`RULES`.
+``contractkit rules`` and ``docs/rules.md`` are generated from :data:`RULES`, once
+:mod:`contractkit.rulebook` has loaded every engine.
 """
 
 from __future__ import annotations
@@ -13,15 +14,9 @@ import re
 from dataclasses import dataclass
 
 from contractkit.findings import Severity
+from contractkit.kinds import SpecKind
 
 _KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-
-
-class SpecKind(enum.Enum):
-    """The kind of contract a rule or a document belongs to."""
-
-    OPENAPI = "openapi"
-    ASYNCAPI = "asyncapi"
 
 
 class RuleKind(enum.Enum):
@@ -73,27 +68,3 @@ def register(rule: Rule) -> Rule:
         raise ValueError(f"rule `{rule.id}` has no summary")
     RULES[rule.id] = rule
     return rule
-
-
-def get_rule(rule_id: str) -> Rule | None:
-    """Return the rule registered as ``rule_id``, loading every engine's rules first."""
-    _load_all()
-    return RULES.get(rule_id)
-
-
-def all_rules() -> list[Rule]:
-    """Return every registered rule of every engine, sorted by kind then id."""
-    _load_all()
-    order = {kind: index for index, kind in enumerate(RuleKind)}
-    return sorted(RULES.values(), key=lambda r: (order[r.kind], r.id))
-
-
-def _load_all() -> None:
-    # Importing the engines registers their rules; each import is done once by Python.
-    import contractkit.breaking.asyncapi.rules
-    import contractkit.breaking.catalog_rules
-    import contractkit.breaking.ignores
-    import contractkit.breaking.openapi.rules
-    import contractkit.breaking.policies
-    import contractkit.lint.rules
-    import contractkit.validate.rules  # noqa: F401

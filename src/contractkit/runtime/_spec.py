@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from contractkit.errors import ContractInvalid, ContractNotFound, UsageError
+from contractkit.kinds import SpecKind
 from contractkit.loaders.document import load_document
 from contractkit.loaders.inline import inline_external
-from contractkit.rules.registry import SpecKind
 
 _CONTRACT_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 

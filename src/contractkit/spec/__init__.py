@@ -1,7 +1,14 @@
 """The contract model every engine can read: typed views over a loaded :class:`~contractkit.loaders.Document`.
 
+- :mod:`contractkit.spec.walk`: the operations of an OpenAPI document (paths, then 3.1 webhooks; effective
+  parameters) and the messages of an AsyncAPI 2.x/3.x document, in document order, for lint and breaking.
+- :mod:`contractkit.spec.markers`: what a contract says about its own lifecycle (deprecated, ``x-sunset``, the
+  ``Sunset`` header, stability), read the same way by lint and breaking.
 - :mod:`contractkit.spec.asyncapi`: channels, operations and messages of AsyncAPI 2.x and 3.x (message traits
   applied, AMQP bindings typed), in one model for both versions.
 - :mod:`contractkit.spec.schemas`: one schema of a document as a standalone JSON Schema (every ``$ref``, local or
   into another file, moved into ``$defs``), ready to compile.
+
+The kinds of contract (:class:`~contractkit.kinds.SpecKind`) are one layer lower, in :mod:`contractkit.kinds`,
+so that the loaders can tell them apart.
 """

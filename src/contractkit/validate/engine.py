@@ -6,9 +6,9 @@ import math
 from collections.abc import Iterator
 
 from contractkit.findings import Finding, Location
+from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Document
 from contractkit.loaders.types import JsonValue
-from contractkit.rules.registry import SpecKind
 from contractkit.validate import asyncapi, openapi
 from contractkit.validate.rules import ASYNCAPI_STRUCTURE, OPENAPI_STRUCTURE, REF_UNRESOLVED
 

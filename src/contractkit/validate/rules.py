@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from contractkit.findings import Severity
-from contractkit.rules.registry import Rule, RuleKind, SpecKind, register
+from contractkit.kinds import SpecKind
+from contractkit.rules.registry import Rule, RuleKind, register
 
 REF_UNRESOLVED = register(
     Rule(

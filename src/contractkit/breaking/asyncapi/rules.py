@@ -19,7 +19,8 @@ from types import MappingProxyType
 
 from contractkit.breaking.openapi import rules as openapi_rules
 from contractkit.breaking.registry import ERROR, INFO, WARNING, ChangeRule, change_rule
-from contractkit.rules.registry import Rule, RuleKind, SpecKind, register
+from contractkit.kinds import SpecKind
+from contractkit.rules.registry import Rule, RuleKind, register
 
 ASYNC = (SpecKind.ASYNCAPI,)
 DEPRECATE = "deprecate it first (`x-deprecated: true` with an `x-sunset` date) and remove it in a new major version."

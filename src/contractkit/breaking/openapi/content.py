@@ -8,8 +8,8 @@ from contractkit.breaking.context import DiffContext
 from contractkit.breaking.openapi import rules as r
 from contractkit.breaking.openapi.schemas import SchemaDiff
 from contractkit.breaking.registry import ChangeRule
-from contractkit.lint.walk import Operation
 from contractkit.loaders.document import Cursor
+from contractkit.spec.walk import Operation
 
 
 def media_types(holder: Cursor | None) -> dict[str, Cursor]:

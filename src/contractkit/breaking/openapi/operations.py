@@ -18,8 +18,8 @@ from contractkit.breaking.openapi.content import compare_request_body, compare_r
 from contractkit.breaking.openapi.parameters import compare_parameters
 from contractkit.breaking.openapi.schemas import REQUEST, RESPONSE
 from contractkit.breaking.openapi.security import compare_security
-from contractkit.lint.walk import Operation, operations
 from contractkit.loaders.document import Cursor, Document
+from contractkit.spec.walk import Operation, operations
 
 TEMPLATE = re.compile(r"\{[^}/]*\}")
 

@@ -13,8 +13,8 @@ import re
 from contractkit.breaking.context import DiffContext
 from contractkit.breaking.openapi import rules as r
 from contractkit.breaking.openapi.schemas import SchemaDiff
-from contractkit.lint.walk import Operation
 from contractkit.loaders.document import Cursor
+from contractkit.spec.walk import Operation
 
 _TEMPLATE = re.compile(r"\{([^}/]*)\}")
 # "If `in` is "header" and the `name` is "Accept", "Content-Type" or "Authorization", the parameter

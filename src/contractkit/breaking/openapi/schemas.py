@@ -29,8 +29,8 @@ from contractkit.breaking.openapi.schema_view import (
 from contractkit.breaking.openapi.sites import NO_SITES, Sites, schema_sites, sites_of
 from contractkit.breaking.openapi.unions import compare_variants
 from contractkit.breaking.registry import ChangeRule
+from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor
-from contractkit.rules.registry import SpecKind
 from contractkit.schema_errors import short
 
 REQUEST, RESPONSE = "request", "response"

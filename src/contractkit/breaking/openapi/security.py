@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from contractkit.breaking.context import DiffContext
 from contractkit.breaking.openapi import rules as r
-from contractkit.lint.walk import Operation
 from contractkit.loaders.document import Cursor, Document
+from contractkit.spec.walk import Operation
 
 Alternative = dict[str, frozenset[str]]
 # The fields of a security scheme that decide what a client sends, and where.

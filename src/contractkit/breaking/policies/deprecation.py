@@ -25,12 +25,12 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from contractkit.breaking.policies.markers import Sunset, deprecated, parent, sunset_header, sunset_of
 from contractkit.breaking.registry import ERROR, INFO, ChangeRule, change_rule
 from contractkit.findings import Finding
-from contractkit.lint.walk import HTTP_METHODS
+from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor
-from contractkit.rules.registry import SpecKind
+from contractkit.spec.markers import Sunset, deprecated, parent, sunset_header, sunset_of
+from contractkit.spec.walk import HTTP_METHODS
 
 __all__ = ["REMOVED_BEFORE_SUNSET", "DeprecationPolicy", "Verdict", "judge"]
 

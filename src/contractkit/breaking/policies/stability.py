@@ -15,12 +15,12 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from contractkit.breaking.policies.markers import STABILITY_LEVELS, stability_level
 from contractkit.breaking.registry import ERROR, change_rule
 from contractkit.findings import Finding, Severity
-from contractkit.lint.walk import operations
+from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor, Document
-from contractkit.rules.registry import SpecKind
+from contractkit.spec.markers import STABILITY_LEVELS, stability_level
+from contractkit.spec.walk import operations
 
 __all__ = ["FREE_LEVELS", "STABILITY_DECREASED", "Stability", "read_stability", "soften", "stability_decreased"]
 

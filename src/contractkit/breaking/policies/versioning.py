@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from contractkit.breaking.changelog import NOTE_RULES, BumpAdvice
 from contractkit.breaking.registry import ERROR, WARNING, ChangeRule, change_rule
 from contractkit.findings import Finding, Severity
+from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor, Document
 from contractkit.loaders.equivalence import same_content
 from contractkit.loaders.types import JsonValue
-from contractkit.rules.registry import SpecKind
 
 __all__ = [
     "VERSION_BUMP_TOO_SMALL",

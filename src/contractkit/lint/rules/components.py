@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 from contractkit.errors import UnresolvedRef
 from contractkit.findings import Severity
+from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
 from contractkit.loaders.document import Document
 from contractkit.loaders.pointer import escape
 from contractkit.loaders.source import SourceFile
 from contractkit.loaders.types import JsonValue
-from contractkit.rules.registry import SpecKind
 
 _OPENAPI_SECTIONS = (
     "schemas", "responses", "parameters", "examples", "requestBodies", "headers", "securitySchemes", "links",

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from contractkit.breaking.policies.markers import deprecated, sunset_header, sunset_of
 from contractkit.findings import Severity
+from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
-from contractkit.lint.walk import operations
 from contractkit.loaders.document import Cursor, Document
 from contractkit.loaders.pointer import to_pointer
-from contractkit.rules.registry import SpecKind
+from contractkit.spec.markers import deprecated, sunset_header, sunset_of
+from contractkit.spec.walk import operations
 
 # Subtrees that hold data, not contract nodes: a `deprecated: true` in an example is not a deprecation.
 _DATA_KEYS = frozenset({"example", "examples", "default", "const", "enum", "x-examples"})

@@ -32,16 +32,16 @@ from referencing.jsonschema import DRAFT4, DRAFT7, DRAFT202012, Schema
 
 from contractkit.errors import UnresolvedRef
 from contractkit.findings import Severity
+from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
-from contractkit.lint.walk import HTTP_METHODS, messages, operations
 from contractkit.loaders.document import Cursor, Document
 from contractkit.loaders.pointer import parse_pointer, to_pointer
 from contractkit.loaders.source import SourceFile
 from contractkit.loaders.types import JsonValue
-from contractkit.rules.registry import SpecKind
 from contractkit.schema_errors import describe, instance_path, most_specific, short
 from contractkit.schema_regex import with_bounded_patterns
+from contractkit.spec.walk import HTTP_METHODS, messages, operations
 
 Direction = Literal["plain", "read", "write"]
 Identity = tuple[str, tuple[str, ...]]

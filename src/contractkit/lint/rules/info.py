@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from contractkit.findings import Severity
+from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
-from contractkit.rules.registry import SpecKind
 from contractkit.schema_errors import short
 
 # The regular expression that https://semver.org/spec/v2.0.0.html recommends, ASCII digits only.

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 from contractkit.errors import UnresolvedRef
 from contractkit.findings import Severity
+from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
-from contractkit.lint.walk import HTTP_METHODS, Operation, operations
 from contractkit.loaders.document import Cursor, Document
 from contractkit.loaders.pointer import to_pointer
-from contractkit.rules.registry import SpecKind
+from contractkit.spec.walk import HTTP_METHODS, Operation, operations
 
 
 def _callback_operations(op: Operation) -> Iterator[Cursor]:

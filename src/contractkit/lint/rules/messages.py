@@ -7,11 +7,11 @@ from pathlib import Path
 
 from contractkit.errors import ConfigError
 from contractkit.findings import Severity
+from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
-from contractkit.lint.walk import Message, messages
 from contractkit.loaders.document import Cursor
-from contractkit.rules.registry import SpecKind
+from contractkit.spec.walk import Message, messages
 
 _TRACE_HEADERS = ("traceparent", "message-id", "correlation-id")
 Identity = tuple[str, tuple[str, ...]]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from contractkit.findings import Severity
+from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
-from contractkit.lint.walk import Operation, operations
 from contractkit.loaders.document import Cursor
-from contractkit.rules.registry import SpecKind
+from contractkit.spec.walk import Operation, operations
 
 _CAMEL_CASE = re.compile(r"[a-z][a-zA-Z0-9]*", re.ASCII)
 _SUCCESS_STATUS = re.compile(r"[23](\d\d|XX)", re.ASCII | re.IGNORECASE)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from contractkit.findings import Severity
+from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
 from contractkit.lint.rules.responses import is_json, is_or_extends, media_type, merged_properties, shared_schema
-from contractkit.lint.walk import Operation, operations
 from contractkit.loaders.document import Cursor
-from contractkit.rules.registry import SpecKind
+from contractkit.spec.walk import Operation, operations
 
 _LIST_ID = re.compile(r"[Ll]ist(?![a-z])", re.ASCII)
 _PAGE_PARAMETERS = ("limit", "cursor")

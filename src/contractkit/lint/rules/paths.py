@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contractkit.findings import Location, Severity
+from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
-from contractkit.lint.walk import HTTP_METHODS
 from contractkit.loaders.document import Cursor, Document
-from contractkit.rules.registry import SpecKind
+from contractkit.spec.walk import HTTP_METHODS
 
 _KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*", re.ASCII)
 _TEMPLATE = re.compile(r"\{[^{}]*\}")

@@ -15,12 +15,12 @@ from urllib.parse import quote
 
 from contractkit.errors import ConfigError, UnresolvedRef
 from contractkit.findings import Severity
+from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
-from contractkit.lint.walk import Operation, operations
 from contractkit.loaders.document import Cursor
 from contractkit.loaders.pointer import parse_pointer
-from contractkit.rules.registry import SpecKind
+from contractkit.spec.walk import Operation, operations
 
 _CLIENT_ERROR = re.compile(r"4(\d\d|XX)", re.ASCII | re.IGNORECASE)
 _ERROR = re.compile(r"[45](\d\d|XX)", re.ASCII | re.IGNORECASE)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contractkit.findings import Severity
+from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
-from contractkit.lint.walk import operations
 from contractkit.loaders.document import Cursor
-from contractkit.rules.registry import SpecKind
+from contractkit.spec.walk import operations
 
 
 def _anonymous(requirements: Cursor) -> Cursor | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from contractkit.rules.registry import Rule, RuleKind, all_rules
+from contractkit.rulebook import all_rules
+from contractkit.rules.registry import Rule, RuleKind
 
 _TITLES = {
     RuleKind.VALIDATE: "Validation rules",
