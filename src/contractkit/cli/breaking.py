@@ -16,26 +16,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from contractkit.cli._errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, error_boundary, print_error
+from contractkit.cli._formats import format_option
 from contractkit.cli._output import emit
 from contractkit.cli.checks import CatalogOption, ColorOption, MaxBytesOption, OutputOption, RemoteOption, RootOption
 from contractkit.errors import UsageError
 from contractkit.findings import Severity
+from contractkit.outputs import BREAKING, CHANGELOG
 from contractkit.reporters import BREAKING_REPORTERS, CHANGELOG_REPORTERS, Reporter
 
 if TYPE_CHECKING:
     # Imported when a comparison runs: importing them registers their rules, which `contractkit rules` must
     # not depend on (the registry loads every engine's rules itself).
     from contractkit.breaking.run import BreakingOptions, ChangeReport, Command
-
-
-class ChangeFormat(enum.StrEnum):
-    """Output formats of ``breaking`` and ``changelog``."""
-
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    GITHUB = "github"
-    JUNIT = "junit"
 
 
 class ChangeFailOn(enum.StrEnum):
@@ -78,7 +70,8 @@ BaseRefOption = Annotated[
         "$ref'd files and the base catalog are read from git.",
     ),
 ]
-FormatOption = Annotated[ChangeFormat, typer.Option("--format", "-f", help="Output format.")]
+BreakingFormatOption = Annotated[str, format_option(BREAKING)]
+ChangelogFormatOption = Annotated[str, format_option(CHANGELOG)]
 IgnoresOption = Annotated[
     Path | None,
     typer.Option(
@@ -175,7 +168,7 @@ def breaking(
             "finds it: CONTRACTKIT_BASE_REF, the CI's target branch, origin/HEAD, main, master (docs/gate.md).",
         ),
     ] = False,
-    format: FormatOption = ChangeFormat.TEXT,
+    format: BreakingFormatOption = BREAKING.default,
     fail_on: Annotated[
         ChangeFailOn, typer.Option("--fail-on", help="Exit 1 when a change is at this level or worse.")
     ] = ChangeFailOn.ERROR,
@@ -201,7 +194,7 @@ def breaking(
         if against_target:
             base_ref = _target_base(base_ref)
         options = _options(catalog, root, max_bytes, allow_remote_refs, ignores, engine, today)
-        reporter = BREAKING_REPORTERS[format.value]
+        reporter = BREAKING_REPORTERS[format]
         _run("breaking", arguments, base_ref, options, reporter, output, color, Severity(fail_on.value))
 
 
@@ -229,7 +222,7 @@ def _target_base(base_ref: str | None) -> str:
 def changelog(
     arguments: Arguments = None,
     base_ref: BaseRefOption = None,
-    format: FormatOption = ChangeFormat.TEXT,
+    format: ChangelogFormatOption = CHANGELOG.default,
     fail_on: Annotated[
         ChangelogFailOn,
         typer.Option("--fail-on", help="Exit 1 when a change is at this level or worse (default: never)."),
@@ -252,7 +245,7 @@ def changelog(
     """
     with error_boundary():
         options = _options(catalog, root, max_bytes, allow_remote_refs, ignores, engine, today)
-        reporter = CHANGELOG_REPORTERS[format.value]
+        reporter = CHANGELOG_REPORTERS[format]
         level = None if fail_on is ChangelogFailOn.NONE else Severity(fail_on.value)
         _run("changelog", arguments, base_ref, options, reporter, output, color, level)
 

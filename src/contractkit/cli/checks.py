@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from contractkit.cli._errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, error_boundary, print_error
+from contractkit.cli._formats import format_option
+from contractkit.outputs import CHECK
 
 if TYPE_CHECKING:
     from contractkit import api
@@ -18,16 +20,6 @@ if TYPE_CHECKING:
 
 # The engines (the loader, the rules, the validators) are imported when a command runs, not when the command line
 # is built: `contractkit check --help` stays fast.
-
-
-class Format(enum.StrEnum):
-    """Output formats of the checking commands."""
-
-    TEXT = "text"
-    JSON = "json"
-    GITHUB = "github"
-    SARIF = "sarif"
-    JUNIT = "junit"
 
 
 class FailOn(enum.StrEnum):
@@ -45,7 +37,7 @@ Targets = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[str, format_option(CHECK)]
 FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at this severity or worse.")]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")
@@ -76,7 +68,7 @@ ColorOption = Annotated[
 def _command(name: str) -> Callable[..., None]:
     def command(
         targets: Targets = None,
-        format: FormatOption = Format.TEXT,
+        format: FormatOption = CHECK.default,
         fail_on: FailOnOption = FailOn.ERROR,
         output: OutputOption = None,
         catalog: CatalogOption = None,
@@ -94,7 +86,7 @@ def _command(name: str) -> Callable[..., None]:
             run: Callable[[list[str], api.Options], Report] = getattr(api, name)
             options = api.Options(catalog=catalog, root=root, max_bytes=max_bytes, allow_remote_refs=allow_remote_refs)
             report = run(list(targets or []), options)
-            emit(report, REPORTERS[format.value], output, color=color)
+            emit(report, REPORTERS[format], output, color=color)
             for error in report.errors:
                 print_error(error, sys.stderr)
             if report.errors:

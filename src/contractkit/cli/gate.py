@@ -18,21 +18,13 @@ from typing import Annotated
 import typer
 
 from contractkit.cli._errors import EXIT_OK, error_boundary, print_error
+from contractkit.cli._formats import format_option
 from contractkit.cli._output import write_atomic
 from contractkit.cli.breaking import IgnoresOption, TodayOption, parse_today
 from contractkit.cli.checks import CatalogOption, ColorOption, OutputOption
 from contractkit.errors import UsageError
 from contractkit.findings import Severity
-
-
-class GateFormat(enum.StrEnum):
-    """Output formats of ``ci``."""
-
-    TEXT = "text"
-    MARKDOWN = "markdown"
-    GITHUB = "github"
-    JSON = "json"
-    JUNIT = "junit"
+from contractkit.outputs import GATE
 
 
 class GateFailOn(enum.StrEnum):
@@ -64,7 +56,7 @@ def ci(
             help="Only print the affected contracts (id, kind, path, owner, why), for a CI matrix; exit 0.",
         ),
     ] = False,
-    format: Annotated[GateFormat, typer.Option("--format", "-f", help="Output format.")] = GateFormat.TEXT,
+    format: Annotated[str, format_option(GATE)] = GATE.default,
     fail_on: Annotated[
         GateFailOn, typer.Option("--fail-on", help="Fail on findings and changes at this level or worse.")
     ] = GateFailOn.ERROR,
@@ -99,7 +91,7 @@ def ci(
         )
         if list_changed:
             plan = plan_gate(options)
-            if format is GateFormat.JSON:
+            if format == "json":
                 text = json.dumps(plan.as_dict(), indent=2, ensure_ascii=False) + "\n"
             else:
                 rows = [(a.id, a.path, a.owner, "; ".join(map(str, a.reasons))) for a in plan.affected]
@@ -107,7 +99,7 @@ def ci(
             _write(text, output)
             raise typer.Exit(EXIT_OK)
         result = run_gate(options)
-        renderer = GATE_RENDERERS[format.value]
+        renderer = GATE_RENDERERS[format]
         if output is None:
             use_color = color if color is not None else (sys.stdout.isatty() and "NO_COLOR" not in os.environ)
             renderer.render(result, sys.stdout, color=use_color)
@@ -115,7 +107,7 @@ def ci(
             buffer = io.StringIO()
             renderer.render(result, buffer)
             write_atomic(output, buffer.getvalue())
-        if format is not GateFormat.TEXT:
+        if format != "text":
             for error in [*result.errors, *(e for c in result.contracts for e in c.errors)]:
                 print_error(error, sys.stderr)
         raise typer.Exit(result.exit_code())

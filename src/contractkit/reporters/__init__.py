@@ -1,7 +1,8 @@
 """Reporters turn a :class:`~contractkit.findings.Report` into text for people, tools or CI systems.
 
 Every reporter follows the :class:`Reporter` protocol and writes only to the stream it is given; the CLI
-picks one from :data:`REPORTERS` by the ``--format`` name::
+picks one from :data:`REPORTERS` by the ``--format`` name (the formats of every command are registered once, in
+:mod:`contractkit.outputs`)::
 
     REPORTERS["sarif"].render(report, sys.stdout)
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from contractkit.outputs import BREAKING, CHANGELOG, CHECK
 from contractkit.reporters.github import ChangesGithubReporter, GithubReporter
 from contractkit.reporters.json import BreakingJsonReporter, ChangelogJsonReporter, JsonReporter
 from contractkit.reporters.junit import JunitReporter
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from contractkit.findings import Report
+    from contractkit.outputs import Formats
 
 __all__ = [
     "BREAKING_REPORTERS",
@@ -70,29 +73,11 @@ class Reporter(Protocol):
         """
 
 
-#: The reporters by ``--format`` name, the default (``text``) first.
-REPORTERS: dict[str, Reporter] = {
-    "text": TextReporter(),
-    "json": JsonReporter(),
-    "github": GithubReporter(),
-    "sarif": SarifReporter(),
-    "junit": JunitReporter(),
-}
+#: The reporters by ``--format`` name, the default (``text``) first: the table in :mod:`contractkit.outputs`.
+REPORTERS: Formats[Report] = CHECK
 
 #: The reporters of ``contractkit breaking`` by ``--format`` name: the JSON is ``{"breaking", "changes"}``.
-BREAKING_REPORTERS: dict[str, Reporter] = {
-    "text": BreakingTextReporter(),
-    "json": BreakingJsonReporter(),
-    "markdown": MarkdownReporter(),
-    "github": ChangesGithubReporter(),
-    "junit": JunitReporter(),
-}
+BREAKING_REPORTERS: Formats[Report] = BREAKING
 
 #: The reporters of ``contractkit changelog`` by ``--format`` name: changes grouped by operation.
-CHANGELOG_REPORTERS: dict[str, Reporter] = {
-    "text": ChangelogTextReporter(),
-    "json": ChangelogJsonReporter(),
-    "markdown": MarkdownReporter(),
-    "github": ChangesGithubReporter(),
-    "junit": JunitReporter(),
-}
+CHANGELOG_REPORTERS: Formats[Report] = CHANGELOG

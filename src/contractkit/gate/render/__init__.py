@@ -11,34 +11,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from contractkit.gate.render.github import GateGithubRenderer
-from contractkit.gate.render.json import GateJsonRenderer
-from contractkit.gate.render.junit import GateJunitRenderer
-from contractkit.gate.render.markdown import MARKER, GateMarkdownRenderer
-from contractkit.gate.render.text import GateTextRenderer
+from contractkit.gate.render.markdown import MARKER
+from contractkit.outputs import GATE, Renderer
 
 if TYPE_CHECKING:
-    from typing import TextIO
-
     from contractkit.gate.model import GateResult
+    from contractkit.outputs import Formats
 
 __all__ = ["GATE_RENDERERS", "MARKER", "GateRenderer"]
 
+#: Something that renders a gate result to a text stream.
+GateRenderer = Renderer["GateResult"]
 
-class GateRenderer(Protocol):
-    """Something that renders a gate result to a text stream."""
-
-    def render(self, result: GateResult, stream: TextIO, *, color: bool = False) -> None:
-        """Write ``result`` to ``stream`` (``color``: ANSI colours allowed; only the text format uses them)."""
-
-
-#: The renderers by ``--format`` name, the default first.
-GATE_RENDERERS: dict[str, GateRenderer] = {
-    "text": GateTextRenderer(),
-    "markdown": GateMarkdownRenderer(),
-    "github": GateGithubRenderer(),
-    "json": GateJsonRenderer(),
-    "junit": GateJunitRenderer(),
-}
+#: The renderers by ``--format`` name, the default first: the table in :mod:`contractkit.outputs`.
+GATE_RENDERERS: Formats[GateResult] = GATE
