@@ -26,6 +26,7 @@ import yaml
 from contractkit.breaking import diff_documents
 from contractkit.breaking.asyncapi.rules import schema_rules
 from contractkit.loaders import FileStore, open_document
+from tests.cases import case_dirs, is_silent, rule_of, side
 
 CASES = Path(__file__).parent / "cases"
 ASYNCAPI_VERSIONS = ("2.6.0", "3.0.0")
@@ -37,13 +38,6 @@ def _load(path: Path) -> dict:
     data = json.loads(path.read_text()) if path.suffix == ".json" else yaml.safe_load(path.read_text())
     assert isinstance(data, dict)
     return data
-
-
-def _side(case: Path, stem: str) -> Path:
-    for candidate in (case / f"{stem}.yaml", case / f"{stem}.json"):
-        if candidate.exists():
-            return candidate
-    raise AssertionError(case)
 
 
 def _body(operation: dict, request: bool) -> tuple[str, dict] | None:
@@ -100,13 +94,13 @@ def body_cases() -> list[tuple[Path, bool]]:
     """Return the OpenAPI cases of schema rules whose change is in the only operation's JSON body."""
     renamed = schema_rules()
     found = []
-    for case in sorted(p for p in CASES.iterdir() if p.is_dir()):
-        rule = case.name.split("--")[0]
+    for case in case_dirs(CASES):
+        rule = rule_of(case)
         if rule not in renamed:
             continue
         request = rule.startswith("request-")
-        sides = [_load(_side(case, stem)) for stem in ("base", "revision")]
-        operations = [_only_operation(side) for side in sides]
+        sides = [_load(side(case, stem)) for stem in ("base", "revision")]
+        operations = [_only_operation(doc) for doc in sides]
         if any(op is None or _body(op, request) is None for op in operations):
             continue
         found.append((case, request))
@@ -115,8 +109,8 @@ def body_cases() -> list[tuple[Path, bool]]:
 
 def _openapi_findings(case: Path, where: str) -> Counter[tuple[str, str, str]]:
     store = FileStore()
-    base = open_document(_side(case, "base"), store=store, root_dir=case)
-    revision = open_document(_side(case, "revision"), store=store, root_dir=case)
+    base = open_document(side(case, "base"), store=store, root_dir=case)
+    revision = open_document(side(case, "revision"), store=store, root_dir=case)
     renamed = schema_rules()
     return Counter(
         (renamed[f.rule_id].id, f.severity.value, f.message.replace(where, "<where>"))
@@ -130,7 +124,7 @@ def _asyncapi_findings(case: Path, request: bool, version: str, tmp: Path) -> Co
     shutil.copytree(case, folder)
     paths = []
     for stem in ("base", "revision"):
-        openapi = _load(_side(case, stem))
+        openapi = _load(side(case, stem))
         operation = _only_operation(openapi)
         assert operation is not None
         body = _body(operation, request)
@@ -149,7 +143,7 @@ def _asyncapi_findings(case: Path, request: bool, version: str, tmp: Path) -> Co
 @pytest.mark.parametrize("version", ASYNCAPI_VERSIONS)
 @pytest.mark.parametrize(("case", "request_side"), body_cases(), ids=[c.name for c, _ in body_cases()])
 def test_message_payload_judged_like_the_body(case: Path, request_side: bool, version: str, tmp_path: Path) -> None:
-    openapi = _load(_side(case, "base"))
+    openapi = _load(side(case, "base"))
     operation = _only_operation(openapi)
     assert operation is not None
     body = _body(operation, request_side)
@@ -163,7 +157,7 @@ def test_every_renamed_rule_fires_and_stays_silent() -> None:
     """Each ``received-message-*``/``sent-message-*`` rule has a firing and a near-miss replayed case."""
     have: set[tuple[str, bool]] = set()
     for case, _ in body_cases():
-        have.add((case.name.split("--")[0], case.name.split("--", 1)[1].startswith("silent")))
+        have.add((rule_of(case), is_silent(case)))
     missing = [
         f"{rule} ({'silent' if silent else 'firing'})"
         for rule in schema_rules()

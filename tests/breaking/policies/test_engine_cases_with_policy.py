@@ -16,21 +16,14 @@ from contractkit.breaking import diff_documents
 from contractkit.breaking.policies import DeprecationPolicy
 from contractkit.findings import Finding, Severity
 from contractkit.loaders import FileStore, open_document
+from tests.cases import all_cases, side
 
 ROOTS = [Path(__file__).parents[1] / "cases", Path(__file__).parents[1] / "asyncapi_cases"]
 LATER = dt.date(2999, 12, 31)
 
 
 def cases() -> list[Path]:
-    found = []
-    for root in ROOTS:
-        if root.is_dir():
-            found += sorted(p for p in root.iterdir() if p.is_dir() and any(p.glob("base.*")))
-    return found
-
-
-def side(case: Path, stem: str) -> Path:
-    return next(p for p in (case / f"{stem}.yaml", case / f"{stem}.json") if p.exists())
+    return [case for case in all_cases(*ROOTS) if any(case.glob("base.*"))]
 
 
 def diff(case: Path, *, policy: bool) -> list[Finding]:

@@ -5,44 +5,27 @@ A case is ``<policy>--<what>/`` holding ``base.yaml``, ``revision.yaml``, ``expe
 date; ``lifecycle: draft``, the catalog's lifecycle of the contract; ``policies: {versioning: false}``) and an
 ``ignores.yaml``. The pair is compared as ``contractkit breaking`` does it (the deprecation policy in the engine,
 then stability, the ignores file and versioning), and ``expected.txt`` holds every finding, one per line
-(``file:line:column level rule-id [operation] message``, accepted ones marked), then the bump advice. Regenerate
-with ``pytest tests/breaking/policies --update-goldens`` and review the diff like code.
+(``file:line:column level rule-id [operation] message``, accepted ones marked), then the bump advice. The
+harness is tests/cases.py; regenerate with ``pytest tests/breaking/policies --update-goldens`` and review the diff
+like code.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
 
-import pytest
 import yaml
 
 from contractkit.breaking import diff_documents
 from contractkit.breaking.ignores import apply_ignores, read_ignores
 from contractkit.breaking.policies import POLICY_RULES, DeprecationPolicy, Policies, apply_policies
 from contractkit.breaking.policies.deprecation import REMOVED_BEFORE_SUNSET
-from contractkit.findings import Finding
 from contractkit.loaders import FileStore, open_document
-
-CASES = Path(__file__).parent / "cases"
-NO_ASYNCAPI_ENGINE = importlib.util.find_spec("contractkit.breaking.asyncapi") is None
+from tests.cases import CaseSuite, Outcome, golden_rules
 
 
-def case_dirs() -> list[object]:
-    params: list[object] = []
-    for case in sorted(p for p in CASES.iterdir() if p.is_dir()):
-        asyncapi = "asyncapi" in (case / "base.yaml").read_text().split("\n", 1)[0]
-        marks = (
-            [pytest.mark.skip(reason="the AsyncAPI engine (contractkit.breaking.asyncapi) does not exist yet")]
-            if asyncapi and NO_ASYNCAPI_ENGINE
-            else []
-        )
-        params.append(pytest.param(case, id=case.name, marks=marks))
-    return params
-
-
-def run_case(case: Path) -> tuple[list[Finding], str]:
+def run_case(case: Path) -> Outcome:
     conf_file = case / "case.yaml"
     conf = yaml.safe_load(conf_file.read_text()) if conf_file.exists() else {}
     today = dt.date.fromisoformat(str(conf["today"]))
@@ -64,39 +47,18 @@ def run_case(case: Path) -> tuple[list[Finding], str]:
     )
     if ignores:
         findings = apply_ignores(findings, ignores, today=today)
-    return findings, str(advice)
+    assert all(finding.contract == "orders" for finding in findings), findings
+    return Outcome(findings, (f"advice: {advice}",))
 
 
-def render(findings: list[Finding], advice: str, case: Path) -> str:
-    def relative(file: str) -> str:
-        return Path(file).resolve().relative_to(case.resolve()).as_posix()
-
-    ordered = sorted(findings, key=lambda f: (relative(f.location.file), *f.sort_key()[1:]))
-    lines = [
-        f"{relative(f.location.file)}:{f.location.line}:{f.location.column} {f.severity.value} {f.rule_id}"
-        f"{f' [{f.operation}]' if f.operation else ''} {f.message}"
-        f"{f' (accepted: {f.accepted})' if f.accepted else ''}"
-        for f in ordered
-    ]
-    return "".join(line + "\n" for line in [*lines, f"advice: {advice}"])
+SUITE = CaseSuite(Path(__file__).parent / "cases", run=run_case)
 
 
-@pytest.mark.parametrize("case", case_dirs())
+@SUITE.parametrize()
 def test_policy_case(case: Path, update_goldens: bool) -> None:
-    findings, advice = run_case(case)
-    actual = render(findings, advice, case)
-    expected_file = case / "expected.txt"
-    if update_goldens:
-        expected_file.write_text(actual)
-    assert expected_file.exists(), f"{case.name}: no expected.txt (run pytest --update-goldens and review it)"
-    assert actual == expected_file.read_text()
-    for finding in findings:
-        assert finding.message[:1].islower() or finding.message.startswith("`"), finding.message
-        assert not finding.message.endswith("."), finding.message
-        assert finding.contract == "orders"
+    SUITE.check(case, update_goldens)
 
 
 def test_every_policy_rule_has_a_firing_case() -> None:
-    fired = " ".join((case / "expected.txt").read_text() for case in CASES.iterdir() if case.is_dir())
-    missing = sorted(rule for rule in {*POLICY_RULES, REMOVED_BEFORE_SUNSET.id} if f" {rule} " not in fired)
+    missing = sorted({*POLICY_RULES, REMOVED_BEFORE_SUNSET.id} - golden_rules(SUITE.root))
     assert not missing, f"policy rules without a case that fires them: {missing}"
