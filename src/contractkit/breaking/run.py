@@ -105,7 +105,7 @@ def compare_files(
         ContractSyntaxError, ContractInvalid, UnresolvedRef: a file cannot be used.
         GitError: the ``<ref>`` cannot be read.
         ConfigError: the catalog or the ignores file is invalid.
-        UsageError: the two files are of different kinds.
+        UsageError: the two files are of different kinds, or an argument is a folder of several contracts.
     """
     options = options or BreakingOptions()
     catalog = find_catalog(options.catalog)

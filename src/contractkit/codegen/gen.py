@@ -149,9 +149,10 @@ def generate(
         InputError: a contract cannot be loaded, or datamodel-code-generator cannot handle one of its schemas
             (nothing is written for that contract; packages already replaced stay consistent).
     """
-    catalog, contracts = catalog_contracts(list(ids), catalog)
+    arguments = list(ids)
+    catalog, contracts = catalog_contracts(arguments, catalog)
     out = (out_dir or default_out_dir(catalog)).resolve()
-    whole = not list(ids)
+    whole = not arguments
     plans = [_plan_common(catalog)] if (catalog.root / COMMON_DIR).is_dir() else []
     plans += [_plan_contract(catalog, contract) for contract in contracts]
     results: list[PackageResult] = []
