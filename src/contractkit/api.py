@@ -20,7 +20,7 @@ from contractkit.lint.engine import lint_document
 from contractkit.loaders.document import Document, load_document
 from contractkit.loaders.files import display_name
 from contractkit.loaders.limits import Limits
-from contractkit.targets import Selection, Target, select, stray_contracts
+from contractkit.targets import Selection, Target, find_catalog, select, stray_contracts
 from contractkit.validate.engine import validate_document
 from contractkit.validate.rules import CATALOG_KIND_MISMATCH, CONTRACT_NOT_IN_CATALOG
 
@@ -58,7 +58,7 @@ def check(arguments: list[str], options: Options | None = None) -> Report:
 
 
 def _run(command: str, arguments: list[str], options: Options, *, validating: bool, linting: bool) -> Report:
-    catalog = load_catalog(options.catalog)
+    catalog = find_catalog(options.catalog)
     selection = select(arguments, catalog, root=options.root)
     limits = _limits(catalog, options)
     report = Report(command)

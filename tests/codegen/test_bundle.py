@@ -416,7 +416,7 @@ def test_cli_bundle(
     [
         pytest.param(["bundle", "nope"], "contract `nope` not found", id="unknown-id"),
         pytest.param(["bundle", "b2b-orders", "--format", "xml"], "xml", id="bad-format"),
-        pytest.param(["bundle", "."], "a bundle is one contract", id="a-folder-of-many"),
+        pytest.param(["bundle", "."], "`.` names 5 contracts (`b2b-orders`, `mes`", id="a-folder-of-many"),
     ],
 )
 def test_cli_bundle_errors(args: list[str], message: str, monkeypatch: pytest.MonkeyPatch) -> None:

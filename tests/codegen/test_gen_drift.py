@@ -104,7 +104,8 @@ def test_removed_contract_package_is_reported_then_removed(repo_copy: Path) -> N
 def test_unknown_contract_id_is_a_usage_error_with_a_guess(repo_copy: Path) -> None:
     code, _, err = _run(repo_copy, "b2b-order")
     assert code == 2
-    assert "`b2b-order` is not a contract id" in err and "did you mean `b2b-orders`?" in err
+    assert "`b2b-order` is neither a contract id of the catalog nor a file" in err
+    assert "did you mean `b2b-orders`?" in err
 
 
 def test_a_failing_contract_leaves_its_package_untouched(repo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:

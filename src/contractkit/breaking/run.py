@@ -31,14 +31,13 @@ from contractkit.breaking.git import GitFileStore, GitRepo
 from contractkit.breaking.ignores import IGNORES_FILE, Ignore, apply_ignores, read_ignores
 from contractkit.breaking.policies import DeprecationPolicy, Policies, apply_policies
 from contractkit.catalog.model import Catalog
-from contractkit.catalog.reader import load_catalog
 from contractkit.errors import ContractkitError, ContractNotFound, UsageError
 from contractkit.findings import Finding, Location
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Document, open_document
 from contractkit.loaders.files import FileStore, display_name
 from contractkit.loaders.limits import Limits
-from contractkit.targets import Target, select, target_for_file
+from contractkit.targets import Target, find_catalog, resolve, select, target_for_file
 
 __all__ = ["BreakingOptions", "ChangeReport", "Engine", "check_breaking", "compare_files", "compare_with_ref"]
 
@@ -106,19 +105,19 @@ def compare_files(
         ContractSyntaxError, ContractInvalid, UnresolvedRef: a file cannot be used.
         GitError: the ``<ref>`` cannot be read.
         ConfigError: the catalog or the ignores file is invalid.
-        UsageError: the two files are of different kinds.
+        UsageError: the two files are of different kinds, or an argument is a folder of several contracts.
     """
     options = options or BreakingOptions()
-    catalog = load_catalog(options.catalog)
+    catalog = find_catalog(options.catalog)
     limits = _limits(catalog, options)
     report = ChangeReport(command)
     ignores = _ignores(catalog, options)
-    target = select([revision], catalog, root=options.root).targets[0]
+    target = resolve(revision, catalog, root=options.root)
     report.checked.append(target.name)
     revision_doc = open_document(target.path, store=FileStore(limits), root_dir=target.root_dir)
     base_path = Path(base)
     if base_path.is_file() or not _is_git_spec(base):
-        base_target = select([base], catalog, root=options.root).targets[0]
+        base_target = resolve(base, catalog, root=options.root)
         base_doc = open_document(base_target.path, store=FileStore(limits), root_dir=base_target.root_dir)
         findings = _diff(base_doc, revision_doc, target, options, report, base_store=None, run=(catalog, ignores))
     else:
@@ -157,7 +156,7 @@ def compare_with_ref(
         ConfigError: the catalog, the catalog at ``ref`` or the ignores file is invalid.
     """
     options = options or BreakingOptions()
-    catalog = load_catalog(options.catalog)
+    catalog = find_catalog(options.catalog)
     selection = select(list(arguments), catalog, root=options.root)
     limits = _limits(catalog, options)
     report = ChangeReport(command)

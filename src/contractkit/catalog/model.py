@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import difflib
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from contractkit.errors import ContractNotFound
+from contractkit.errors import ContractNotFound, UsageError
 from contractkit.findings import Location, Severity
 from contractkit.kinds import SpecKind
 from contractkit.loaders.limits import Limits
@@ -182,23 +182,6 @@ class Catalog:
         """Return the contract with ``contract_id``, or ``None``."""
         return next((c for c in self.contracts if c.id == contract_id), None)
 
-    def pick(self, ids: Sequence[str]) -> list[Contract]:
-        """Return the contracts named by ``ids`` in that order, without repeats; every contract when empty.
-
-        Raises:
-            ContractNotFound: an id is not in the catalog (:func:`unknown_contract`: with a did-you-mean).
-        """
-        if not ids:
-            return list(self.contracts)
-        chosen: list[Contract] = []
-        for contract_id in ids:
-            contract = self.get(contract_id)
-            if contract is None:
-                raise unknown_contract(contract_id, self)
-            if contract not in chosen:
-                chosen.append(contract)
-        return chosen
-
     def by_path(self, path: Path) -> Contract | None:
         """Return the contract whose root file is ``path``, or ``None``."""
         resolved = path.resolve()
@@ -213,23 +196,30 @@ class Catalog:
         return self.breaking if contract is None else self.breaking.merged(contract.breaking)
 
 
-def unknown_contract(argument: str, catalog: Catalog | None, *, files: bool = False) -> ContractNotFound:
+_NO_CATALOG = "no catalog found (looked for contracts/catalog.yaml in the working directory and above)"
+
+
+def unknown_contract(argument: str, catalog: Catalog | None) -> ContractNotFound:
     """Return the error for an argument that names no contract: the same words everywhere, with a did-you-mean.
 
     Args:
-        argument: what the user wrote.
+        argument: what the user wrote (neither a contract id of ``catalog`` nor an existing file or folder).
         catalog: the catalog it was looked up in (``None``: none was found).
-        files: whether the command also takes a contract file there (it is then neither an id nor a file).
     """
     known = [c.id for c in catalog.contracts] if catalog is not None else []
     guess = difflib.get_close_matches(argument, known, n=1)
-    if files:
-        detail = f"`{argument}` is neither a contract id of the catalog nor a file"
-    elif catalog is not None:
-        detail = f"`{argument}` is not a contract id of the catalog `{catalog.path.name}`"
-    else:
-        detail = f"`{argument}` is not a contract id: no catalog was found"
-    ids = f"known ids: {', '.join(known)}." if known else "no catalog found (contracts/catalog.yaml here or above)."
+    ids = f"known ids: {', '.join(known)}." if catalog is not None else f"{_NO_CATALOG}."
     return ContractNotFound(
-        detail, title=f"contract `{argument}` not found", tip=(f"did you mean `{guess[0]}`? " if guess else "") + ids
+        f"`{argument}` is neither a contract id of the catalog nor a file",
+        title=f"contract `{argument}` not found",
+        tip=(f"did you mean `{guess[0]}`? " if guess else "") + ids,
+    )
+
+
+def no_catalog() -> UsageError:
+    """Return the error for a command that needs the catalog when none was found: the same words everywhere."""
+    return UsageError(
+        _NO_CATALOG,
+        title="no catalog found",
+        tip="run from the repository that holds contracts/, or pass --catalog PATH (`catalog=` in Python).",
     )

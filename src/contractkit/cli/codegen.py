@@ -8,10 +8,9 @@ from typing import Annotated
 
 import typer
 
-from contractkit.catalog import load_catalog
 from contractkit.cli._errors import EXIT_FINDINGS, EXIT_OK, error_boundary
 from contractkit.cli.checks import CatalogOption
-from contractkit.errors import UsageError
+from contractkit.targets import catalog_contracts, find_catalog
 
 _VERBS = {
     "written": "generated",
@@ -44,12 +43,7 @@ def gen(
     with error_boundary():
         from contractkit.codegen.gen import generate
 
-        found = load_catalog(catalog)
-        if found is None:
-            raise UsageError(
-                "no catalog found (looked for contracts/catalog.yaml here and above)",
-                tip="run from the repository that holds contracts/, or pass --catalog PATH.",
-            )
+        found, _ = catalog_contracts(list(ids or []), find_catalog(catalog))
         result = generate(found, list(ids or []), check=check, out_dir=out)
         for package in result.packages:
             sys.stderr.write(f"{_VERBS[package.status]}: {package.path}\n")

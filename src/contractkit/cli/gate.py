@@ -120,9 +120,9 @@ def _no_contract_ids(arguments: list[str], catalog: Path | None) -> UsageError:
     reaches several), so that no one can pass it by naming fewer. One contract is checked with ``check`` and
     ``breaking --against-target``; every one with ``--all``.
     """
-    from contractkit.catalog.reader import load_catalog
+    from contractkit.targets import find_catalog
 
-    found = load_catalog(catalog)
+    found = find_catalog(catalog)
     first = arguments[0]
     one, guess = first, ""
     if found is not None and found.get(first) is None:

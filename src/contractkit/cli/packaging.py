@@ -9,11 +9,10 @@ from typing import Annotated
 
 import typer
 
-from contractkit.catalog.reader import load_catalog
 from contractkit.cli._errors import EXIT_OK, error_boundary
 from contractkit.cli._output import write_atomic
 from contractkit.cli.checks import CatalogOption, MaxBytesOption, RemoteOption, RootOption
-from contractkit.errors import UsageError
+from contractkit.targets import catalog_contracts, find_catalog
 
 
 class BundleFormat(enum.StrEnum):
@@ -90,13 +89,7 @@ def package(
     from contractkit.codegen.package import build_packages
 
     with error_boundary():
-        found = load_catalog(catalog)
-        if found is None:
-            raise UsageError(
-                "no catalog found (looked for contracts/catalog.yaml here and above)",
-                title="cannot package",
-                tip="run from the repository that holds contracts/, or pass --catalog PATH.",
-            )
+        found, _ = catalog_contracts(contracts or [], find_catalog(catalog))
         wheels = build_packages(found, contracts or [], out, generated_dir=generated, prefix=prefix)
         for wheel in wheels:
             sys.stdout.write(f"{wheel}\n")

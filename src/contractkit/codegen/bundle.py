@@ -30,16 +30,15 @@ from typing import Literal
 
 import yaml
 
-from contractkit.catalog.reader import load_catalog
 from contractkit.codegen._shapes import ANY, DISCRIMINATOR, LITERAL, Holds, sections, shapes
-from contractkit.errors import ContractInvalid, UnresolvedRef, UsageError
+from contractkit.errors import ContractInvalid, UnresolvedRef
 from contractkit.loaders.document import Document, load_document
 from contractkit.loaders.limits import Limits
 from contractkit.loaders.pointer import escape, to_pointer
 from contractkit.loaders.refs import Target
 from contractkit.loaders.source import SourceFile
 from contractkit.loaders.types import JsonObject, JsonValue
-from contractkit.targets import select
+from contractkit.targets import find_catalog, resolve
 
 BundleFormat = Literal["json", "yaml"]
 
@@ -99,17 +98,8 @@ def bundle_contract(
         UsageError: the argument names more than one contract.
         InputError: the contract cannot be found, read, or its refs followed.
     """
-    found = load_catalog(catalog)
-    selection = select([argument], found, root=root)
-    if len(selection.targets) != 1:
-        names = ", ".join(f"`{t.name}`" for t in selection.targets)
-        raise UsageError(
-            f"`{argument}` names {len(selection.targets)} contracts ({names}); a bundle is one contract",
-            title="cannot bundle",
-            tip="name one contract id or file.",
-        )
-    target = selection.targets[0]
-    limits = (found.limits if found is not None else Limits()).overridden(
+    target = resolve(argument, find_catalog(catalog), root=root)
+    limits = (target.catalog.limits if target.catalog is not None else Limits()).overridden(
         max_bytes=max_bytes, allow_remote=allow_remote_refs
     )
     return bundle_document(load_document(target.path, root_dir=target.root_dir, limits=limits))

@@ -46,6 +46,7 @@ from contractkit.loaders.document import Document, SpecVersion, load_document
 from contractkit.loaders.files import FileStore
 from contractkit.loaders.refs import RefResolver
 from contractkit.loaders.types import JsonValue
+from contractkit.targets import catalog_contracts
 
 GENERATOR_VERSION = "4"
 COMMON_DIR = "common"
@@ -136,19 +137,22 @@ def generate(
 
     Args:
         catalog: the catalog.
-        ids: contract ids; none means every contract (and then packages of contracts that are gone are removed).
+        ids: contract ids, files or folders (:func:`~contractkit.targets.catalog_contracts`: a file names its own
+            catalog); none means every contract (and then packages of contracts that are gone are removed).
         check: write nothing; report stale packages and a diff instead.
         out_dir: the output folder (default: ``generated/`` next to ``contracts/``).
         force: regenerate even the packages whose hashes say they are current (to compare the bytes).
 
     Raises:
-        UsageError: an id is not in the catalog.
+        ContractNotFound: an argument names nothing.
+        UsageError: an argument is a file no catalog lists, or contracts of two catalogs are named.
         InputError: a contract cannot be loaded, or datamodel-code-generator cannot handle one of its schemas
             (nothing is written for that contract; packages already replaced stay consistent).
     """
+    arguments = list(ids)
+    catalog, contracts = catalog_contracts(arguments, catalog)
     out = (out_dir or default_out_dir(catalog)).resolve()
-    contracts = _select(catalog, list(ids))
-    whole = not list(ids)
+    whole = not arguments
     plans = [_plan_common(catalog)] if (catalog.root / COMMON_DIR).is_dir() else []
     plans += [_plan_contract(catalog, contract) for contract in contracts]
     results: list[PackageResult] = []
@@ -220,10 +224,6 @@ def _intact(existing: dict[str, bytes]) -> bool:
 
 def _names(result: PackageResult) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     return result.names, result.numbered, result.unplanned
-
-
-def _select(catalog: Catalog, ids: list[str]) -> list[Contract]:
-    return catalog.pick(ids)
 
 
 # -- planning: inputs and their hash (cheap: no dcg) ---------------------------------------------------------

@@ -30,6 +30,7 @@ from pathlib import Path
 from contractkit.catalog.model import Catalog, Contract
 from contractkit.errors import ContractInvalid, ToolFailed, UsageError
 from contractkit.loaders.document import load_document
+from contractkit.targets import catalog_contracts
 
 DEFAULT_PREFIX = "contracts"
 COMMON_PACKAGE = "contracts_common"
@@ -78,7 +79,8 @@ def build_packages(
 
     Args:
         catalog: the catalog.
-        ids: contract ids; none means every contract of the catalog.
+        ids: contract ids, files or folders (:func:`~contractkit.targets.catalog_contracts`); none means every
+            contract of the catalog.
         out_dir: where the wheels go (default: ``dist/`` next to ``contracts/``); created when missing.
         generated_dir: the output folder of ``contractkit gen`` (default: ``generated/`` next to ``contracts/``).
         prefix: the distribution name prefix (default: the catalog's ``codegen: package: distribution-prefix``,
@@ -89,7 +91,8 @@ def build_packages(
         The wheels built, in catalog order.
 
     Raises:
-        UsageError: an id is not in the catalog, or a generated package is missing or stale.
+        ContractNotFound: an argument names nothing.
+        UsageError: an argument is a file no catalog lists, or a generated package is missing or stale.
         ContractInvalid: a contract's ``info.version`` is not a version a package index accepts.
         ToolFailed: the wheel could not be built.
     """
@@ -99,7 +102,7 @@ def build_packages(
             title="cannot package",
             tip="use lower-case words joined by hyphens, such as `acme-contracts`.",
         )
-    contracts = _select(catalog, list(ids))
+    catalog, contracts = catalog_contracts(list(ids), catalog)
     generated = (generated_dir or catalog.root.parent / "generated").resolve()
     out = (out_dir or catalog.root.parent / "dist").resolve()
     plans = [plan_wheel(catalog, contract, generated, prefix=prefix) for contract in contracts]
@@ -151,10 +154,6 @@ def distribution_prefix(catalog: Catalog) -> str:
     package = catalog.codegen.settings.get("package")
     prefix = package.get("distribution-prefix") if isinstance(package, dict) else None
     return prefix if isinstance(prefix, str) and prefix else DEFAULT_PREFIX
-
-
-def _select(catalog: Catalog, ids: list[str]) -> list[Contract]:
-    return catalog.pick(ids)
 
 
 def _refuse_stale(catalog: Catalog, generated: Path, plans: list[WheelPlan]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from contractkit.catalog.model import FuzzPolicy
-from contractkit.errors import ContractInvalid, ContractNotFound, UsageError
+from contractkit.errors import ContractInvalid, UsageError
 from contractkit.kinds import SpecKind
 
 
@@ -32,32 +32,19 @@ class FuzzSpec:
 
 
 def load_fuzz_spec(target: str | Path, *, catalog: Path | None = None) -> FuzzSpec:
-    """Load ``target``: a path to an OpenAPI file, or the id of an OpenAPI contract of the catalog.
+    """Load ``target``: the id of an OpenAPI contract of the catalog, its file, or a folder holding it.
 
     Raises:
-        UsageError: ``target`` is not a file and not an id of the catalog (the message lists the ids).
-        ContractNotFound, ContractSyntaxError, UnresolvedRef: the contract cannot be read.
+        ContractNotFound: ``target`` names nothing (the tip lists the catalog's ids), or a file it references.
+        UsageError: ``target`` is a folder of several contracts.
+        ContractSyntaxError, UnresolvedRef: the contract cannot be read.
         ContractInvalid: it is an AsyncAPI document.
     """
-    from contractkit.catalog import find_catalog, load_catalog
     from contractkit.codegen.bundle import bundle_document
     from contractkit.loaders.document import load_document
-    from contractkit.targets import Target, target_for_file
+    from contractkit.targets import find_catalog, resolve
 
-    path = Path(target)
-    if path.is_file():  # the catalog that holds the file, if any, gives its id, its $ref root and its fuzz settings
-        catalog_file = catalog or find_catalog(path.resolve().parent)
-        chosen = target_for_file(path, load_catalog(catalog_file) if catalog_file else None, None)
-    else:
-        found = load_catalog(catalog)
-        if found is None:
-            raise ContractNotFound(
-                f"`{target}` is not a file, and there is no catalog to look it up as a contract id",
-                title="could not load the contract to fuzz",
-                tip="pass the path of an OpenAPI file, or run from the repository that holds contracts/catalog.yaml.",
-            )
-        (contract,) = found.pick([str(target)])
-        chosen = Target(contract.id, contract.path, found.root, contract)
+    chosen = resolve(target, find_catalog(catalog))  # a file's own catalog gives its id, $ref root and fuzz settings
     name, path = chosen.name, chosen.path
     policy = chosen.contract.fuzz if chosen.contract is not None else FuzzPolicy()
     doc = load_document(path, root_dir=chosen.root_dir)

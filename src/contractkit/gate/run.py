@@ -27,8 +27,7 @@ from contractkit.breaking.git import GitFileStore, GitRepo
 from contractkit.breaking.ignores import IGNORES_FILE, Ignore, apply_ignores, read_ignores
 from contractkit.breaking.run import BreakingOptions, compare_with_ref
 from contractkit.catalog.model import Catalog
-from contractkit.catalog.reader import load_catalog
-from contractkit.errors import ContractkitError, UsageError
+from contractkit.errors import ContractkitError
 from contractkit.findings import Location, Severity
 from contractkit.gate.changes import blame_line, changed_files, resolve_base
 from contractkit.gate.model import VERSIONING_RULES, Accepted, Affected, ContractResult, GateResult, Plan
@@ -36,6 +35,7 @@ from contractkit.gate.plan import make_plan
 from contractkit.lint.engine import lint_document
 from contractkit.loaders.document import load_document
 from contractkit.loaders.files import FileStore
+from contractkit.targets import require_catalog
 from contractkit.validate.engine import validate_document
 
 __all__ = ["GateOptions", "plan_gate", "run_gate"]
@@ -74,7 +74,7 @@ def plan_gate(options: GateOptions | None = None) -> Plan:
         ConfigError: the catalog is invalid.
     """
     options = options or GateOptions()
-    catalog = _catalog(options)
+    catalog = require_catalog(options.catalog)
     with GitRepo.discover(catalog.root) as repo:
         return _plan(repo, catalog, options)
 
@@ -90,7 +90,7 @@ def run_gate(options: GateOptions | None = None) -> GateResult:
         ConfigError: the catalog or the ignores file is invalid.
     """
     options = options or GateOptions()
-    catalog = _catalog(options)
+    catalog = require_catalog(options.catalog)
     today = options.today or dt.date.today()
     ignores = _ignores(catalog, options)
     with GitRepo.discover(catalog.root) as repo:
@@ -107,17 +107,6 @@ def run_gate(options: GateOptions | None = None) -> GateResult:
     order = {c.id: index for index, c in enumerate(catalog.contracts)}
     result.contracts = sorted(by_id.values(), key=lambda r: (order.get(r.id, len(order)), r.id))
     return result
-
-
-def _catalog(options: GateOptions) -> Catalog:
-    catalog = load_catalog(options.catalog)
-    if catalog is None:
-        raise UsageError(
-            "no catalog found (looked for contracts/catalog.yaml here and above)",
-            title="the gate needs a catalog",
-            tip="run from the repository that holds contracts/, or pass --catalog PATH.",
-        )
-    return catalog
 
 
 def _plan(repo: GitRepo, catalog: Catalog, options: GateOptions) -> Plan:
