@@ -299,14 +299,6 @@ def test_unusable_input_exits_2(pair: Path, args: list[str], files: dict[str, st
         assert err.startswith("error: ")
 
 
-def test_oasdiff_engine_without_the_binary(pair: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", "")
-    code, _, err = run("breaking", "base/openapi.yaml", "base/openapi.yaml", "--engine", "oasdiff")
-    assert code == 2
-    assert "oasdiff is not installed" in err
-    assert "--engine native" in err
-
-
 def git(cwd: Path, *args: str) -> None:
     identity = ["-c", "user.name=contractkit tests", "-c", "user.email=tests@example.invalid"]
     subprocess.run(["git", *identity, "-c", "commit.gpgsign=false", *args], cwd=cwd, capture_output=True, check=True)
@@ -380,6 +372,29 @@ def test_ref_colon_path_as_the_base(repo: Path) -> None:
     assert code == 1
     removed = next(c for c in json.loads(out)["changes"] if c["id"] == "api-path-removed")
     assert removed["base_location"]["file"] == "HEAD:contracts/mes/openapi.yaml"
+
+
+@pytest.mark.parametrize("command", ["breaking", "changelog"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["contracts/mes/openapi.yaml", "contracts/mes/openapi.yaml"], id="two-files"),
+        pytest.param(["--base-ref", "HEAD"], id="base-ref-whole-catalog"),
+        pytest.param(["--base-ref", "HEAD", "-f", "json"], id="base-ref-json"),
+        pytest.param(["--base-ref", "HEAD", "-f", "markdown"], id="base-ref-markdown"),
+    ],
+)
+def test_oasdiff_engine_without_the_binary_is_one_error(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, command: str, args: list[str]
+) -> None:
+    monkeypatch.setenv("PATH", "")
+    code, out, err = run(command, *args, "--engine", "oasdiff")
+    assert code == 2
+    assert out == ""  # no verdict: nothing was compared
+    assert err.count("error: ") == 1
+    assert "oasdiff is not installed" in err
+    assert "drop `--engine oasdiff`" in err
+    assert "oasdiff#installation" in err
 
 
 FAKE_OASDIFF = """\

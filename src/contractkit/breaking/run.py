@@ -103,12 +103,14 @@ def compare_files(
 
     Raises:
         ContractNotFound: a file does not exist (at the revision, for ``<ref>:<path>``).
+        InputError: the engine is ``oasdiff`` and its binary is not on ``PATH`` (raised before anything is read).
         ContractSyntaxError, ContractInvalid, UnresolvedRef: a file cannot be used.
         GitError: the ``<ref>`` cannot be read.
         ConfigError: the catalog or the ignores file is invalid.
         UsageError: the two files are of different kinds.
     """
     options = options or BreakingOptions()
+    _require_engine(options)
     catalog = load_catalog(options.catalog)
     limits = _limits(catalog, options)
     report = ChangeReport(command)
@@ -154,9 +156,11 @@ def compare_with_ref(
         GitError: not a git repository, or ``ref`` is unknown.
         UsageError: no argument and no catalog.
         ContractNotFound: an argument names nothing, or a file outside the catalog did not exist at ``ref``.
+        InputError: the engine is ``oasdiff`` and its binary is not on ``PATH`` (raised before anything is read).
         ConfigError: the catalog, the catalog at ``ref`` or the ignores file is invalid.
     """
     options = options or BreakingOptions()
+    _require_engine(options)
     catalog = load_catalog(options.catalog)
     selection = select(list(arguments), catalog, root=options.root)
     limits = _limits(catalog, options)
@@ -255,6 +259,14 @@ def _diff(
     )
     report.bumps.append(advice)
     return findings
+
+
+def _require_engine(options: BreakingOptions) -> None:
+    """Fail once, before anything is compared, when the chosen engine cannot run (not once per contract)."""
+    if options.engine == "oasdiff":
+        from contractkit.breaking.oasdiff import require_oasdiff  # optional engine: imported only when asked for
+
+        require_oasdiff()
 
 
 def _oasdiff(
