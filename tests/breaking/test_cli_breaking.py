@@ -334,7 +334,7 @@ def test_base_ref_over_the_catalog(repo: Path) -> None:
     # it there), and `version-not-bumped` for b2b-orders, the one contract that reaches `Money`: order-events
     # reaches only `CurrencyCode` in the same file, so the edit does not change what it says (versioning policy)
     assert out.startswith(
-        "**1 breaking (4 operations) · 0 possibly breaking · 0 compatible** in 5 contracts · **policy: 1 error**"
+        "**1 breaking (in 4 operations) · 0 possibly breaking · 0 compatible** in 5 contracts · **policy: 1 error**"
     )
     assert "| property `Money.currency` became optional (`response-property-became-optional`) |" in out
     assert "order-events: needs" not in out
