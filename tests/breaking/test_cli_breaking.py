@@ -263,7 +263,7 @@ def test_ignores_mismatch_does_not_accept(pair: Path) -> None:
     ("args", "files", "message"),
     [
         pytest.param(["base/openapi.yaml"], {}, "expected two files, BASE and REVISION, got 1", id="one-file"),
-        pytest.param([], {}, "expected two files", id="nothing"),
+        pytest.param([], {}, "nothing to compare: give two files", id="nothing"),
         pytest.param(["base/openapi.yaml", "nope.yaml"], {}, "`nope.yaml` is neither", id="missing-revision"),
         pytest.param(["nope.yaml", "base/openapi.yaml"], {}, "`nope.yaml` is neither", id="missing-base"),
         pytest.param(["base/openapi.yaml", "bad.yaml"], {"bad.yaml": "a: [\n"}, "could not parse", id="bad-yaml"),
@@ -372,6 +372,49 @@ def test_ref_colon_path_as_the_base(repo: Path) -> None:
     assert code == 1
     removed = next(c for c in json.loads(out)["changes"] if c["id"] == "api-path-removed")
     assert removed["base_location"]["file"] == "HEAD:contracts/mes/openapi.yaml"
+
+
+@pytest.mark.parametrize("command", ["breaking", "changelog"])
+@pytest.mark.parametrize(
+    ("args", "format"),
+    [
+        pytest.param([], "text", id="whole-catalog"),
+        pytest.param(["mes"], "json", id="one-contract-json"),
+        pytest.param([], "markdown", id="markdown"),
+    ],
+)
+def test_against_target_is_base_ref_at_the_merge_base(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, command: str, args: list[str], format: str
+) -> None:
+    git(repo, "branch", "target")
+    git(repo, "checkout", "-q", "-b", "feature")
+    mes = repo / "contracts/mes/openapi.yaml"
+    mes.write_text(mes.read_text(encoding="utf-8").replace("  /machines:\n", "  /machines-v2:\n"), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "rename a path")
+    monkeypatch.setenv("CONTRACTKIT_BASE_REF", "target")
+    against = run(command, *args, "--against-target", "-f", format)
+    assert against == run(command, *args, "--base-ref", "target", "-f", format)
+    assert "api-path-removed" in against[1]
+    assert against[0] == (1 if command == "breaking" else 0)
+
+
+@pytest.mark.parametrize("command", ["breaking", "changelog"])
+@pytest.mark.parametrize(
+    ("args", "detail", "tip"),
+    [
+        pytest.param([], "nothing to compare", "`contractkit {command} --against-target`", id="no-argument"),
+        pytest.param(["a.yaml"], "got 1 argument(s)", "`contractkit {command} old.yaml new.yaml`", id="one-file"),
+        pytest.param(
+            ["--against-target", "--base-ref", "HEAD"], "both name the base", "pass one of them", id="both-bases"
+        ),
+    ],
+)
+def test_usage_errors_say_what_to_pass(repo: Path, command: str, args: list[str], detail: str, tip: str) -> None:
+    code, out, err = run(command, *args)
+    assert code == 2
+    assert out == ""
+    assert detail in err
+    assert tip.format(command=command) in err.split("Tip: ", 1)[1]
 
 
 @pytest.mark.parametrize("command", ["breaking", "changelog"])

@@ -85,10 +85,16 @@ def check_breaking(
     if base_ref is not None:
         return compare_with_ref(base_ref, arguments, options, command=command)
     if len(arguments) != 2:
+        detail = (
+            "nothing to compare: give two files, or a git revision to compare the contracts with"
+            if not arguments
+            else f"expected two files, BASE and REVISION, got {len(arguments)} argument(s)"
+        )
         raise UsageError(
-            f"expected two files, BASE and REVISION, got {len(arguments)} argument(s)",
-            tip="`contractkit breaking old.yaml new.yaml`, or compare with git: "
-            "`contractkit breaking [CONTRACT_ID ...] --base-ref origin/main`.",
+            detail,
+            tip=f"`contractkit {command} old.yaml new.yaml` compares two files; "
+            f"`contractkit {command} --against-target` compares every contract with the branch the change targets; "
+            f"`contractkit {command} [CONTRACT_ID ...] --base-ref origin/main` with a revision.",
         )
     return compare_files(arguments[0], arguments[1], options, command=command)
 
