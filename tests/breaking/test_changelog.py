@@ -94,6 +94,21 @@ SHARED = [
         pytest.param(Verdict(), "0 breaking · 0 possibly breaking · 0 compatible", id="nothing"),
         pytest.param(Verdict(2, 1, 5), "2 breaking · 1 possibly breaking · 5 compatible", id="counts"),
         pytest.param(Verdict(0, 0, 1, 3), "0 breaking · 0 possibly breaking · 1 compatible · 3 accepted", id="acc"),
+        pytest.param(
+            Verdict(breaking=1, breaking_operations=3),
+            "1 breaking (in 3 operations) · 0 possibly breaking · 0 compatible",
+            id="one-change-in-several-operations",
+        ),
+        pytest.param(
+            Verdict(breaking=2, breaking_operations=1),
+            "2 breaking (in 1 operation) · 0 possibly breaking · 0 compatible",
+            id="several-changes-in-one-operation",
+        ),
+        pytest.param(
+            Verdict(breaking=2, possibly_breaking=1, breaking_operations=2, possibly_breaking_operations=1),
+            "2 breaking · 1 possibly breaking · 0 compatible",
+            id="one-operation-per-change-is-not-said",
+        ),
     ],
 )
 def test_verdict_text(verdict: Verdict, text: str) -> None:
@@ -111,7 +126,7 @@ def test_one_change_per_cause_with_the_operations_it_affects() -> None:
     assert shared.first.message.endswith("`items[].status` in the response `200` `application/json`")
     assert (accepted.operations, accepted.accepted) == (("POST /orders",), SHARED[2].accepted)
     assert log.verdict == Verdict(breaking=1, accepted=1, breaking_operations=2)
-    assert str(log.verdict) == "1 breaking (2 operations) · 0 possibly breaking · 0 compatible · 1 accepted"
+    assert str(log.verdict) == "1 breaking (in 2 operations) · 0 possibly breaking · 0 compatible · 1 accepted"
 
 
 def test_changes_are_ordered_by_contract_then_level_then_location() -> None:
@@ -182,7 +197,9 @@ def report(findings: list[Finding], command: str = "changelog") -> ChangeReport:
 def test_markdown_shape() -> None:
     text = render_markdown(report(ALL))
     lines = text.splitlines()
-    assert lines[0] == "**1 breaking · 1 possibly breaking · 3 compatible (2 operations) · 1 accepted** in 2 contracts"
+    assert lines[0] == (
+        "**1 breaking · 1 possibly breaking · 3 compatible (in 2 operations) · 1 accepted** in 2 contracts"
+    )
     order = [
         "### Breaking changes",
         "**b2b-orders**",
@@ -256,7 +273,8 @@ def test_changelog_text_lists_each_change_once_per_contract() -> None:
     ]
     assert "accepted (error): approved in PLAT-7" in blocks[0]
     assert out.endswith(
-        "2 breaking (3 operations) · 1 possibly breaking · 3 compatible (2 operations) · 2 accepted in 2 contracts\n"
+        "2 breaking (in 3 operations) · 1 possibly breaking · 3 compatible (in 2 operations) · 2 accepted "
+        "in 2 contracts\n"
     )
 
 
@@ -290,7 +308,7 @@ def test_breaking_text_counts_compatible_changes_without_listing_them() -> None:
     assert "ignore-expired" in out
     assert "response-property-added" not in out
     assert out.splitlines()[-1] == (
-        "1 breaking · 1 possibly breaking · 3 compatible (2 operations) · 1 accepted in 2 contracts "
+        "1 breaking · 1 possibly breaking · 3 compatible (in 2 operations) · 1 accepted in 2 contracts "
         "(compatible changes: `contractkit changelog` lists them)"
     )
 
@@ -303,7 +321,7 @@ def test_breaking_text_shows_a_shared_change_once_with_its_operations() -> None:
     assert lines[1].startswith("  in 12 operations (contract b2b-orders): GET /orders/0, GET /orders/1,")
     assert all(len(line) <= 116 for line in lines[1:3]) and lines[2].startswith("      GET /orders/")
     assert sum(line.count("GET /orders/") for line in lines) == 12
-    assert lines[-1].startswith("1 breaking (12 operations) · 0 possibly breaking")
+    assert lines[-1].startswith("1 breaking (in 12 operations) · 0 possibly breaking")
 
 
 def test_accepted_changes_never_fail_junit() -> None:
@@ -332,4 +350,4 @@ def test_github_job_summary_is_the_markdown(monkeypatch: pytest.MonkeyPatch, tmp
     render(CHANGELOG_REPORTERS, "github", report(ALL))
     text = summary.read_text(encoding="utf-8")
     assert "### contractkit changelog" in text
-    assert "**1 breaking · 1 possibly breaking · 3 compatible (2 operations) · 1 accepted** in 2 contracts" in text
+    assert "**1 breaking · 1 possibly breaking · 3 compatible (in 2 operations) · 1 accepted** in 2 contracts" in text

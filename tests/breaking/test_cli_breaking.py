@@ -263,7 +263,7 @@ def test_ignores_mismatch_does_not_accept(pair: Path) -> None:
     ("args", "files", "message"),
     [
         pytest.param(["base/openapi.yaml"], {}, "expected two files, BASE and REVISION, got 1", id="one-file"),
-        pytest.param([], {}, "expected two files", id="nothing"),
+        pytest.param([], {}, "nothing to compare: give two files", id="nothing"),
         pytest.param(["base/openapi.yaml", "nope.yaml"], {}, "`nope.yaml` is neither", id="missing-revision"),
         pytest.param(["nope.yaml", "base/openapi.yaml"], {}, "`nope.yaml` is neither", id="missing-base"),
         pytest.param(["base/openapi.yaml", "bad.yaml"], {"bad.yaml": "a: [\n"}, "could not parse", id="bad-yaml"),
@@ -297,14 +297,6 @@ def test_unusable_input_exits_2(pair: Path, args: list[str], files: dict[str, st
         assert code == 2
         assert message in err
         assert err.startswith("error: ")
-
-
-def test_oasdiff_engine_without_the_binary(pair: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", "")
-    code, _, err = run("breaking", "base/openapi.yaml", "base/openapi.yaml", "--engine", "oasdiff")
-    assert code == 2
-    assert "oasdiff is not installed" in err
-    assert "--engine native" in err
 
 
 def git(cwd: Path, *args: str) -> None:
@@ -342,7 +334,7 @@ def test_base_ref_over_the_catalog(repo: Path) -> None:
     # it there), and `version-not-bumped` for b2b-orders, the one contract that reaches `Money`: order-events
     # reaches only `CurrencyCode` in the same file, so the edit does not change what it says (versioning policy)
     assert out.startswith(
-        "**1 breaking (4 operations) · 0 possibly breaking · 0 compatible** in 5 contracts · **policy: 1 error**"
+        "**1 breaking (in 4 operations) · 0 possibly breaking · 0 compatible** in 5 contracts · **policy: 1 error**"
     )
     assert "| property `Money.currency` became optional (`response-property-became-optional`) |" in out
     assert "order-events: needs" not in out
@@ -380,6 +372,72 @@ def test_ref_colon_path_as_the_base(repo: Path) -> None:
     assert code == 1
     removed = next(c for c in json.loads(out)["changes"] if c["id"] == "api-path-removed")
     assert removed["base_location"]["file"] == "HEAD:contracts/mes/openapi.yaml"
+
+
+@pytest.mark.parametrize("command", ["breaking", "changelog"])
+@pytest.mark.parametrize(
+    ("args", "format"),
+    [
+        pytest.param([], "text", id="whole-catalog"),
+        pytest.param(["mes"], "json", id="one-contract-json"),
+        pytest.param([], "markdown", id="markdown"),
+    ],
+)
+def test_against_target_is_base_ref_at_the_merge_base(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, command: str, args: list[str], format: str
+) -> None:
+    git(repo, "branch", "target")
+    git(repo, "checkout", "-q", "-b", "feature")
+    mes = repo / "contracts/mes/openapi.yaml"
+    mes.write_text(mes.read_text(encoding="utf-8").replace("  /machines:\n", "  /machines-v2:\n"), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "rename a path")
+    monkeypatch.setenv("CONTRACTKIT_BASE_REF", "target")
+    against = run(command, *args, "--against-target", "-f", format)
+    assert against == run(command, *args, "--base-ref", "target", "-f", format)
+    assert "api-path-removed" in against[1]
+    assert against[0] == (1 if command == "breaking" else 0)
+
+
+@pytest.mark.parametrize("command", ["breaking", "changelog"])
+@pytest.mark.parametrize(
+    ("args", "detail", "tip"),
+    [
+        pytest.param([], "nothing to compare", "`contractkit {command} --against-target`", id="no-argument"),
+        pytest.param(["a.yaml"], "got 1 argument(s)", "`contractkit {command} old.yaml new.yaml`", id="one-file"),
+        pytest.param(
+            ["--against-target", "--base-ref", "HEAD"], "both name the base", "pass one of them", id="both-bases"
+        ),
+    ],
+)
+def test_usage_errors_say_what_to_pass(repo: Path, command: str, args: list[str], detail: str, tip: str) -> None:
+    code, out, err = run(command, *args)
+    assert code == 2
+    assert out == ""
+    assert detail in err
+    assert tip.format(command=command) in err.split("Tip: ", 1)[1]
+
+
+@pytest.mark.parametrize("command", ["breaking", "changelog"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["contracts/mes/openapi.yaml", "contracts/mes/openapi.yaml"], id="two-files"),
+        pytest.param(["--base-ref", "HEAD"], id="base-ref-whole-catalog"),
+        pytest.param(["--base-ref", "HEAD", "-f", "json"], id="base-ref-json"),
+        pytest.param(["--base-ref", "HEAD", "-f", "markdown"], id="base-ref-markdown"),
+    ],
+)
+def test_oasdiff_engine_without_the_binary_is_one_error(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, command: str, args: list[str]
+) -> None:
+    monkeypatch.setenv("PATH", "")
+    code, out, err = run(command, *args, "--engine", "oasdiff")
+    assert code == 2
+    assert out == ""  # no verdict: nothing was compared
+    assert err.count("error: ") == 1
+    assert "oasdiff is not installed" in err
+    assert "drop `--engine oasdiff`" in err
+    assert "oasdiff#installation" in err
 
 
 FAKE_OASDIFF = """\

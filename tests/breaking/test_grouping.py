@@ -128,10 +128,28 @@ def test_every_format_says_the_change_once(pair: Path) -> None:
     assert code == 1
     assert text.count("request-enum-value-removed") == 1
     assert "in 3 operations: GET /orders, POST /orders, PUT /orders/bulk" in text
-    assert text.rstrip().endswith("1 breaking (3 operations) · 0 possibly breaking · 0 compatible in 1 contract")
+    assert text.rstrip().endswith("1 breaking (in 3 operations) · 0 possibly breaking · 0 compatible in 1 contract")
     _, markdown = run("changelog", "base.yaml", "revision.yaml", "-f", "markdown")
     row = next(line for line in markdown.splitlines() if "request-enum-value-removed" in line)
     assert "removed from `Status`" in row
     assert "3: `GET /orders`, `POST /orders`, `PUT /orders/bulk`" in row
     _, changelog = run("changelog", "base.yaml", "revision.yaml")
     assert changelog.count("request-enum-value-removed") == 1
+
+
+DOCS = Path(__file__).parents[2] / "docs" / "breaking.md"
+DOCS_COMMAND = "$ contractkit breaking base.yaml revision.yaml     # `Status` lost `void`; three operations reach it"
+
+
+def test_the_docs_sample_is_what_the_command_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # docs/breaking.md "One change, every operation it reaches": this pair, with the version bumped, no catalog
+    (tmp_path / "base.yaml").write_text(BASE, encoding="utf-8")
+    bumped = REVISION.replace("version: 1.0.0", "version: 2.0.0")
+    (tmp_path / "revision.yaml").write_text(bumped, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    text = DOCS.read_text(encoding="utf-8")
+    start = text.index(DOCS_COMMAND + "\n") + len(DOCS_COMMAND) + 1
+    sample = text[start : text.index("```", start)]
+    code, out = run("breaking", "base.yaml", "revision.yaml")
+    assert code == 1
+    assert out == sample

@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CONTRACTKIT = BIN / "contractkit"
 
+GUIDE = ROOT / "docs" / "changing-a-contract.md"
+
 #: A stable git identity and no interference from the developer's or CI's git settings.
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
@@ -71,3 +73,18 @@ def add_optional_query_parameter(repo: Path) -> None:
         + text[params:]
     )
     path.write_text(text, encoding="utf-8")
+
+
+def guide_block(first_line: str, containing: str, *, fence: str = "```text") -> str:
+    """The whole (not cut with `...`) block of the guide opened by ``fence``, starting with ``first_line``."""
+    closing = "`" * (len(fence) - len(fence.lstrip("`")))
+    blocks = re.findall(re.escape(fence) + r"\n(.*?)^" + closing + r"$", GUIDE.read_text(encoding="utf-8"), re.S | re.M)
+    found = [b for b in blocks if b.startswith(first_line + "\n") and containing in b and "\n...\n" not in b]
+    assert len(found) == 1, f"no single block `{first_line}` with `{containing}` in the guide"
+    return str(found[0])
+
+
+def normalized(text: str) -> str:
+    """``text`` without what changes from run to run: commit ids (`base main (1a2b3c4)`, `approved by X in 1a2b3c4`)."""
+    text = re.sub(r"\b(base main) \([0-9a-f]{7,}\)", r"\1 (COMMIT)", text)
+    return re.sub(r"\b(in) [0-9a-f]{7,}\b", r"\1 COMMIT", text)

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from ._support import CONTRACTKIT, ROOT, add_optional_query_parameter, clean_env, drop_machine_endpoint, git
-
-GUIDE = ROOT / "docs" / "changing-a-contract.md"
-
-
-def guide_block(first_line: str, containing: str) -> str:
-    """The whole (not cut with `...`) ```text block of the guide starting with ``first_line``, with ``containing``."""
-    blocks = re.findall(r"```text\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
-    found = [b for b in blocks if b.startswith(first_line + "\n") and containing in b and "\n...\n" not in b]
-    assert len(found) == 1, f"no single block `{first_line}` with `{containing}` in the guide"
-    return found[0]
-
-
-def normalized(text: str) -> str:
-    return re.sub(r"\b(base main) \([0-9a-f]{7,}\)", r"\1 (COMMIT)", text)
+from ._support import (
+    CONTRACTKIT,
+    add_optional_query_parameter,
+    clean_env,
+    drop_machine_endpoint,
+    git,
+    guide_block,
+    normalized,
+)
 
 
 def run_ci(repo: Path, *args: str) -> str:

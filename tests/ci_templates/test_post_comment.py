@@ -285,3 +285,33 @@ def test_unreachable_forge(tmp_path: Path) -> None:
     assert code == 2
     assert "error: cannot reach github" in err
     assert "Traceback" not in err
+
+
+GATE_DOCS = ROOT / "docs" / "gate.md"
+
+
+def written_marker(source: str) -> str:
+    """The hidden marker a Markdown report ends or starts with, as the tool writes it today."""
+    if source == "ci":
+        from contractkit.gate.render.markdown import MARKER as GATE_MARKER
+
+        return GATE_MARKER
+    from contractkit.breaking.changelog import ChangeReport
+    from contractkit.reporters.markdown import render_markdown
+
+    return render_markdown(ChangeReport(source)).splitlines()[-1]
+
+
+@pytest.mark.parametrize("source", ["ci", "breaking", "changelog"])
+def test_every_marker_is_documented_and_updates_its_own_comment(forge: FakeForge, tmp_path: Path, source: str) -> None:
+    marker = written_marker(source)
+    assert marker.startswith("<!-- contractkit") and marker.endswith(" -->")
+    row = next(line for line in GATE_DOCS.read_text(encoding="utf-8").splitlines() if line.startswith(f"| `{marker}`"))
+    assert f"`contractkit {source} --format markdown`" in row
+    # another tool's comment stays as it is: only the comment with this marker is edited
+    others = {"ci": "<!-- contractkit:changelog -->", "breaking": MARKER, "changelog": MARKER}
+    forge.comments = [{"id": 1, "body": f"other\n{others[source]}"}, {"id": 2, "body": f"old\n{marker}"}]
+    code, out, err = run(forge.url, GITHUB, "--marker", marker, tmp_path=tmp_path, text=f"new\n{marker}\n")
+    assert (code, err) == (0, "")
+    assert out.startswith("updated comment 2")
+    assert forge.comments == [{"id": 1, "body": f"other\n{others[source]}"}, {"id": 2, "body": f"new\n{marker}"}]

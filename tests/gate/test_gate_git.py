@@ -8,9 +8,11 @@ step is skipped (tests/gate/test_gate_gen.py checks it with one).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -167,6 +169,60 @@ def test_a_shared_file_affects_only_its_users(repo: Path) -> None:
     code, annotations, _ = run("--format", "github")
     (line,) = [a for a in annotations.splitlines() if "title=response-property-became-optional" in a]
     assert "became optional%0Ain 4 operations: GET /orders, POST /orders, GET /orders/{order_id}" in line
+
+
+def money_note(repo: Path) -> None:
+    """Add an optional property to the shared `Money` (compatible, in every operation that reaches it)."""
+    currency = "    currency:\n      $ref: '#/CurrencyCode'\n"
+    edit(repo, MONEY, currency, currency + "    note: {type: string}\n")
+
+
+def new_path(repo: Path) -> None:
+    """Add a path to mes (one compatible change, in one operation)."""
+    edit(
+        repo,
+        MES,
+        "  /machines/{machine_id}:",
+        "  /machine-groups:\n    get:\n      operationId: listGroups\n"
+        "      responses:\n        '204': {description: none}\n  /machines/{machine_id}:",
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param([money_note], {"b2b-orders": 3}, id="shared-schema-in-many-operations"),
+        pytest.param([compatible], {"model-files": 1}, id="one-operation"),
+        pytest.param([money_note, compatible, new_path], {"b2b-orders": 3, "model-files": 1, "mes": 1}, id="several"),
+    ],
+)
+def test_the_compatible_line_counts_what_the_table_counts(
+    repo: Path, changes: list[Callable[[Path], None]], expected: dict[str, int]
+) -> None:
+    for change in changes:
+        change(repo)
+    _, out, _ = run()
+    assert compatible_counts(out) == (expected, expected)
+
+
+def compatible_counts(out: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Return the compatible changes per contract as the table's `breaking` cell and as the `and N` line say."""
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("contract "))
+    rows = lines[header + 1 : lines.index("", header)]
+    table = {}
+    for row in rows:
+        found = re.search(r"(\d+) compatible", row)
+        if found:
+            table[row.split()[0]] = int(found[1])
+    said, current = {}, ""
+    for line in lines[header:]:
+        if not line.startswith(" ") and " · " in line:
+            current = line.split()[0]  # a contract's block: `mes (team-...) · failed · ...`
+        found = re.fullmatch(r"  and (\d+) compatible changes? \(`--format markdown` lists them\)", line)
+        if found:
+            said[current] = int(found[1])
+    return table, said
 
 
 def test_all_checks_every_contract(repo: Path) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pytest
 
 from contractkit.errors import InputError
 from contractkit.findings import Finding, Location, Severity
 from contractkit.gate.changes import default_refs
 from contractkit.gate.model import Affected, Base, ContractResult, GateResult, Plan, Reason
+from contractkit.gate.render.junit import render_junit
 
 
 @pytest.mark.parametrize(
@@ -86,3 +89,29 @@ def _result(findings: list[tuple[str, Severity]], *, error: bool = False, gen: s
 )
 def test_exit_code(result: GateResult, code: int) -> None:
     assert result.exit_code() == code
+
+
+@pytest.mark.parametrize(
+    ("errors", "names"),
+    [
+        pytest.param(
+            [InputError("bad", title="invalid ignores file"), InputError("worse", title="invalid ignores file")],
+            ["invalid ignores file", "invalid ignores file (2)"],
+            id="same-title",
+        ),
+        pytest.param(
+            [
+                InputError("bad", title="could not read", location=Location("contracts/a.yaml", "", 3, 1)),
+                InputError("bad", title="could not read", location=Location("contracts/b.yaml", "", 3, 1)),
+            ],
+            ["could not read at contracts/a.yaml:3:1", "could not read at contracts/b.yaml:3:1"],
+            id="told-apart-by-location",
+        ),
+    ],
+)
+def test_gate_junit_error_cases_have_unique_names(errors: list[InputError], names: list[str]) -> None:
+    result = _result([])
+    result.errors.extend(errors)
+    root = ET.fromstring(render_junit(result))
+    suite = next(s for s in root.iter("testsuite") if s.get("name") == "contractkit ci")
+    assert [case.get("name") for case in suite.iter("testcase")] == names

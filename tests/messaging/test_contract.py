@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import types
 from typing import Any
 
 import pytest
 
 from contractkit.errors import ContractInvalid, ContractNotFound, UsageError
 from contractkit.messaging import MessageContract, UnknownOperation
+from contractkit.messaging.contract import model_error_text
 
 from ._support import ORDER_EVENTS, contract, example
 
@@ -124,6 +126,57 @@ def test_outgoing_accepts_a_generated_model() -> None:
         message_type="order.created",
     )
     assert isinstance(incoming.value(), package.OrderCreatedPayload)
+
+
+def _models_refusing(validator: str) -> types.ModuleType:
+    """A hand-written models package whose `OrderCreatedPayload` refuses every `order_number` with ``validator``."""
+    module = types.ModuleType("hand_written_models")
+    exec(  # a model class needs a real module namespace for pydantic to build it
+        "from pydantic import BaseModel, ConfigDict, field_validator\n"
+        "class OrderCreatedPayload(BaseModel):\n"
+        "    model_config = ConfigDict(extra='allow')\n"
+        "    order_number: str\n"
+        "    @field_validator('order_number')\n"
+        "    @classmethod\n"
+        "    def _check(cls, value: str) -> str:\n"
+        f"        {validator}\n",
+        module.__dict__,
+    )
+    return module
+
+
+@pytest.mark.parametrize(
+    ("validator", "message"),
+    [
+        pytest.param("raise ValueError('must be issued by the shop')", "must be issued by the shop", id="value-error"),
+        pytest.param("assert value == 'never', 'not issued by the shop'", "not issued by the shop", id="assert"),
+    ],
+)
+def test_a_model_error_reads_as_its_validator_wrote_it(validator: str, message: str) -> None:
+    typed = MessageContract.from_spec(ORDER_EVENTS, models=_models_refusing(validator))
+    verdict = typed.check_incoming(
+        "consumeOrderIntake",
+        json.dumps(ORDER["payload"]).encode(),
+        ORDER["headers"],
+        content_type="application/json",
+        message_type="order.created",
+    )
+    assert [(e.rule, e.location, e.message) for e in verdict.errors] == [
+        ("payload-model", "payload#/order_number", message)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("item", "text"),
+    [
+        pytest.param({"type": "value_error", "msg": "Value error, too early"}, "too early", id="value-error"),
+        pytest.param({"type": "assertion_error", "msg": "Assertion failed, too late"}, "too late", id="assertion"),
+        pytest.param({"type": "missing", "msg": "Field required"}, "Field required", id="pydantic-own-text"),
+        pytest.param({"type": "x", "msg": "a Value error, inside"}, "a Value error, inside", id="only-a-prefix"),
+    ],
+)
+def test_model_error_text(item: dict[str, Any], text: str) -> None:
+    assert model_error_text(item) == text
 
 
 BODY = json.dumps(ORDER["payload"]).encode()

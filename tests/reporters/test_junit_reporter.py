@@ -7,6 +7,7 @@ import pytest
 
 from contractkit.findings import Finding, Location, Report, Severity
 from contractkit.reporters import REPORTERS, JunitReporter
+from contractkit.reporters._common import unique_names
 from contractkit.reporters.junit import to_junit, xml_text
 
 ERROR = Finding(
@@ -112,7 +113,7 @@ def test_failure_details() -> None:
     assert case is not None
     assert case.attrib == {
         "classname": "orders",
-        "name": "sample-error at contracts/orders.yaml:12:5",
+        "name": "sample-error at contracts/orders.yaml:12:5 in GET /orders",
         "file": "contracts/orders.yaml",
         "line": "12",
     }
@@ -179,3 +180,59 @@ def test_to_junit_returns_the_rendered_tree() -> None:
 
 def test_registered_as_junit() -> None:
     assert isinstance(REPORTERS["junit"], JunitReporter)
+
+
+def _at(line: int, operation: str | None = None, message: str = "enum value removed") -> Finding:
+    where = Location("contracts/orders.yaml", "/components/schemas/Status", line, 5)
+    return Finding("request-enum-value-removed", Severity.ERROR, message, where, operation=operation, contract="orders")
+
+
+@pytest.mark.parametrize(
+    ("findings", "names"),
+    [
+        pytest.param(
+            [_at(35, "GET /orders"), _at(35, "POST /orders")],
+            [
+                "request-enum-value-removed at contracts/orders.yaml:35:5 in GET /orders",
+                "request-enum-value-removed at contracts/orders.yaml:35:5 in POST /orders",
+            ],
+            id="one-shared-change-in-two-operations",
+        ),
+        pytest.param(
+            [_at(35), _at(40)],
+            [
+                "request-enum-value-removed at contracts/orders.yaml:35:5",
+                "request-enum-value-removed at contracts/orders.yaml:40:5",
+            ],
+            id="same-rule-two-places",
+        ),
+        pytest.param(
+            [_at(35, message="`a` removed"), _at(35, message="`b` removed"), _at(35, message="`c` removed")],
+            [
+                "request-enum-value-removed at contracts/orders.yaml:35:5",
+                "request-enum-value-removed at contracts/orders.yaml:35:5 (2)",
+                "request-enum-value-removed at contracts/orders.yaml:35:5 (3)",
+            ],
+            id="same-rule-same-place-numbered",
+        ),
+    ],
+)
+def test_test_case_names_are_unique_in_a_suite(findings: list[Finding], names: list[str]) -> None:
+    root = parse(Report("breaking", findings, ["orders"]))
+    (suite,) = root.iter("testsuite")
+    got = [case.get("name") for case in suite.iter("testcase")]
+    assert got == names
+    assert len(set(got)) == len(got)
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        pytest.param([], [], id="none"),
+        pytest.param(["a", "b"], ["a", "b"], id="distinct"),
+        pytest.param(["a", "a", "a"], ["a", "a (2)", "a (3)"], id="repeated"),
+        pytest.param(["a (2)", "a", "a"], ["a (2)", "a", "a (3)"], id="a-suffix-already-taken"),
+    ],
+)
+def test_unique_names(names: list[str], expected: list[str]) -> None:
+    assert unique_names(names) == expected

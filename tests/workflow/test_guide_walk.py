@@ -12,7 +12,15 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from ..ci_templates._support import CONTRACTKIT, add_optional_query_parameter, clean_env, drop_machine_endpoint, git
+from ..ci_templates._support import (
+    CONTRACTKIT,
+    add_optional_query_parameter,
+    clean_env,
+    drop_machine_endpoint,
+    git,
+    guide_block,
+    normalized,
+)
 
 MES = Path("contracts") / "mes" / "openapi.yaml"
 SUNSET = "2027-03-31"
@@ -143,18 +151,25 @@ def test_c_an_approved_early_break(fresh_clone: Callable[[], Path]) -> None:
     remove_machine_endpoint(repo)
     bump(repo, "minor")
     assert ck(repo, "gen", "mes")[0] == 0
-    (repo / "contracts" / "breaking-ignores.yaml").write_text(
-        "ignores:\n"
-        "  - rule: removed-before-sunset\n"
-        "    contract: mes\n"
-        "    operation: GET /machines/{machine_id}\n"
-        "    reason: the terminal app, its only client, was retired early (MES-311); approved by the owners\n"
-        f"    expires: {SUNSET}\n",
-        encoding="utf-8",
+    # the guide's own entry, committed by the guide's approver: the outputs below are the guide's, commit ids aside
+    entry = guide_block("ignores:", "removed-before-sunset", fence="```yaml")
+    (repo / "contracts" / "breaking-ignores.yaml").write_text(entry, encoding="utf-8")
+    git(repo, "add", "-A")
+    approver = {"GIT_AUTHOR_NAME": "Ana Silva", "GIT_COMMITTER_NAME": "Ana Silva"}
+    subprocess.run(
+        ["git", "commit", "-q", "-m", "mes: remove GET /machines/{machine_id} early, approved"],
+        cwd=repo,
+        env=clean_env(**approver),
+        check=True,
+        capture_output=True,
     )
-    commit(repo, "mes: remove GET /machines/{machine_id} early, approved")
     code, out = ck(repo, "ci", "--today", "2027-01-15")
     assert code == 0 and "1 accepted change" in out and "[accepted]" in out, out
-    assert "approved by Test in" in out, out  # who committed the approval (git blame of the entry)
+    assert "approved by Ana Silva in" in out, out  # who committed the approval (git blame of the entry)
+    shown = guide_block("$ contractkit ci", "gate passed: 1 contract checked, 1 accepted change")
+    assert normalized(f"$ contractkit ci\n{out}[exit {code}]\n") == normalized(shown)
     code, markdown = ck(repo, "ci", "--today", "2027-01-15", "--format", "markdown")
     assert code == 0 and "#### Accepted changes" in markdown and "MES-311" in markdown, markdown
+    # the pull-request comment, its changelog grouping included, is the guide's
+    comment = guide_block("<!-- contractkit-gate -->", "### ✅ contract gate passed", fence="````markdown")
+    assert normalized(markdown) == normalized(comment)

@@ -3,7 +3,7 @@
 This is a pure view over findings (reporters render it as text, JSON and the Markdown of a PR comment)::
 
     log = Changelog.of(report.findings)
-    str(log.verdict)            # "1 breaking (70 operations) · 2 possibly breaking (3 operations) · 5 compatible"
+    str(log.verdict)            # "1 breaking (in 70 operations) · 2 possibly breaking (in 3 operations) · 5 compatible"
     for change in log.changes:  # one per change, however many operations reach it
         change.message, change.operations
 
@@ -143,9 +143,10 @@ class Verdict:
     compatible_operations: int = 0
 
     def __str__(self) -> str:
-        # The operations are said when they are not one per change (a shared schema's change reaches several).
+        # The number counts changes, as the reports list them; the operations those changes are in are said when
+        # they are not one per change: a shared schema's change reaches several, or one operation has several.
         parts = [
-            f"{count} {word}" + (f" ({_operations(operations)})" if operations and operations != count else "")
+            f"{count} {word}" + (f" (in {_operations(operations)})" if operations and operations != count else "")
             for count, word, operations in (
                 (self.breaking, "breaking", self.breaking_operations),
                 (self.possibly_breaking, "possibly breaking", self.possibly_breaking_operations),

@@ -48,6 +48,11 @@ DEFAULT_TIMEOUT = 120.0
 
 _TITLE = "could not run oasdiff"
 _NATIVE_TIP = "install it (https://github.com/oasdiff/oasdiff#installation) or use --engine native."
+_INSTALL_TIP = (
+    "install oasdiff and put it on PATH (a release binary, Homebrew or Go: "
+    "https://github.com/oasdiff/oasdiff#installation), or drop `--engine oasdiff` to use the native engine "
+    "(`--engine native`, the default)."
+)
 _LEVELS: dict[object, Severity] = {
     3: Severity.ERROR,
     2: Severity.WARNING,
@@ -99,13 +104,7 @@ def run_oasdiff(
             "`--fail-on` cannot be passed to oasdiff: its exit code would read as a failure",
             tip="use contractkit's own `--fail-on`; it applies to oasdiff's findings too.",
         )
-    executable = shutil.which(binary)
-    if executable is None:
-        raise InputError(
-            f"oasdiff is not installed: `{binary}` is not an executable on PATH",
-            title=_TITLE,
-            tip=_NATIVE_TIP,
-        )
+    executable = require_oasdiff(binary)
     argv = [executable, command, str(base.resolve()), str(revision.resolve()), "--format", "json", *args]
     try:
         done = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
@@ -138,6 +137,22 @@ def run_oasdiff(
     return mapping_from_json(
         data, base_file=display_name(base.resolve()), revision_file=display_name(revision.resolve()), contract=contract
     )
+
+
+def require_oasdiff(binary: str = "oasdiff") -> str:
+    """Return the path of the oasdiff executable (a name looked up on ``PATH``, or a path).
+
+    A comparison checks this once before it starts, so a missing binary is one error, not one per contract.
+
+    Raises:
+        InputError: there is no such executable.
+    """
+    executable = shutil.which(binary)
+    if executable is None:
+        raise InputError(
+            f"oasdiff is not installed: `{binary}` is not an executable on PATH", title=_TITLE, tip=_INSTALL_TIP
+        )
+    return executable
 
 
 def mapping_from_json(

@@ -84,10 +84,16 @@ def check_breaking(
     if base_ref is not None:
         return compare_with_ref(base_ref, arguments, options, command=command)
     if len(arguments) != 2:
+        detail = (
+            "nothing to compare: give two files, or a git revision to compare the contracts with"
+            if not arguments
+            else f"expected two files, BASE and REVISION, got {len(arguments)} argument(s)"
+        )
         raise UsageError(
-            f"expected two files, BASE and REVISION, got {len(arguments)} argument(s)",
-            tip="`contractkit breaking old.yaml new.yaml`, or compare with git: "
-            "`contractkit breaking [CONTRACT_ID ...] --base-ref origin/main`.",
+            detail,
+            tip=f"`contractkit {command} old.yaml new.yaml` compares two files; "
+            f"`contractkit {command} --against-target` compares every contract with the branch the change targets; "
+            f"`contractkit {command} [CONTRACT_ID ...] --base-ref origin/main` with a revision.",
         )
     return compare_files(arguments[0], arguments[1], options, command=command)
 
@@ -102,12 +108,14 @@ def compare_files(
 
     Raises:
         ContractNotFound: a file does not exist (at the revision, for ``<ref>:<path>``).
+        InputError: the engine is ``oasdiff`` and its binary is not on ``PATH`` (raised before anything is read).
         ContractSyntaxError, ContractInvalid, UnresolvedRef: a file cannot be used.
         GitError: the ``<ref>`` cannot be read.
         ConfigError: the catalog or the ignores file is invalid.
         UsageError: the two files are of different kinds, or an argument is a folder of several contracts.
     """
     options = options or BreakingOptions()
+    _require_engine(options)
     catalog = find_catalog(options.catalog)
     limits = _limits(catalog, options)
     report = ChangeReport(command)
@@ -153,9 +161,11 @@ def compare_with_ref(
         GitError: not a git repository, or ``ref`` is unknown.
         UsageError: no argument and no catalog.
         ContractNotFound: an argument names nothing, or a file outside the catalog did not exist at ``ref``.
+        InputError: the engine is ``oasdiff`` and its binary is not on ``PATH`` (raised before anything is read).
         ConfigError: the catalog, the catalog at ``ref`` or the ignores file is invalid.
     """
     options = options or BreakingOptions()
+    _require_engine(options)
     catalog = find_catalog(options.catalog)
     selection = select(list(arguments), catalog, root=options.root)
     limits = _limits(catalog, options)
@@ -254,6 +264,14 @@ def _diff(
     )
     report.bumps.append(advice)
     return findings
+
+
+def _require_engine(options: BreakingOptions) -> None:
+    """Fail once, before anything is compared, when the chosen engine cannot run (not once per contract)."""
+    if options.engine == "oasdiff":
+        from contractkit.breaking.oasdiff import require_oasdiff  # optional engine: imported only when asked for
+
+        require_oasdiff()
 
 
 def _oasdiff(

@@ -56,8 +56,8 @@ Arguments = Annotated[
     list[str] | None,
     typer.Argument(
         metavar="BASE REVISION | CONTRACT_ID",
-        help="Two contract files, BASE (may be REF:path) and REVISION; or, with --base-ref, contract ids, files "
-        "or folders of the catalog (default: the whole catalog).",
+        help="Two contract files, BASE (may be REF:path) and REVISION; or, with --base-ref or --against-target, "
+        "contract ids, files or folders of the catalog (default: the whole catalog).",
         show_default=False,
     ),
 ]
@@ -68,6 +68,14 @@ BaseRefOption = Annotated[
         metavar="REF",
         help="Compare the working tree with this git revision (branch, tag, commit, HEAD~1); the base side, its "
         "$ref'd files and the base catalog are read from git.",
+    ),
+]
+AgainstTargetOption = Annotated[
+    bool,
+    typer.Option(
+        "--against-target",
+        help="Compare with the merge base of HEAD and the branch the change targets, found as `contractkit ci` "
+        "finds it: CONTRACTKIT_BASE_REF, the CI's target branch, origin/HEAD, main, master (docs/gate.md).",
     ),
 ]
 BreakingFormatOption = Annotated[str, format_option(BREAKING)]
@@ -160,14 +168,7 @@ def _run(
 def breaking(
     arguments: Arguments = None,
     base_ref: BaseRefOption = None,
-    against_target: Annotated[
-        bool,
-        typer.Option(
-            "--against-target",
-            help="Compare with the merge base of HEAD and the branch the change targets, found as `contractkit ci` "
-            "finds it: CONTRACTKIT_BASE_REF, the CI's target branch, origin/HEAD, main, master (docs/gate.md).",
-        ),
-    ] = False,
+    against_target: AgainstTargetOption = False,
     format: BreakingFormatOption = BREAKING.default,
     fail_on: Annotated[
         ChangeFailOn, typer.Option("--fail-on", help="Exit 1 when a change is at this level or worse.")
@@ -222,10 +223,15 @@ def _target_base(base_ref: str | None) -> str:
 def changelog(
     arguments: Arguments = None,
     base_ref: BaseRefOption = None,
+    against_target: AgainstTargetOption = False,
     format: ChangelogFormatOption = CHANGELOG.default,
     fail_on: Annotated[
         ChangelogFailOn,
-        typer.Option("--fail-on", help="Exit 1 when a change is at this level or worse (default: never)."),
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a change is at this level or worse: error (breaking), warning (possibly breaking), "
+            "or none (never: the changelog only reports).",
+        ),
     ] = ChangelogFailOn.NONE,
     ignores: IgnoresOption = None,
     engine: EngineOption = EngineChoice.NATIVE,
@@ -240,10 +246,13 @@ def changelog(
     """List every change between two versions of contracts, grouped by operation.
 
     The same comparison as `contractkit breaking`; `--format markdown` is a pull-request comment (the verdict,
-    breaking changes with their fix, the rest folded). Exits 0 whatever changed unless --fail-on is given;
-    2 on unreadable input or a usage error.
+    breaking changes with their fix, the rest folded). Compare two files, or contracts with --base-ref REF or
+    --against-target, as `contractkit breaking` does. Exits 0 whatever changed unless --fail-on error|warning is
+    given (--fail-on none, the default, never fails); 2 on unreadable input or a usage error.
     """
     with error_boundary():
+        if against_target:
+            base_ref = _target_base(base_ref)
         options = _options(catalog, root, max_bytes, allow_remote_refs, ignores, engine, today)
         reporter = CHANGELOG_REPORTERS[format]
         level = None if fail_on is ChangelogFailOn.NONE else Severity(fail_on.value)

@@ -406,10 +406,28 @@ def _model_check(message: CompiledMessage, body: bytes, errors: list[MessageErro
     except ValueError as exc:  # pydantic.ValidationError is a ValueError
         details = getattr(exc, "errors", None)
         for item in (details() if callable(details) else [])[:MAX_ERRORS]:
-            errors.append(MessageError("payload-model", _pointer(tuple(item.get("loc", ()))), str(item["msg"])))
+            errors.append(MessageError("payload-model", _pointer(tuple(item.get("loc", ()))), model_error_text(item)))
         if not errors:
             errors.append(MessageError("payload-model", PAYLOAD, str(exc)))
     return None
+
+
+#: What pydantic puts before the text of an error a validator raised (`ValueError`, `assert`): not the user's words.
+_PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def model_error_text(item: Mapping[str, Any]) -> str:
+    """Return the message of one of pydantic's ``ValidationError.errors()`` items, as its validator wrote it.
+
+    Example:
+        >>> model_error_text({"type": "value_error", "msg": "Value error, must start with ORD-"})
+        'must start with ORD-'
+    """
+    text = str(item.get("msg", ""))
+    for prefix in _PYDANTIC_PREFIXES:
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text
 
 
 _REQUIRED = re.compile(r'^"(?P<name>.*)" is a required property$')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from contractkit import rulebook
 from contractkit.findings import Finding, Location, Report, Severity
@@ -126,3 +127,22 @@ def location_text(location: Location) -> str:
     if location.pointer:
         return f"{location.file}#{location.pointer}"
     return location.file
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """Return ``names`` in order, a repeated one suffixed `` (2)``, `` (3)``...: JUnit test cases need unique names.
+
+    Example:
+        >>> unique_names(["a at f:1", "a at f:1", "b"])
+        ['a at f:1', 'a at f:1 (2)', 'b']
+    """
+    used: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        unique, count = name, 1
+        while unique in used:
+            count += 1
+            unique = f"{name} ({count})"
+        used.add(unique)
+        out.append(unique)
+    return out

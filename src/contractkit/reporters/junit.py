@@ -1,8 +1,9 @@
 r"""The JUnit XML reporter, for CI systems that show test results (GitLab, Jenkins, Azure, test-report actions).
 
 Every contract checked is one ``<testsuite name="contractkit <command>">``. A contract without findings at
-or above ``warning`` gets one passing ``<testcase>``; otherwise each such finding is a ``<testcase>``
-holding a ``<failure type="<rule-id>" message="...">`` with the location, operation and tip. Info findings,
+or above ``warning`` gets one passing ``<testcase>``; otherwise each such finding is a ``<testcase>`` named
+``<rule> at <file:line:column> in <operation>`` (unique in its suite: a repeated name gets `` (2)``), holding a
+``<failure type="<rule-id>" message="...">`` with the location, operation and tip. Info findings,
 and breaking changes accepted by the ignores file (with their reason), are listed in the suite's
 ``<system-out>``. Findings of a contract that is not in ``report.checked`` get a
 suite of their own.
@@ -19,7 +20,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from contractkit.findings import Severity
-from contractkit.reporters._common import location_text, posix_path, with_unreadable
+from contractkit.reporters._common import location_text, posix_path, unique_names, with_unreadable
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -63,6 +64,15 @@ def _details(finding: Finding) -> str:
     return "\n".join(lines)
 
 
+def case_name(finding: Finding) -> str:
+    """Return the test case's name: ``<rule> at <file:line:column> in <operation>``.
+
+    The operation tells apart the findings of a change in a shared schema: one per operation, all at its place.
+    """
+    name = f"{finding.rule_id} at {location_text(finding.location)}"
+    return f"{name} in {finding.operation}" if finding.operation else name
+
+
 def _groups(report: Report, findings: list[Finding]) -> dict[str, list[Finding]]:
     """Map every checked item, then every other contract or file with findings, to its findings."""
     groups: dict[str, list[Finding]] = {item: [] for item in report.checked}
@@ -86,9 +96,9 @@ def _suite(report: Report, item: str, findings: list[Finding]) -> ET.Element:
     properties = ET.SubElement(suite, "properties")
     properties.append(_element("property", name="contract", value=item))
     failing = [f for f in findings if f.severity.at_least(Severity.WARNING) and f.accepted is None]
-    for finding in failing:
+    for finding, name in zip(failing, unique_names(map(case_name, failing)), strict=True):
         loc = finding.location
-        case = _element("testcase", classname=item, name=f"{finding.rule_id} at {location_text(loc)}")
+        case = _element("testcase", classname=item, name=name)
         if loc.file:  # read by test-report actions to annotate the file
             case.set("file", xml_text(posix_path(loc.file)))
         if loc.line:

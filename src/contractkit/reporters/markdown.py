@@ -2,7 +2,7 @@
 
 The layout, made to be read in a PR and updated in place (the last line is a hidden marker a bot can look for)::
 
-    **1 breaking (70 operations) · 2 possibly breaking (3 operations) · 5 compatible** in 3 contracts
+    **1 breaking (in 70 operations) · 2 possibly breaking (in 3 operations) · 5 compatible** in 3 contracts
 
     - b2b-orders: needs a major bump (1.4.0 → 2.0.0 required); 1.5.0 is not enough   <- one line per contract
     ### Breaking changes

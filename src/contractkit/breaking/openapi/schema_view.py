@@ -103,6 +103,8 @@ class SchemaView:
             length/count bounds.
         pattern: the regular expression, if any.
         format: the declared format, if any (a size format such as ``int64`` is a bound instead).
+        size_format: the size format folded into the bounds or dropped (``int64``, ``float``, ``double``), so a
+            message can still name it.
         discriminator: the property name, if a discriminator is declared.
         mapping: the discriminator's explicit mapping (value -> ``$ref``).
         read_only: ``readOnly: true`` (never sent by clients).
@@ -129,6 +131,7 @@ class SchemaView:
     bounds: dict[str, Bound] = field(default_factory=dict)
     pattern: str | None = None
     format: str | None = None
+    size_format: str | None = None
     discriminator: str | None = None
     mapping: dict[str, str] = field(default_factory=dict)
     read_only: bool = False
@@ -406,6 +409,7 @@ def _size_bounds(result: SchemaView) -> None:
     if name == "double":
         if result.types is None or "number" in result.types or "integer" in result.types:
             result.format = None  # every JSON number a reader keeps: the format adds nothing
+            result.size_format = name
         return
     size = SIZE_FORMATS.get(name)
     if size is None:
@@ -414,6 +418,7 @@ def _size_bounds(result: SchemaView) -> None:
     if result.types is not None and kind not in result.types and "number" not in result.types:
         return  # `type: string, format: int64` (a number written as text) has no numeric bounds
     result.format = None
+    result.size_format = name
     for keyword, value in (("minimum", low), ("maximum", high)):
         implied = Bound(value, implied_by=name)
         current = result.bounds.get(keyword)

@@ -329,7 +329,8 @@ class SchemaDiff:
             else:
                 self.say(r.RESP_BOUND_NARROWED if narrowed else r.RESP_BOUND_WIDENED, text, old, new)
         if size_added is not None and self.request and old.format is None:
-            text = f"`format` of {AT} changed from none to `{size_added}`"
+            # The old side may have had a size format that bounds nothing (`double`): name it, not "none".
+            text = f"`format` of {AT} changed from {_text(old.size_format)} to `{size_added}`"
             self.say(r.REQ_FORMAT_CHANGED, text, old, new)
 
     def _pattern_and_format(self, old: SchemaView, new: SchemaView) -> None:

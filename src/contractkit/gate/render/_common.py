@@ -95,26 +95,27 @@ def counts_cell(findings: list[Finding]) -> str:
     return ", ".join(parts) or "ok"
 
 
+def change_counts(result: ContractResult) -> dict[str, int]:
+    """Return the contract's changes per kind (``breaking``, ``possibly breaking``, ``compatible``, ``accepted``).
+
+    A change is counted once however many operations it reaches (a shared schema's change is one finding per
+    operation): every format counts changes this way, so the table and the lines under it agree.
+    """
+    changes = group_changes(f for f in result.of("breaking") if f.rule_id not in NOTE_RULES)
+    return {
+        "breaking": sum(1 for c in changes if c.severity is Severity.ERROR and c.accepted is None),
+        "possibly breaking": sum(1 for c in changes if c.severity is Severity.WARNING and c.accepted is None),
+        "compatible": sum(1 for c in changes if c.severity is Severity.INFO and c.accepted is None),
+        "accepted": sum(1 for c in changes if c.accepted is not None),
+    }
+
+
 def breaking_cell(result: ContractResult) -> str:
     """Return ``1 breaking, 2 compatible, 1 accepted`` (changes, each counted once), ``no change`` or ``-``."""
-    changes = group_changes(f for f in result.of("breaking") if f.rule_id not in NOTE_RULES)
-    if not changes:
+    counts = change_counts(result)
+    if not any(counts.values()):
         return "no change" if result.bump is not None else "-"
-    breaking = sum(1 for c in changes if c.severity is Severity.ERROR and c.accepted is None)
-    possibly = sum(1 for c in changes if c.severity is Severity.WARNING and c.accepted is None)
-    compatible = sum(1 for c in changes if c.severity is Severity.INFO and c.accepted is None)
-    accepted = sum(1 for c in changes if c.accepted is not None)
-    parts = [
-        f"{n} {word}"
-        for n, word in (
-            (breaking, "breaking"),
-            (possibly, "possibly breaking"),
-            (compatible, "compatible"),
-            (accepted, "accepted"),
-        )
-        if n
-    ]
-    return ", ".join(parts)
+    return ", ".join(f"{n} {word}" for word, n in counts.items() if n)
 
 
 def semver_cell(result: ContractResult) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from contractkit.gate.model import STEPS
 from contractkit.gate.render._common import why_text
-from contractkit.reporters._common import location_text
+from contractkit.reporters._common import location_text, unique_names
 from contractkit.reporters.junit import xml_text
 
 if TYPE_CHECKING:
@@ -95,8 +95,12 @@ def render_junit(result: GateResult) -> str:
         _element(case, "skipped", message=f"nothing it reaches changed since {result.plan.base.name}")
     if result.errors:
         suite = _element(root, "testsuite", name="contractkit ci", tests=len(result.errors), errors=len(result.errors))
-        for error in result.errors:
-            case = _element(suite, "testcase", classname="contractkit ci", name=error.title)
+        names = [
+            f"{error.title} at {location_text(error.location)}" if error.location is not None else error.title
+            for error in result.errors
+        ]
+        for error, name in zip(result.errors, unique_names(names), strict=True):
+            case = _element(suite, "testcase", classname="contractkit ci", name=name)
             _element(case, "error", error.detail, message=error.title)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -26,6 +26,7 @@ from contractkit.gate.render._common import (
     COLUMNS,
     SharedKey,
     cells,
+    change_counts,
     problems,
     scope_line,
     shared_findings,
@@ -115,7 +116,7 @@ def _contract(
         lines.append("    " + " · ".join(detail))
     for owner, count in elsewhere.items():
         lines.append(f"  and {plural(count, 'finding')} in shared files, listed under {owner}")
-    compatible = sum(1 for f in result.of("breaking") if f.severity is Severity.INFO and f.accepted is None)
+    compatible = change_counts(result)["compatible"]  # changes, as the table counts them, not one per operation
     if compatible:
         lines.append(f"  and {plural(compatible, 'compatible change')} (`--format markdown` lists them)")
     if result.gen == "stale":
