@@ -335,13 +335,14 @@ class _LocalRefs(RefResolver):
         raise self._error(file, at, ref, "a document in memory has no files to follow", None)
 
 
-def memory_document(data: dict[str, JsonValue], name: str = "<memory>") -> Document:
+def memory_document(data: dict[str, JsonValue], name: str = "<memory>", *, spec: SpecVersion | None = None) -> Document:
     """Return a document of values already in memory (a loaded dict, a bundle): local refs only.
 
-    A ref to another file or a URL is broken (a :class:`Cursor` skips it). The kind is read from the data.
+    A ref to another file or a URL is broken (a :class:`Cursor` skips it). The kind is read from the data
+    unless ``spec`` gives it.
 
     Raises:
-        ContractInvalid: ``data`` is neither OpenAPI 3.x nor AsyncAPI 2.x/3.x.
+        ContractInvalid: no ``spec`` is given and ``data`` is neither OpenAPI 3.x nor AsyncAPI 2.x/3.x.
     """
     root = SourceFile(name, Path(name), "", data)
-    return Document(root, detect_spec(root), _LocalRefs(FileStore(), Path("/")))
+    return Document(root, spec or detect_spec(root), _LocalRefs(FileStore(), Path("/")))
