@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contractkit.loaders import FileStore, open_document
-from contractkit.spec.walk import Operation, operations
+from contractkit.spec.walk import Operation, callback_operations, operations
 
 HEAD = """
 openapi: {version}
@@ -129,6 +129,20 @@ Param = tuple[str, str]
             [("id", "query", "path-item"), ("id", "header", "operation")],
             id="same-name-other-location-keeps-both",
         ),
+        # Issue 16: HTTP header names are case-insensitive; the runtime already merged them so, lint and breaking
+        # kept both (a header the operation overrides was still diffed and linted as a second parameter).
+        pytest.param(
+            [("X-Trace", "header")],
+            [("x-trace", "header")],
+            [("x-trace", "header", "operation")],
+            id="header-names-compare-case-insensitively",
+        ),
+        pytest.param(
+            [("Limit", "query")],
+            [("limit", "query")],
+            [("Limit", "query", "path-item"), ("limit", "query", "operation")],
+            id="query-names-are-case-sensitive",
+        ),
     ],
 )
 def test_parameters_merge(
@@ -178,3 +192,40 @@ def test_webhooks_are_operations_only_in_3_1(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     assert [op.label for op in walk(tmp_path / "a", body)] == ["POST webhook orderShipped"]
     assert [op.label for op in walk(tmp_path / "b", body, version="3.0.3")] == []
+
+
+def test_callback_operations(tmp_path: Path) -> None:
+    (op,) = walk(
+        tmp_path,
+        """
+        paths:
+          /subscriptions:
+            post:
+              callbacks:
+                onEvent:
+                  "{$request.body#/url}":
+                    post: {}
+                    put: {}
+                onEnd:
+                  "{$request.body#/end}":
+                    $ref: "#/components/pathItems/End"
+        components:
+          pathItems:
+            End:
+              delete: {}
+        """,
+    )
+    found = [(cb.label, cb.callback, cb.path_item.parts) for cb in callback_operations(op)]
+    assert found == [
+        (
+            "PUT callback onEvent {$request.body#/url}",
+            "onEvent",
+            ("paths", "/subscriptions", "post", "callbacks", "onEvent", "{$request.body#/url}"),
+        ),
+        (
+            "POST callback onEvent {$request.body#/url}",
+            "onEvent",
+            ("paths", "/subscriptions", "post", "callbacks", "onEvent", "{$request.body#/url}"),
+        ),
+        ("DELETE callback onEnd {$request.body#/end}", "onEnd", ("components", "pathItems", "End")),
+    ]

@@ -12,8 +12,7 @@ from __future__ import annotations
 from contractkit.codegen.naming import pascal, status_phrase, words
 from contractkit.codegen.schemas import Example, SchemaSet
 from contractkit.loaders.document import Cursor
-
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from contractkit.spec.walk import Operation, operations
 
 
 def collect_openapi(schemas: SchemaSet) -> None:
@@ -28,37 +27,29 @@ def collect_openapi(schemas: SchemaSet) -> None:
             schemas.names.claim(cursor.identity, pascal(key))
         for key, cursor in keys:
             schemas.add(cursor, pascal(key))
-    for section in ("paths", "webhooks"):
-        items = root.get(section)
-        if items is None:
-            continue
-        for route, item in items.items():
-            for method in _METHODS:
-                operation = item.get(method)
-                if operation is not None:
-                    _operation(schemas, item, operation, _operation_name(operation, method, route, section))
+    for operation in operations(schemas.doc):
+        _operation(schemas, operation, _operation_name(operation))
     if components is not None:
         _components(schemas, components)
 
 
-def _operation_name(operation: Cursor, method: str, route: str, section: str) -> str:
-    operation_id = operation.raw("operationId")
+def _operation_name(operation: Operation) -> str:
+    operation_id = operation.cursor.raw("operationId")
     if isinstance(operation_id, str) and words(operation_id):
         return pascal(operation_id)
-    if section == "webhooks":
-        return pascal(route) + ("" if method == "post" else pascal(method)) + "Webhook"
+    method = operation.method
+    if operation.webhook:
+        return pascal(operation.path) + ("" if method == "post" else pascal(method)) + "Webhook"
     parts = [method]
-    for segment in route.strip("/").split("/"):
+    for segment in operation.path.strip("/").split("/"):
         parts.append(f"By {segment[1:-1]}" if segment.startswith("{") and segment.endswith("}") else segment)
     return pascal(" ".join(parts))
 
 
-def _operation(schemas: SchemaSet, item: Cursor, operation: Cursor, name: str) -> None:
-    for holder in (item, operation):
-        parameters = holder.get("parameters")
-        if parameters is not None:
-            for parameter in parameters.elements():
-                _parameter(schemas, parameter, name)
+def _operation(schemas: SchemaSet, found: Operation, name: str) -> None:
+    for parameter in found.parameters():
+        _parameter(schemas, parameter, name)
+    operation = found.cursor
     body = operation.get("requestBody")
     if body is not None:
         _content(schemas, body, f"{name}Request", alias=True)

@@ -6,27 +6,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from contractkit.errors import UsageError
-
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from contractkit.kinds import SpecKind
+from contractkit.loaders.document import SpecVersion, memory_document
+from contractkit.spec.walk import operations
 
 
 def list_operations(document: dict[str, Any]) -> list[tuple[str, str | None]]:
-    """Return ``(label, operationId)`` of every operation of ``paths``, in contract order.
+    """Return ``(label, operationId)`` of every operation of ``paths``, in contract order (``x-`` keys skipped).
 
     The label is how Schemathesis names the operation: ``METHOD /path`` (``POST /orders``).
     """
     found: list[tuple[str, str | None]] = []
-    paths = document.get("paths")
-    if not isinstance(paths, dict):
-        return found
-    for path, item in paths.items():
-        if not isinstance(item, dict):
-            continue
-        for method in _METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict):
-                operation_id = operation.get("operationId")
-                found.append((f"{method.upper()} {path}", operation_id if isinstance(operation_id, str) else None))
+    # The operations a server receives (those of `paths`), by the walk the middleware routes by.
+    spec = SpecVersion(SpecKind.OPENAPI, str(document.get("openapi", "3.1.0")))
+    for op in operations(memory_document(document, spec=spec), webhooks=False):
+        operation_id = op.cursor.raw("operationId")
+        found.append((op.label, operation_id if isinstance(operation_id, str) else None))
     return found
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 from contractkit.catalog.model import FuzzPolicy
 from contractkit.errors import ContractInvalid, UsageError
 from contractkit.kinds import SpecKind
+from contractkit.spec.servers import base_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +21,8 @@ class FuzzSpec:
         name: the catalog id, or the file name of a contract given by path.
         path: the contract's root file.
         document: the contract as one document (external ``$ref`` targets moved into ``components``).
-        base_path: the path of the contract's first server URL (``/b2b/v1``), ``""`` when it has none.
+        base_path: the contract's first base path (``/b2b/v1``; ``""`` at the root): the first server URL's path,
+            its variables at their default (:mod:`contractkit.spec.servers`, the rule the middleware routes by).
         policy: the catalog entry's ``fuzz:`` settings (none for a file outside the catalog).
     """
 
@@ -55,26 +57,16 @@ def load_fuzz_spec(target: str | Path, *, catalog: Path | None = None) -> FuzzSp
             tip="name an OpenAPI contract: an entry of contracts/catalog.yaml with `kind: openapi`, or its file.",
         )
     document = dict(bundle_document(doc))
-    return FuzzSpec(name=name, path=path, document=document, base_path=_server_path(document), policy=policy)
-
-
-def _server_path(document: dict[str, Any]) -> str:
-    servers = document.get("servers")
-    if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
-        return ""
-    url = str(servers[0].get("url", ""))
-    # A templated server ({region}.api.example.com/{version}) has no single path: leave it to the user.
-    if "{" in url:
-        return ""
-    return urlsplit(url).path.rstrip("/")
+    return FuzzSpec(name=name, path=path, document=document, base_path=base_path(document), policy=policy)
 
 
 def resolve_base_url(base_url: str, spec: FuzzSpec) -> str:
     """Return the URL the operations' paths are appended to.
 
-    A ``base_url`` with no path (``http://127.0.0.1:8080``) gets the path of the contract's first server
-    (``http://127.0.0.1:8080/b2b/v1``); one with a path is used as it is, so a service mounted elsewhere, or at
-    the root (``http://127.0.0.1:8080/``), can be reached.
+    A ``base_url`` with no path (``http://127.0.0.1:8080``) gets the contract's first base path
+    (``http://127.0.0.1:8080/b2b/v1``; a templated server URL with its variables at their default); one with a
+    path is used as it is, so a service mounted elsewhere, or at the root (``http://127.0.0.1:8080/``), can be
+    reached.
 
     Raises:
         UsageError: ``base_url`` is not an absolute http(s) URL.

@@ -326,3 +326,23 @@ def open_document(path: Path, *, store: FileStore, root_dir: Path | None = None)
     spec = detect_spec(root)
     base = (root_dir or path.parent).resolve()
     return Document(root, spec, RefResolver(store, base))
+
+
+class _LocalRefs(RefResolver):
+    """Follows only local refs (``#/...``): a document in memory has no files around it."""
+
+    def _file_for(self, file: SourceFile, at: tuple[str, ...], ref: str, address: str) -> SourceFile:
+        raise self._error(file, at, ref, "a document in memory has no files to follow", None)
+
+
+def memory_document(data: dict[str, JsonValue], name: str = "<memory>", *, spec: SpecVersion | None = None) -> Document:
+    """Return a document of values already in memory (a loaded dict, a bundle): local refs only.
+
+    A ref to another file or a URL is broken (a :class:`Cursor` skips it). The kind is read from the data
+    unless ``spec`` gives it.
+
+    Raises:
+        ContractInvalid: no ``spec`` is given and ``data`` is neither OpenAPI 3.x nor AsyncAPI 2.x/3.x.
+    """
+    root = SourceFile(name, Path(name), "", data)
+    return Document(root, spec or detect_spec(root), _LocalRefs(FileStore(), Path("/")))

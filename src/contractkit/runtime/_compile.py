@@ -6,15 +6,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
+from contractkit.loaders.document import memory_document
 from contractkit.loaders.pointer import parse_pointer
 from contractkit.runtime._engine import Compiled, compile_schema
 from contractkit.runtime._multipart import PartPlan
 from contractkit.runtime._params import Param, caster, compile_param, schema_types
 from contractkit.runtime._schema import SchemaConverter
+from contractkit.spec.servers import base_paths
+from contractkit.spec.walk import operations as walk_operations
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATIONS = ("path", "query", "header", "cookie")
 
 
@@ -161,23 +162,6 @@ def _resolver(root: Any) -> Callable[[Any], Any]:
     return resolve
 
 
-def _base_paths(root: dict[str, Any]) -> tuple[str, ...]:
-    servers = root.get("servers")
-    paths: list[str] = []
-    for server in servers if isinstance(servers, list) and servers else [{"url": "/"}]:
-        url = str(server.get("url", "/")) if isinstance(server, dict) else "/"
-        variables = server.get("variables") if isinstance(server, dict) else None
-        if isinstance(variables, dict):
-            for var, spec in variables.items():
-                if isinstance(spec, dict) and "default" in spec:
-                    url = url.replace("{" + str(var) + "}", str(spec["default"]))
-        path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
-        path = path.rstrip("/")
-        if path not in paths:
-            paths.append(path)
-    return tuple(sorted(paths, key=len, reverse=True))
-
-
 def _template_regex(template: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
     names: list[str] = []
     pattern = ""
@@ -237,31 +221,25 @@ def compile_spec(root: dict[str, Any], name: str) -> CompiledSpec:
     templated: dict[int, list[PathEntry]] = {}
     interesting = {"content-type", "content-length", "transfer-encoding", "cookie", "authorization", "x-request-id"}
     interesting |= {"traceparent", "origin", "access-control-request-method"}
-    paths = root.get("paths") if isinstance(root.get("paths"), dict) else {}
-    assert isinstance(paths, dict)
-    for template, raw_item in paths.items():
-        item = resolve(raw_item)
-        if not isinstance(item, dict):
-            continue
-        shared = item.get("parameters", [])
-        operations: dict[str, Operation] = {}
-        for method in METHODS:
-            raw_op = item.get(method)
-            if not isinstance(raw_op, dict):
-                continue
-            op = _operation(root, str(template), method, raw_op, shared, schemes, request, resolve)
-            operations[op.method] = op
-            interesting.update(p.name for p in op.params["header"])
-            interesting.update(c.name for alt in op.security for c in alt if c.where == "header")
+    routes: dict[str, dict[str, Operation]] = {}
+    # The operations a server receives: those of `paths`, by the one walk every tool shares.
+    for found in walk_operations(memory_document(root, name), webhooks=False):
+        declared = [p.value for p in found.parameters() if isinstance(p.value, dict) and "name" in p.value]
+        assert isinstance(found.cursor.value, dict)  # the walk yields operation objects only
+        op = _operation(root, found.path, found.method, found.cursor.value, declared, schemes, request, resolve)
+        routes.setdefault(found.path, {})[op.method] = op
+        interesting.update(p.name for p in op.params["header"])
+        interesting.update(c.name for alt in op.security for c in alt if c.where == "header")
+    for template, operations in routes.items():
         allow = tuple(operations)
         if "GET" in operations and "HEAD" not in operations:
             allow = (*allow[: allow.index("GET") + 1], "HEAD", *allow[allow.index("GET") + 1 :])
-        entry = PathEntry(str(template), operations, allow)
-        if "{" in str(template):
-            entry.regex, entry.names = _template_regex(str(template))
-            templated.setdefault(str(template).count("/"), []).append(entry)
+        entry = PathEntry(template, operations, allow)
+        if "{" in template:
+            entry.regex, entry.names = _template_regex(template)
+            templated.setdefault(template.count("/"), []).append(entry)
         else:
-            static[str(template)] = entry
+            static[template] = entry
     for entries in templated.values():
         # More literal text first: `/orders/mine` style routes win over `/orders/{id}`, then longer literals.
         entries.sort(key=lambda e: (-sum(1 for s in e.template.split("/") if s and "{" not in s), -len(e.template)))
@@ -269,7 +247,7 @@ def compile_spec(root: dict[str, Any], name: str) -> CompiledSpec:
         name=name,
         oas30=oas30,
         root=root,
-        bases=_base_paths(root),
+        bases=tuple(sorted(base_paths(root), key=len, reverse=True)),
         static=static,
         templated=templated,
         interesting=frozenset(interesting),
@@ -282,22 +260,16 @@ def _operation(
     template: str,
     method: str,
     raw: dict[str, Any],
-    shared: Any,
+    parameters: list[dict[str, Any]],
     schemes: dict[str, Any],
     converter: SchemaConverter,
     resolve: Callable[[Any], Any],
 ) -> Operation:
-    declared: dict[tuple[str, str], dict[str, Any]] = {}
-    for group in (shared, raw.get("parameters", [])):
-        for ref in group if isinstance(group, list) else []:
-            param = resolve(ref)
-            if isinstance(param, dict) and "name" in param:
-                where = str(param.get("in", "query"))
-                key = str(param["name"]).lower() if where == "header" else str(param["name"])
-                declared[(where, key)] = param  # operation-level parameters override path-level ones
     params: dict[str, list[Param]] = {where: [] for where in LOCATIONS}
     properties: dict[str, dict[str, Any]] = {where: {} for where in LOCATIONS}
-    for (where, key), param in declared.items():
+    for param in parameters:
+        where = str(param.get("in", "query"))
+        key = str(param["name"]).lower() if where == "header" else str(param["name"])
         if where not in params or (where == "header" and key in ("accept", "content-type", "authorization")):
             continue  # OpenAPI: these three headers are ignored as parameters
         params[where].append(compile_param(param, resolve))

@@ -1,7 +1,10 @@
 """The contract model every engine can read: typed views over a loaded :class:`~contractkit.loaders.Document`.
 
-- :mod:`contractkit.spec.walk`: the operations of an OpenAPI document (paths, then 3.1 webhooks; effective
-  parameters) and the messages of an AsyncAPI 2.x/3.x document, in document order, for lint and breaking.
+- :mod:`contractkit.spec.walk`: the operations of an OpenAPI document (paths, then 3.1 webhooks, callbacks;
+  effective parameters) and the messages of an AsyncAPI 2.x/3.x document, in document order: the one walk of lint,
+  breaking, codegen, the runtime's router and the fuzzer.
+- :mod:`contractkit.spec.servers`: the base paths of an OpenAPI document, by the one rule the middleware routes by,
+  the fuzzer sends to and the breaking engine keys operations by.
 - :mod:`contractkit.spec.markers`: what a contract says about its own lifecycle (deprecated, ``x-sunset``, the
   ``Sunset`` header, stability), read the same way by lint and breaking.
 - :mod:`contractkit.spec.asyncapi`: channels, operations and messages of AsyncAPI 2.x and 3.x (message traits

@@ -1,4 +1,10 @@
-"""Walking a contract the way house rules need it: operations of OpenAPI, messages of AsyncAPI 2.x and 3.x."""
+"""Walking a contract the way every engine needs it: operations of OpenAPI, messages of AsyncAPI 2.x and 3.x.
+
+This is the one walk of OpenAPI operations: lint, breaking, codegen, the runtime's router and the fuzzer all
+enumerate operations and their effective parameters here, so they can never disagree on what a contract
+declares. A document already in memory (the runtime's inlined dict, the fuzzer's bundle) is walked through
+:func:`contractkit.loaders.document.memory_document`.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +18,15 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """An OpenAPI operation (of `paths` or of 3.1 `webhooks`).
+    """An OpenAPI operation (of `paths`, of 3.1 `webhooks`, or of a callback).
 
     Attributes:
         method: lower-case HTTP method.
-        path: the path template (``/orders/{order_id}``) or the webhook name.
+        path: the path template (``/orders/{order_id}``), the webhook name, or the callback's expression.
         cursor: the operation object.
-        path_item: the path item object it belongs to.
+        path_item: the path item object it belongs to (a `$ref`'d path item: where it really lives).
         webhook: whether it is a webhook rather than a path operation.
+        callback: the name of the callback it belongs to, ``None`` for an operation of `paths` or `webhooks`.
     """
 
     method: str
@@ -27,14 +34,22 @@ class Operation:
     cursor: Cursor
     path_item: Cursor
     webhook: bool = False
+    callback: str | None = None
 
     @property
     def label(self) -> str:
-        """Return ``GET /orders``, or ``POST webhook orderStatusChanged``."""
+        """Return ``GET /orders``, ``POST webhook orderStatusChanged`` or ``POST callback onEvent {$url}``."""
+        if self.callback is not None:
+            return f"{self.method.upper()} callback {self.callback} {self.path}"
         return f"{self.method.upper()} webhook {self.path}" if self.webhook else f"{self.method.upper()} {self.path}"
 
     def parameters(self) -> list[Cursor]:
-        """Return the effective parameters: the path item's, overridden by the operation's (same name and `in`)."""
+        """Return the effective parameters: the path item's, overridden by the operation's (same name and `in`).
+
+        A parameter is identified by its name and location; header names compare case-insensitively, as HTTP
+        compares them (an operation's ``x-trace`` overrides its path item's ``X-Trace``). Each parameter keeps
+        the place of the first one of its identity.
+        """
         merged: dict[object, Cursor] = {}
         for owner in (self.path_item, self.cursor):
             params = owner.get("parameters")
@@ -44,16 +59,33 @@ class Operation:
                 if isinstance(param.value, dict):
                     name, where = param.value.get("name"), param.value.get("in")
                     # A `name` that is not a string (validation reports it) overrides nothing.
-                    key = (name, where) if isinstance(name, str) and isinstance(where, str) else param.identity
+                    if isinstance(name, str) and isinstance(where, str):
+                        key: object = (name.lower() if where == "header" else name, where)
+                    else:
+                        key = param.identity
                     merged[key] = param
         return list(merged.values())
 
 
-def operations(doc: Document) -> Iterator[Operation]:
-    """Yield every operation of ``paths`` and then of ``webhooks`` (3.1), in document order."""
+def path_operations(
+    item: Cursor, path: str, *, webhook: bool = False, callback: str | None = None
+) -> Iterator[Operation]:
+    """Yield the operations of one path item, in the order of :data:`HTTP_METHODS`."""
+    for method in HTTP_METHODS:
+        op = item.get(method)
+        if op is not None and isinstance(op.value, dict):
+            yield Operation(method, path, op, item, webhook, callback)
+
+
+def operations(doc: Document, *, webhooks: bool = True) -> Iterator[Operation]:
+    """Yield every operation of ``paths`` and then of ``webhooks`` (3.1), in document order.
+
+    Keys of ``paths`` that do not start with ``/`` (``x-`` extensions) are not paths; a path item may be a
+    ``$ref``. ``webhooks=False`` yields the operations a server receives requests for: those of ``paths``.
+    """
     root = doc.cursor()
     sections = [("paths", False)]
-    if doc.spec.major_minor != "3.0":
+    if webhooks and doc.spec.major_minor != "3.0":
         sections.append(("webhooks", True))
     for section, webhook in sections:
         items = root.get(section)
@@ -62,10 +94,15 @@ def operations(doc: Document) -> Iterator[Operation]:
         for path, item in items.items():
             if not webhook and not path.startswith("/"):
                 continue  # `x-` extensions of the Paths object
-            for method in HTTP_METHODS:
-                op = item.get(method)
-                if op is not None and isinstance(op.value, dict):
-                    yield Operation(method, path, op, item, webhook)
+            yield from path_operations(item, path, webhook=webhook)
+
+
+def callback_operations(op: Operation) -> Iterator[Operation]:
+    """Yield the operations of ``op``'s callbacks (path item by path item, in document order)."""
+    callbacks = op.cursor.get("callbacks")
+    for name, callback in callbacks.items() if callbacks is not None else ():
+        for expression, item in callback.items():
+            yield from path_operations(item, expression, callback=name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,16 +1,15 @@
 """Pairing the operations of two OpenAPI documents, and comparing each pair.
 
-Operations pair by method and full path: the first server's base path is prefixed and template names are
-erased, so ``/a/{id}`` and ``/a/{key}`` are one path, and moving ``/v1`` between `servers` and `paths` changes
-nothing. Webhooks (3.1) pair by method and name. Each pair is compared by area: security, parameters,
-request body, responses.
+Operations pair by method and full path: the first base path (:mod:`contractkit.spec.servers`: the first
+server's URL path, its variables at their default) is prefixed and template names are erased, so ``/a/{id}``
+and ``/a/{key}`` are one path, and moving ``/v1`` between `servers` and `paths` changes nothing. Webhooks
+(3.1) pair by method and name. Each pair is compared by area: security, parameters, request body, responses.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from contractkit.breaking.context import DiffContext
 from contractkit.breaking.openapi import rules as r
@@ -19,6 +18,7 @@ from contractkit.breaking.openapi.parameters import compare_parameters
 from contractkit.breaking.openapi.schemas import REQUEST, RESPONSE
 from contractkit.breaking.openapi.security import compare_security
 from contractkit.loaders.document import Cursor, Document
+from contractkit.spec.servers import base_path as first_base_path
 from contractkit.spec.walk import Operation, operations
 
 TEMPLATE = re.compile(r"\{[^}/]*\}")
@@ -45,22 +45,8 @@ class Keyed:
 
 
 def base_path(doc: Document) -> str:
-    """Return the path of the first server URL (``/b2b/v1``), or ``""``; server variables take their default."""
-    servers = doc.data.get("servers") if isinstance(doc.data, dict) else None
-    if isinstance(servers, list) and servers and isinstance(servers[0], dict):
-        server = servers[0]
-        declared = server.get("variables")
-        variables = declared if isinstance(declared, dict) else {}
-
-        def default(match: re.Match[str]) -> str:
-            variable = variables.get(match.group(1))
-            value = variable.get("default") if isinstance(variable, dict) else None
-            return str(value) if value is not None else "x"
-
-        url = re.sub(r"\{([^}]*)\}", default, str(server.get("url", "")))
-        path = urlsplit(url).path if "://" in url else url
-        return path.rstrip("/")
-    return ""
+    """Return the first base path of the document (``/b2b/v1``), or ``""`` (:mod:`contractkit.spec.servers`)."""
+    return first_base_path(doc.data)
 
 
 def keyed_operations(doc: Document) -> dict[tuple[str, str], Keyed]:

@@ -41,7 +41,7 @@ from contractkit.loaders.source import SourceFile
 from contractkit.loaders.types import JsonValue
 from contractkit.schema_errors import describe, instance_path, most_specific, short
 from contractkit.schema_regex import with_bounded_patterns
-from contractkit.spec.walk import HTTP_METHODS, messages, operations
+from contractkit.spec.walk import Operation, callback_operations, messages, operations, path_operations
 
 Direction = Literal["plain", "read", "write"]
 Identity = tuple[str, tuple[str, ...]]
@@ -394,7 +394,7 @@ class _Collector:
     def openapi(self) -> None:
         """Queue every example of an OpenAPI document."""
         for op in operations(self.doc):
-            self.operation(op.cursor, op.path_item, op.label)
+            self.operation(op, op.label)
         components = self.doc.cursor().get("components")
         if components is None:
             return
@@ -407,39 +407,32 @@ class _Collector:
         for name, header in _entries(components, "headers"):
             self.header(name, header, None)
         for name, item in _entries(components, "pathItems"):
-            self.path_item(item, f"path item `{name}`")
+            for op in path_operations(item, f"path item `{name}`"):
+                self.operation(op, op.label)
         for name, callback in _entries(components, "callbacks"):
             for expression, item in callback.items():
-                self.path_item(item, f"callback `{name}` {expression}")
+                for op in path_operations(item, f"callback `{name}` {expression}"):
+                    self.operation(op, op.label)
         schemas = components.get("schemas")
         for name in schemas.value if schemas is not None and isinstance(schemas.value, dict) else ():
             assert schemas is not None
             self.walk_schema(schemas, name)
 
-    def path_item(self, item: Cursor, label: str) -> None:
-        """Queue the examples of every operation of a path item."""
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if op is not None and isinstance(op.value, dict):
-                self.operation(op, item, f"{method.upper()} {label}")
-
-    def operation(self, op: Cursor, path_item: Cursor | None, label: str) -> None:
+    def operation(self, found: Operation, label: str) -> None:
         """Queue the examples of an operation: parameters, request body, responses, callbacks."""
+        op = found.cursor
         if op.identity in self._seen_operations:
             return
         self._seen_operations.add(op.identity)
-        for owner in (path_item, op):
-            params = owner.get("parameters") if owner is not None else None
-            for param in params.elements() if params is not None else ():
-                self.parameter(param, label)
+        for param in found.parameters():
+            self.parameter(param, label)
         body = op.get("requestBody")
         if body is not None:
             self.content(body, "write", "", label)
         for _, response in _entries(op, "responses"):
             self.response(response, label)
-        for name, callback in _entries(op, "callbacks"):
-            for expression, item in callback.items():
-                self.path_item(item, f"callback `{name}` {expression} of {label}")
+        for cb in callback_operations(found):
+            self.operation(cb, f"{cb.method.upper()} callback `{cb.callback}` {cb.path} of {label}")
 
     def parameter(self, param: Cursor, operation: str | None) -> None:
         """Queue the examples of a parameter (by `schema` or by `content`)."""

@@ -12,24 +12,14 @@ from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
 from contractkit.loaders.document import Cursor, Document
 from contractkit.loaders.pointer import to_pointer
-from contractkit.spec.walk import HTTP_METHODS, Operation, operations
-
-
-def _callback_operations(op: Operation) -> Iterator[Cursor]:
-    """Yield the operations of ``op``'s callbacks (their operation ids share the document's namespace)."""
-    callbacks = op.cursor.get("callbacks")
-    for _, callback in callbacks.items() if callbacks is not None else ():
-        for _, item in callback.items():
-            for method in HTTP_METHODS:
-                found = item.get(method)
-                if found is not None and isinstance(found.value, dict):
-                    yield found
+from contractkit.spec.walk import HTTP_METHODS, callback_operations, operations
 
 
 def _operation_ids(doc: Document) -> set[str]:
     ids = set()
     for op in operations(doc):
-        for cursor in (op.cursor, *_callback_operations(op)):
+        # The operation ids of callbacks share the document's namespace.
+        for cursor in (op.cursor, *(cb.cursor for cb in callback_operations(op))):
             value = cursor.raw("operationId")
             if isinstance(value, str):
                 ids.add(value)
@@ -40,7 +30,7 @@ def _links(doc: Document) -> Iterator[tuple[str, Cursor, str | None]]:
     """Yield (how to name it, link object, operation) for every link of every response, and of `components`."""
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for op in operations(doc):
-        for holder in (op.cursor, *_callback_operations(op)):
+        for holder in (op.cursor, *(cb.cursor for cb in callback_operations(op))):
             responses = holder.get("responses")
             for status, response in responses.items() if responses is not None else ():
                 links = response.get("links")
