@@ -3,7 +3,8 @@
 A message is named after its key in ``components/messages`` (or in a 3.x channel's ``messages``), else its
 ``messageId``/``name``, else the operation that carries it. Its payload is ``<Message>Payload`` and its headers
 ``<Message>Headers``: the class itself when the schema is inline, an alias of the referenced schema otherwise
-(``OrderCreatedHeaders = MessageHeaders``). Payloads in a non-JSON schema format (Avro, RAML, Protobuf) are skipped.
+(``OrderCreatedHeaders = MessageHeaders``). Message traits are applied (:mod:`contractkit.spec.traits`): headers
+a trait gives are the message's headers. Payloads in a non-JSON schema format (Avro, RAML, Protobuf) are skipped.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from contractkit.codegen.naming import pascal, words
 from contractkit.codegen.schemas import Example, SchemaSet
 from contractkit.loaders.document import Cursor
+from contractkit.spec.traits import apply_traits
 
 _JSON_FORMATS = ("application/vnd.aai.asyncapi", "application/schema+json", "application/schema+yaml")
 
@@ -81,16 +83,9 @@ def _message(schemas: SchemaSet, message: Cursor, name: str, seen: set[tuple[str
     if len(message.parts) == 3 and message.parts[:2] == ("components", "messages"):
         name = pascal(message.parts[2])
     names: dict[str, str] = {}
-    payload_format = message.raw("schemaFormat")
-    payload = message.get("payload")
-    if payload is not None and isinstance(payload.value, dict) and "schemaFormat" in payload.value:
-        payload_format = payload.raw("schemaFormat")  # 3.x multi-format schema object
-        payload = payload.get("schema")
-    if payload is not None and (not isinstance(payload_format, str) or payload_format.startswith(_JSON_FORMATS)):
+    payload, headers = message_schemas(message)
+    if payload is not None:
         names["payload"] = _named(schemas, payload, f"{name}Payload")
-    headers = message.get("headers")
-    if headers is not None and isinstance(headers.value, dict) and "schemaFormat" in headers.value:
-        headers = headers.get("schema")
     if headers is not None:
         names["headers"] = _named(schemas, headers, f"{name}Headers")
     examples = message.get("examples")
@@ -100,6 +95,24 @@ def _message(schemas: SchemaSet, message: Cursor, name: str, seen: set[tuple[str
                 value = example.get(part)
                 if value is not None:
                     schemas.examples.append(Example(model, value.value, str(value.location)))
+
+
+def message_schemas(message: Cursor) -> tuple[Cursor | None, Cursor | None]:
+    """Return the payload and headers schemas generated for ``message`` (``None``: it has none, or not JSON Schema).
+
+    The headers are read with the message's traits applied (a trait's ``headers`` too), as every engine reads them.
+    """
+    payload_format = message.raw("schemaFormat")
+    payload = message.get("payload")
+    if payload is not None and isinstance(payload.value, dict) and "schemaFormat" in payload.value:
+        payload_format = payload.raw("schemaFormat")  # 3.x multi-format schema object
+        payload = payload.get("schema")
+    if isinstance(payload_format, str) and not payload_format.startswith(_JSON_FORMATS):
+        payload = None  # Avro, RAML, Protobuf: not generated
+    headers = apply_traits(message).get("headers")
+    if headers is not None and isinstance(headers.value, dict) and "schemaFormat" in headers.value:
+        headers = headers.get("schema")
+    return payload, headers
 
 
 def _named(schemas: SchemaSet, schema: Cursor, alias: str) -> str:

@@ -1,8 +1,11 @@
 """The contract model every engine can read: typed views over a loaded :class:`~contractkit.loaders.Document`.
 
 - :mod:`contractkit.spec.walk`: the operations of an OpenAPI document (paths, then 3.1 webhooks, callbacks;
-  effective parameters) and the messages of an AsyncAPI 2.x/3.x document, in document order: the one walk of lint,
-  breaking, codegen, the runtime's router and the fuzzer.
+  effective parameters) and the messages of an AsyncAPI 2.x/3.x document (traits applied), in document order: the
+  one walk of lint, breaking, codegen, the runtime's router and the fuzzer.
+- :mod:`contractkit.spec.traits`: AsyncAPI message and operation traits applied, one merge (2.x: a trait wins;
+  3.x: the object's own field wins) for lint's walk, the AsyncAPI view, the breaking model and codegen, each field
+  kept at the place it is written.
 - :mod:`contractkit.spec.servers`: the base paths of an OpenAPI document, by the one rule the middleware routes by,
   the fuzzer sends to and the breaking engine keys operations by.
 - :mod:`contractkit.spec.markers`: what a contract says about its own lifecycle (deprecated, ``x-sunset``, the

@@ -13,8 +13,9 @@ operation key          ``operationId``, else ``ACTION address``    the ``operati
 messages               ``message``, or ``message.oneOf``           ``operation.messages``, else the channel's
 =====================  ==========================================  ==========================================
 
-Message and operation traits are applied: 2.x merges a trait over the object (the trait wins, JSON Merge
-Patch), 3.x keeps what the object says itself. A message without ``contentType`` takes ``defaultContentType``.
+Message and operation traits are applied by :func:`contractkit.spec.traits.apply_traits`, the one merge every
+reader shares: 2.x merges a trait over the object (the trait wins, JSON Merge Patch), 3.x keeps what the object
+says itself. A message without ``contentType`` takes ``defaultContentType``.
 
 AMQP bindings (0.3.0) are read into :class:`AmqpChannel` and :class:`AmqpOperation`. Binding 0.3.0 cannot say
 a queue's arguments or which exchange a queue is bound to; the house convention writes them as ``x-`` keys of
@@ -31,6 +32,7 @@ from typing import Literal
 
 from contractkit.loaders.document import Cursor, Document
 from contractkit.loaders.types import JsonValue
+from contractkit.spec.traits import apply_traits
 
 Action = Literal["send", "receive"]
 SEND: Action = "send"
@@ -134,7 +136,7 @@ class Message:
 
     Attributes:
         key: its key (the channel's ``messages`` key in 3.x; the ``messageId``, component name or ``name`` in 2.x).
-        name: its ``name`` (``order.created``), else the key.
+        name: its ``name`` (``order.created``; a trait's, as every other field), else the key.
         cursor: the message object.
         payload, headers: its schemas (``None`` when it has none; a 3.x multi-format payload is unwrapped).
         content_type: its content type (the document's default when it names none).
@@ -243,7 +245,7 @@ def read_asyncapi(doc: Document) -> AsyncApiView:
 @dataclass(slots=True)
 class _Reader:
     default_content_type: str | None
-    v2: bool  # 2.x: a trait wins over the object; 3.x: the object wins
+    v2: bool
 
     def read_2x(self, root: Cursor) -> tuple[dict[str, Channel], dict[str, Operation]]:
         channels: dict[str, Channel] = {}
@@ -313,19 +315,8 @@ class _Reader:
             )
         return channels, operations
 
-    def _pick(self, cursor: Cursor, name: str) -> Cursor | None:
-        """Return field ``name`` of ``cursor`` with its traits applied."""
-        declared = cursor.get("traits")
-        traits = list(declared.elements()) if declared is not None else []
-        order = [cursor, *traits] if self.v2 else [*traits, cursor]
-        for node in reversed(order):
-            found = node.get(name)
-            if found is not None:
-                return found
-        return None
-
     def _amqp_operation(self, op: Cursor) -> AmqpOperation | None:
-        bindings = self._pick(op, "bindings")
+        bindings = apply_traits(op).get("bindings")
         amqp = bindings.get("amqp") if bindings is not None else None
         if amqp is None or not isinstance(amqp.value, dict):
             return None
@@ -342,8 +333,9 @@ class _Reader:
         )
 
     def _message(self, cursor: Cursor, key: str) -> Message:
-        content_type = self._pick(cursor, "contentType")
-        headers = self._pick(cursor, "headers")
+        traited = apply_traits(cursor)
+        content_type = traited.get("contentType")
+        headers = traited.get("headers")
         schema_format = cursor.raw("schemaFormat")
         payload = cursor.get("payload")
         if payload is not None and isinstance(payload.value, dict) and "schemaFormat" in payload.value:
@@ -351,12 +343,12 @@ class _Reader:
             payload = payload.get("schema")
         if headers is not None and isinstance(headers.value, dict) and "schemaFormat" in headers.value:
             headers = headers.get("schema")
-        bindings = self._pick(cursor, "bindings")
+        bindings = traited.get("bindings")
         amqp = bindings.get("amqp") if bindings is not None else None
         amqp_raw = amqp.value if amqp is not None and isinstance(amqp.value, dict) else {}
-        correlation = self._pick(cursor, "correlationId")
+        correlation = traited.get("correlationId")
         location = correlation.raw("location") if correlation is not None else None
-        name = cursor.raw("name")
+        name = traited.raw("name")
         parts = cursor.parts
         component = parts[2] if len(parts) == 3 and parts[:2] == ("components", "messages") else None
         return Message(

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contractkit.loaders.document import Cursor, Document
+from contractkit.loaders.types import JsonValue
+from contractkit.spec.traits import Traited, apply_traits
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -107,21 +109,38 @@ def callback_operations(op: Operation) -> Iterator[Operation]:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """An AsyncAPI message, wherever it is declared.
+    """An AsyncAPI message, wherever it is declared, with its traits applied.
+
+    Read a field through :meth:`get` or :meth:`raw` to see it as every engine does, a trait's ``name``,
+    ``headers``, ``correlationId`` or ``contentType`` included (:mod:`contractkit.spec.traits`, the merge the
+    AsyncAPI view, the breaking check and codegen share); ``cursor.get`` sees only what the message says itself.
 
     Attributes:
         key: the name it is declared under (the component or channel message key), or ``""`` inline in 2.x.
         cursor: the message object.
         label: how findings name where it is used (``channel order.created``, ``component OrderCreated``).
+        traited: the message with its traits applied, field by field.
     """
 
     key: str
     cursor: Cursor
     label: str
+    traited: Traited
+
+    def get(self, name: str) -> Cursor | None:
+        """Return field ``name``, traits applied, as a cursor at the place it is written (the message or a trait)."""
+        return self.traited.get(name)
+
+    def raw(self, name: str) -> JsonValue | None:
+        """Return the raw value of field ``name``, traits applied (``$ref``s not followed), or ``None``."""
+        return self.traited.raw(name)
 
 
 def messages(doc: Document) -> Iterator[Message]:
-    """Yield every distinct message of an AsyncAPI 2.x or 3.x document (a message used twice is yielded once)."""
+    """Yield every distinct message of an AsyncAPI 2.x or 3.x document (a message used twice is yielded once).
+
+    Each comes with its traits applied (:attr:`Message.traited`), as the AsyncAPI view reads it.
+    """
     seen: set[tuple[str, tuple[str, ...]]] = set()
 
     def fresh(cursor: Cursor) -> bool:
@@ -143,15 +162,16 @@ def messages(doc: Document) -> Iterator[Message]:
                     variants = message.get("oneOf")
                     for variant in variants.elements() if variants is not None else [message]:
                         if fresh(variant):
-                            yield Message(variant.key if variant.key != "message" else "", variant, f"channel {name}")
+                            key = variant.key if variant.key != "message" else ""
+                            yield Message(key, variant, f"channel {name}", apply_traits(variant))
             else:
                 declared = channel.get("messages")
                 for key, message in declared.items() if declared is not None else ():
                     if fresh(message):
-                        yield Message(key, message, f"channel {name}")
+                        yield Message(key, message, f"channel {name}", apply_traits(message))
     components = root.get("components")
     component_messages = components.get("messages") if components is not None else None
     if component_messages is not None:
         for key, message in component_messages.items():
             if fresh(message):
-                yield Message(key, message, f"component {key}")
+                yield Message(key, message, f"component {key}", apply_traits(message))

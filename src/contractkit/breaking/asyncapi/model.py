@@ -14,8 +14,9 @@ messages               ``message``, or ``message.oneOf``           ``operation.m
 message key            ``messageId``, component name, ``name``     the channel's ``messages`` key
 =====================  ==========================================  ==========================================
 
-Message traits are applied (a trait's ``headers``, ``contentType``, ``bindings`` fill what the message does not
-say itself), and a message without ``contentType`` takes the document's ``defaultContentType``.
+Message and operation traits are applied by :func:`contractkit.spec.traits.apply_traits`, the merge every reader
+of a contract shares (a trait's ``headers``, ``contentType``, ``bindings``...), and a message without
+``contentType`` takes the document's ``defaultContentType``.
 
 A message the application **sends** is read by consumers: it is compared like an OpenAPI response. A message it
 **receives** is written by producers: it is compared like a request (see :mod:`.rules`).
@@ -28,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from contractkit.loaders.document import Cursor, Document
+from contractkit.spec.traits import apply_traits
 
 SEND, RECEIVE = "send", "receive"
 _DEPRECATED = ("deprecated", "x-deprecated")
@@ -143,7 +145,7 @@ _MODELS: weakref.WeakKeyDictionary[Document, AsyncModel] = weakref.WeakKeyDictio
 def _read(doc: Document) -> AsyncModel:
     root = doc.cursor()
     default = root.raw("defaultContentType")
-    reader = _Reader(str(default) if isinstance(default, str) else None, doc.spec.version.startswith("2."))
+    reader = _Reader(str(default) if isinstance(default, str) else None)
     if doc.spec.version.startswith("2."):
         return reader.read_2x(root)
     return reader.read_3x(root)
@@ -152,7 +154,6 @@ def _read(doc: Document) -> AsyncModel:
 @dataclass(slots=True)
 class _Reader:
     default_content_type: str | None
-    traits_win: bool  # 2.x merges traits onto the object (JSON Merge Patch: a trait wins); 3.x keeps the object's
 
     # --- 2.x ----------------------------------------------------------------------------------------------
     def read_2x(self, root: Cursor) -> AsyncModel:
@@ -246,41 +247,29 @@ class _Reader:
         return half
 
     # --- both ---------------------------------------------------------------------------------------------
-    def _pick(self, cursor: Cursor, name: str) -> Cursor | None:
-        """Return field ``name`` of ``cursor`` with its traits applied (a later trait overrides an earlier one)."""
-        declared = cursor.get("traits")
-        traits = list(declared.elements()) if declared is not None else []
-        order = [*traits, cursor] if not self.traits_win else [cursor, *traits]
-        for node in reversed(order):
-            found = node.get(name)
-            if found is not None:
-                return found
-        return None
-
     def _amqp_of(self, node: Cursor) -> Cursor | None:
-        bindings = self._pick(node, "bindings")
+        bindings = apply_traits(node).get("bindings")
         return bindings.get("amqp") if bindings is not None else None
 
     def _message(self, cursor: Cursor, key: str, *, anonymous: bool = False) -> Message:
-        def pick(name: str) -> Cursor | None:
-            return self._pick(cursor, name)
-
-        content_type = pick("contentType")
+        traited = apply_traits(cursor)
+        content_type = traited.get("contentType")
         schema_format = cursor.raw("schemaFormat")
         payload = cursor.get("payload")
         if payload is not None and isinstance(payload.value, dict) and "schemaFormat" in payload.value:
             # 3.x Multi Format Schema Object: {schemaFormat, schema}
             schema_format = payload.value.get("schemaFormat")
             payload = payload.get("schema")
-        deprecated = any((found := pick(flag)) is not None and found.value is True for flag in _DEPRECATED)
+        deprecated = any((found := traited.get(flag)) is not None and found.value is True for flag in _DEPRECATED)
+        bindings = traited.get("bindings")
         return Message(
             key,
             cursor,
             payload,
-            pick("headers"),
+            traited.get("headers"),
             str(content_type.value) if content_type is not None else self.default_content_type,
             str(schema_format) if isinstance(schema_format, str) else None,
-            self._amqp_of(cursor),
+            bindings.get("amqp") if bindings is not None else None,
             deprecated=deprecated,
             anonymous=anonymous,
         )

@@ -463,7 +463,11 @@ class _Collector:
         """Queue every example of an AsyncAPI document: message examples and schema-level examples."""
         for message in messages(self.doc):
             cursor = message.cursor
-            schemas = {part: self._message_schema(cursor, part) for part in ("payload", "headers")}
+            # `headers` with traits applied: from the message or the trait that says it, as every engine reads it.
+            schemas = {
+                "payload": self._message_schema(cursor, cursor, "payload"),
+                "headers": self._message_schema(cursor, message.traited.owner("headers"), "headers"),
+            }
             examples = cursor.get("examples")
             for index, example in enumerate(examples.elements() if examples is not None else ()):
                 if not isinstance(example.value, dict):
@@ -481,12 +485,12 @@ class _Collector:
             assert section is not None
             self.walk_schema(section, name)
 
-    def _message_schema(self, message: Cursor, part: str) -> tuple[JsonValue, Identity] | None:
-        """Return the copy of a message's payload or headers schema and where it is (``None``: not JSON Schema)."""
-        holder, key = message, part
-        node = message.get(part)
-        if node is None:
+    def _message_schema(self, message: Cursor, holder: Cursor | None, part: str) -> tuple[JsonValue, Identity] | None:
+        """Return the copy of ``holder[part]`` (a message's or a trait's) and where it is (``None``: no JSON Schema)."""
+        node = holder.get(part) if holder is not None else None
+        if holder is None or node is None:
             return None
+        key = part
         if isinstance(node.value, dict) and "schemaFormat" in node.value and "schema" in node.value:  # 3.x
             schema_format, holder, key = node.value["schemaFormat"], node, "schema"
         else:

@@ -24,10 +24,9 @@ def _what(message: Message) -> str:
     return f"message `{message.key}`" if message.key else f"the message of {message.label}"
 
 
-def _schema(holder: Cursor, key: str) -> Cursor | None:
-    """Return the schema at ``holder[key]``, unwrapping a 3.x multi-format schema (``{schemaFormat, schema}``)."""
-    node = holder.get(key)
-    if node is not None and isinstance(node.value, dict) and "schemaFormat" in node.value and "schema" in node.value:
+def _schema(node: Cursor) -> Cursor | None:
+    """Return the schema ``node``, unwrapping a 3.x multi-format schema (``{schemaFormat, schema}``)."""
+    if isinstance(node.value, dict) and "schemaFormat" in node.value and "schema" in node.value:
         return node.get("schema")
     return node
 
@@ -44,12 +43,13 @@ def message_name_missing(ctx: LintContext) -> None:
     The key a message is declared under (the component or 3.x channel message key) is not enough: it is a
     document detail that may be renamed freely, while `name` is the machine name generated code and the
     wire's `messageType` rely on. Messages of AsyncAPI 2.x channel operations (with each `oneOf` variant),
-    of 3.x channels, and of `components/messages` are checked, each once.
+    of 3.x channels, and of `components/messages` are checked, each once; a `name` given by a message trait
+    counts.
 
     Fix: add `name: OrderCreated` (a stable machine-friendly name) to the message.
     """
     for message in messages(ctx.doc):
-        name = message.cursor.raw("name")
+        name = message.raw("name")
         if not isinstance(name, str) or not name.strip():
             suggestion = message.key or "OrderCreated"
             ctx.report(message.cursor, f"{_what(message)} has no `name`", hint=f"add `name: {suggestion}`")
@@ -113,7 +113,7 @@ def _collect(schema: Cursor, declared: set[str], required: set[str], seen: set[I
 def message_trace_headers_missing(ctx: LintContext) -> None:
     """Every message carries the trace headers, so that any message can be traced, de-duplicated and correlated.
 
-    The message's `headers` schema (refs and `allOf` followed, headers of message traits included) must
+    The message's `headers` schema (refs and `allOf` followed, the `headers` of its traits included) must
     declare each trace header in `properties` and list it in `required`: an optional header is one a producer
     may forget. The headers are named by the option `trace-headers` (default `traceparent`, `message-id`,
     `correlation-id`).
@@ -128,15 +128,7 @@ def message_trace_headers_missing(ctx: LintContext) -> None:
         if ctx.doc.resolver.store.exists(shared):
             ref = Path(os.path.relpath(shared, message.cursor.file.path.parent)).as_posix()
             hint = f"use `headers: {{$ref: '{ref}#/MessageHeaders'}}`, or an `allOf` that includes it"
-        schemas: list[Cursor] = []
-        own = _schema(message.cursor, "headers")
-        if own is not None:
-            schemas.append(own)
-        traits = message.cursor.get("traits")
-        for trait in traits.elements() if traits is not None else ():
-            headers = _schema(trait, "headers")
-            if headers is not None:
-                schemas.append(headers)
+        schemas = [schema for layer in message.traited.layers("headers") if (schema := _schema(layer)) is not None]
         if not schemas:
             names = ", ".join(f"`{name}`" for name in wanted)
             ctx.report(message.cursor, f"{_what(message)} has no `headers`: it must carry {names}", hint=hint)
@@ -152,6 +144,6 @@ def message_trace_headers_missing(ctx: LintContext) -> None:
             if name not in declared or name not in required
         ]
         if problems:
-            cursor = message.cursor
-            at = cursor.file.location((*cursor.parts, "headers")) if own is not None else cursor.location
+            owner = message.traited.owner("headers")  # where the winning `headers` is written: message or trait
+            at = owner.file.location((*owner.parts, "headers")) if owner is not None else message.cursor.location
             ctx.report(at, f"{_what(message)} lacks trace headers: {', '.join(problems)}", hint=hint)
