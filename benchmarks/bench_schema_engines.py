@@ -19,7 +19,7 @@ import jsonschema_rs
 
 from benchmarks.middleware_apps.common import INVALID_ORDER_BODY, ORDER_BODY, contract
 from contractkit.runtime._compile import _rooted
-from contractkit.runtime._schema import SchemaConverter
+from contractkit.spec.normalise import SchemaConverter
 
 
 def _median_us(fn: Callable[[], Any], rounds: int = 7, number: int = 2000) -> float:
@@ -42,7 +42,7 @@ def _fast_valid(validate: Callable[[Any], Any], value: Any) -> bool:
 
 def main() -> None:
     spec = contract()
-    converter = SchemaConverter(spec, oas30=False, direction="request")
+    converter = SchemaConverter(spec, direction="request")
     schema = _rooted(converter, dict(converter.convert({"$ref": "#/components/schemas/OrderCreate"})))  # type: ignore[arg-type]
     draft7 = json.loads(json.dumps(schema).replace("#/$defs/", "#/definitions/").replace('"$defs"', '"definitions"'))
     draft7["$schema"] = "http://json-schema.org/draft-07/schema#"

@@ -5,11 +5,14 @@ here), valid instances (the contract's own examples) and their single-field muta
 
 - the reference: openapi-schema-validator's OAS 3.0/3.1 validator on the schema as written (jsonschema);
 - the middleware's compiled validator (contractkit's OAS -> JSON Schema 2020-12 conversion, jsonschema-rs);
-- the generated Pydantic model, as a handler uses it behind the middleware (`model_validate_json` of the bytes).
+- the generated Pydantic model, as a handler uses it behind the middleware (`model_validate_json` of the bytes);
+- lint's `example-invalid` check (the same normaliser, `contractkit.spec.normalise`, then jsonschema's 2020-12
+  validator with lint's format checker), as if the instance were an example of a response.
 
-The middleware must agree with the reference on every instance, and the model must accept every instance the
-middleware accepts (else a valid request becomes a 500 in the handler). Where the model is stricter or looser than
-the contract on purpose, the mutation is listed in `DELIBERATE` with its reason (docs/codegen.md says the same).
+The middleware must agree with the reference and with lint on every instance, and the model must accept every
+instance the middleware accepts (else a valid request becomes a 500 in the handler). Where the model is stricter or
+looser than the contract on purpose, the mutation is listed in `DELIBERATE` with its reason (docs/codegen.md says
+the same).
 """
 
 from __future__ import annotations
@@ -28,10 +31,11 @@ from openapi_schema_validator import OAS30Validator, OAS31Validator
 from pydantic import TypeAdapter, ValidationError
 
 from contractkit.codegen.naming import snake
+from contractkit.lint.rules.examples import _Schemas, _validator_class
 from contractkit.loaders.document import load_document
 from contractkit.loaders.inline import inline_external
 from contractkit.runtime._engine import compile_schema
-from contractkit.runtime._schema import SchemaConverter
+from contractkit.spec.normalise import SchemaConverter
 
 from ..ci_templates._support import ROOT
 
@@ -53,6 +57,11 @@ REFERENCE_VS_MIDDLEWARE = {
         lambda oas30, kind, here, parent: any(s.get("format") in ("uri", "uri-reference") for s in here),
         "the reference asserts `format: uri` only with the optional rfc3987 package; contractkit asserts it always",
     ),
+}
+#: Where lint's example check may disagree with the middleware: only the format assertions of the two engines (the
+#: schema they judge by is the one normaliser's).
+LINT_VS_MIDDLEWARE = {
+    "uri-unchecked-by-jsonschema": REFERENCE_VS_MIDDLEWARE["uri-unchecked-by-the-reference"],
 }
 MODEL_LOOSER = {
     "optional-accepts-null": (
@@ -84,6 +93,7 @@ class Judges:
     model: TypeAdapter[Any]
     root: dict[str, Any]
     oas30: bool
+    lint: Any
 
     def schemas_at(self, path: tuple[str, ...]) -> list[dict[str, Any]]:
         """Return the schemas (through $ref, allOf/anyOf/oneOf) that judge the value at ``path`` of an instance."""
@@ -118,6 +128,11 @@ class Judges:
         return node
 
     def verdicts(self, instance: Any) -> tuple[bool, bool, bool]:
+        reference, middleware, model, _ = self.all_verdicts(instance)
+        return reference, middleware, model
+
+    def all_verdicts(self, instance: Any) -> tuple[bool, bool, bool, bool]:
+        lint = self.lint.is_valid(instance)
         reference = self.reference.is_valid(instance)
         middleware = self.middleware.is_valid({"body": instance})
         try:
@@ -125,7 +140,7 @@ class Judges:
             model = True
         except ValidationError:
             model = False
-        return reference, middleware, model
+        return reference, middleware, model, lint
 
 
 @dataclass(frozen=True)
@@ -169,11 +184,13 @@ def _judges(source: Source) -> tuple[list[Judges], list[str]]:
     contract = source.id
     oas30 = str(root["openapi"]).startswith("3.0")
     reference_class = OAS30Validator if oas30 else OAS31Validator
-    converter = SchemaConverter(root, oas30=oas30, direction="response")  # no writeOnly in these contracts
+    converter = SchemaConverter(root, direction="response")  # no writeOnly in these contracts
     if str(source.generated) not in sys.path:
         sys.path.insert(0, str(source.generated))
     version = str(root["info"]["version"]).split(".", 1)[0]
     models = importlib.import_module(f"{snake(contract)}.v{version}.models")
+    lint_schemas = _Schemas(load_document(source.path, root_dir=source.root_dir), openapi=True)
+    lint_class, lint_formats = _validator_class(lint_schemas.doc)
     judges: list[Judges] = []
     missing: list[str] = []
     for name in root["components"]["schemas"]:
@@ -185,7 +202,10 @@ def _judges(source: Source) -> tuple[list[Judges], list[str]]:
         reference = reference_class({**root, **pointer}, format_checker=reference_class.FORMAT_CHECKER)
         body = converter.root_schema(pointer)
         middleware = compile_schema({"type": "object", "properties": {"body": body}, "$defs": body.pop("$defs", {})})
-        judges.append(Judges(name, reference, middleware, TypeAdapter(target), root, oas30))
+        linted = lint_schemas.normalised(pointer, ("judge", (name,)), "read")
+        assert linted is not None, f"{name} reaches a broken ref"
+        lint = lint_class(linted, format_checker=lint_formats)
+        judges.append(Judges(name, reference, middleware, TypeAdapter(target), root, oas30, lint))
     return judges, missing
 
 
@@ -317,13 +337,22 @@ def test_the_middleware_agrees_with_the_reference_and_the_models_accept_what_it_
             reference, middleware, model = judge.verdicts(seed)
             assert reference, f"{contract} {judge.name}: an example of the contract is not valid: {seed!r}"[:300]
             for where, kind, mutant in [("", "example", seed), *mutations(seed)]:
-                reference, middleware, model = judge.verdicts(mutant)
+                reference, middleware, model, lint = judge.all_verdicts(mutant)
                 checked += 1
                 valid_seen += reference
                 invalid_seen += not reference
                 path = tuple(part for part in where.split("/") if part)
                 here = judge.schemas_at(path)
                 parent = judge.schemas_at(path[:-1]) if path else []
+                if lint != middleware:
+                    why = next(
+                        (n for n, (test, _) in LINT_VS_MIDDLEWARE.items() if test(judge.oas30, kind, here, parent)),
+                        None,
+                    )
+                    if why is None:
+                        disagreements.append(f"{judge.name}{where} {kind}: lint {lint}, middleware {middleware}")
+                    else:
+                        allowed.add(why)
                 if reference != middleware:
                     table, said = REFERENCE_VS_MIDDLEWARE, f"reference {reference}, middleware {middleware}"
                 elif middleware and not model:

@@ -17,6 +17,7 @@ from contractkit.codegen.naming import Names, pascal, snake, variant_names
 from contractkit.errors import ContractInvalid
 from contractkit.loaders.document import Cursor, Document
 from contractkit.loaders.types import JsonValue
+from contractkit.spec.normalise import exclusive_bounds
 
 Identity = tuple[str, tuple[str, ...]]
 
@@ -252,7 +253,7 @@ class SchemaSet:
             for key in _ARRAY_ONLY:
                 out.pop(key, None)
         if self._openapi30:
-            _openapi30_bounds(value, out)
+            exclusive_bounds(out)  # the one normaliser's rule (out holds value's bounds as they are)
         properties = cursor.get("properties")
         if properties is not None:
             out["properties"] = {
@@ -444,16 +445,6 @@ def _may_be_array(value: dict[str, JsonValue]) -> bool:
     if isinstance(kind, list):
         return "array" in kind
     return True
-
-
-def _openapi30_bounds(value: dict[str, JsonValue], out: dict[str, JsonValue]) -> None:
-    """Turn OpenAPI 3.0's boolean ``exclusiveMinimum``/``exclusiveMaximum`` into JSON Schema's numbers."""
-    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        if isinstance(value.get(flag), bool):
-            out.pop(flag, None)
-            if value[flag] and bound in value:
-                out[flag] = value[bound]
-                out.pop(bound, None)
 
 
 def _nullable(out: dict[str, JsonValue]) -> JsonValue:

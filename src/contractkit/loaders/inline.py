@@ -23,9 +23,24 @@ def inline_external(doc: Document) -> JsonValue:
     """
     if len(doc.files()) == 1:
         return doc.root.data
-    memo: dict[_Key, JsonValue] = {}
+    return Inliner(doc).walk(doc.root, doc.root.data, ())
 
-    def walk(file: SourceFile, value: JsonValue, parts: tuple[str, ...], stack: frozenset[_Key]) -> JsonValue:
+
+class Inliner:
+    """Inlines the external refs of any node of a document, each target once (refs into the root file stay local).
+
+    A node of another file is inlined whole: its refs, local to that file, are external to the root.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._memo: dict[_Key, JsonValue] = {}
+
+    def walk(
+        self, file: SourceFile, value: JsonValue, parts: tuple[str, ...], stack: frozenset[_Key] = frozenset()
+    ) -> JsonValue:
+        """Return ``value`` (at ``parts`` of ``file``) with every ref leaving the root file inlined."""
+        doc = self.doc
         if isinstance(value, dict):
             ref = value.get("$ref")
             if isinstance(ref, str) and (file is not doc.root or ref.partition("#")[0]):
@@ -38,12 +53,10 @@ def inline_external(doc: Document) -> JsonValue:
                 key = (target.file.name, target.parts)
                 if key in stack:
                     return {}
-                if key not in memo:
-                    memo[key] = walk(target.file, target.value, target.parts, stack | {key})
-                return memo[key]
-            return {k: walk(file, v, (*parts, k), stack) for k, v in value.items()}
+                if key not in self._memo:
+                    self._memo[key] = self.walk(target.file, target.value, target.parts, stack | {key})
+                return self._memo[key]
+            return {k: self.walk(file, v, (*parts, k), stack) for k, v in value.items()}
         if isinstance(value, list):
-            return [walk(file, v, (*parts, str(i)), stack) for i, v in enumerate(value)]
+            return [self.walk(file, v, (*parts, str(i)), stack) for i, v in enumerate(value)]
         return value
-
-    return walk(doc.root, doc.root.data, (), frozenset())

@@ -1,7 +1,7 @@
 """An AsyncAPI view -> compiled validators for every message of every operation (start-up only).
 
 Payload and headers schemas are made standalone (:func:`contractkit.spec.schemas.standalone_schema`), converted by
-the HTTP runtime's :class:`~contractkit.runtime._schema.SchemaConverter` (annotations dropped, draft-07 tuples to
+the one schema normaliser, :class:`~contractkit.spec.normalise.SchemaConverter` (annotations dropped, draft-07 tuples to
 2020-12) and compiled by its :func:`~contractkit.runtime._engine.compile_schema` (jsonschema-rs, formats
 asserted): the same engine and the same conversions as the HTTP middleware.
 """
@@ -14,10 +14,9 @@ from typing import Any
 
 from contractkit.codegen.naming import pascal
 from contractkit.loaders.document import Cursor
-from contractkit.runtime._compile import _rooted
 from contractkit.runtime._engine import Compiled, compile_schema
-from contractkit.runtime._schema import SchemaConverter
 from contractkit.spec.asyncapi import AsyncApiView, Message, Operation
+from contractkit.spec.normalise import SchemaConverter
 from contractkit.spec.schemas import standalone_schema
 
 _JSON_FORMATS = ("application/vnd.aai.asyncapi", "application/schema+json", "application/schema+yaml")
@@ -119,10 +118,8 @@ def _message(message: Message, models: ModuleType | None) -> CompiledMessage:
 
 def _compile(cursor: Cursor) -> Compiled:
     schema = standalone_schema(cursor)
-    converter = SchemaConverter(schema, oas30=False, direction="response")
-    converted = converter.convert({k: v for k, v in schema.items() if k != "$defs"})
-    root: dict[str, Any] = {"allOf": [converted]} if isinstance(converted, bool) else dict(converted)
-    return compile_schema(_rooted(converter, root))
+    converter = SchemaConverter(schema, dialect="draft-07", direction="response")
+    return compile_schema(converter.root_schema({k: v for k, v in schema.items() if k != "$defs"}))
 
 
 def _model(message: Message, models: ModuleType | None) -> Any:

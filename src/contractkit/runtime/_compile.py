@@ -12,7 +12,7 @@ from contractkit.loaders.pointer import parse_pointer
 from contractkit.runtime._engine import Compiled, compile_schema
 from contractkit.runtime._multipart import PartPlan
 from contractkit.runtime._params import Param, caster, compile_param, schema_types
-from contractkit.runtime._schema import SchemaConverter
+from contractkit.spec.normalise import SchemaConverter
 from contractkit.spec.servers import base_paths
 from contractkit.spec.walk import operations as walk_operations
 
@@ -212,7 +212,7 @@ def compile_spec(root: dict[str, Any], name: str) -> CompiledSpec:
     """Compile every operation of an (externally inlined) OpenAPI document."""
     oas30 = str(root.get("openapi", "3.1")).startswith("3.0")
     resolve = _resolver(root)
-    request = SchemaConverter(root, oas30=oas30, direction="request")
+    request = SchemaConverter(root, direction="request")
     components = root.get("components") if isinstance(root.get("components"), dict) else {}
     assert isinstance(components, dict)
     schemes = components.get("securitySchemes") if isinstance(components.get("securitySchemes"), dict) else {}
@@ -251,7 +251,7 @@ def compile_spec(root: dict[str, Any], name: str) -> CompiledSpec:
         static=static,
         templated=templated,
         interesting=frozenset(interesting),
-        response_converter=SchemaConverter(root, oas30=oas30, direction="response"),
+        response_converter=SchemaConverter(root, direction="response"),
     )
 
 
@@ -316,7 +316,7 @@ def _operation(
                         casts[str(prop)] = caster(sub, resolve)
             elif kind in ("multipart", "any"):
                 parts = _part_plans(schema, spec.get("encoding"), resolve)
-            validator = compile_schema(_rooted(converter, with_body))
+            validator = compile_schema(converter.rooted(with_body))
             media[key] = MediaBody(kind, validator, casts, frozenset(arrays), parts, extra)
     secret = {c.name for alt in security for c in alt if c.where == "header"}
     return Operation(
@@ -326,7 +326,7 @@ def _operation(
         security=security,
         body_required=body_required,
         media=media,
-        no_body=compile_schema(_rooted(converter, base)),
+        no_body=compile_schema(converter.rooted(base)),
         raw=raw,
         secret_headers=frozenset(secret),
         secret_query=frozenset(c.name for alt in security for c in alt if c.where == "query"),
@@ -372,22 +372,3 @@ def _media_kind(media_type: str) -> str:
     if media_type.startswith("multipart/"):
         return "multipart"
     return "other"
-
-
-def _rooted(converter: SchemaConverter, schema: dict[str, Any]) -> dict[str, Any]:
-    """Attach only the ``$defs`` that ``schema`` reaches (a compiled schema stays small)."""
-    needed: dict[str, Any] = {}
-    stack: list[Any] = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                name = parse_pointer(ref[len("#/$defs") :])[0]
-                if name not in needed and name in converter.defs:
-                    needed[name] = converter.defs[name]
-                    stack.append(needed[name])
-            stack.extend(v for v in node.values() if isinstance(v, dict | list))
-        elif isinstance(node, list):
-            stack.extend(v for v in node if isinstance(v, dict | list))
-    return {**schema, "$defs": needed} if needed else schema

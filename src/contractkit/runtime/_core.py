@@ -384,7 +384,7 @@ class RequestValidator:
             spec = content[match] if isinstance(content[match], dict) else {}
             schema = spec.get("schema")
             converter = self.spec.response_converter
-            op.responses[cache_key] = None if schema is None else compile_schema(_rooted_response(converter, schema))
+            op.responses[cache_key] = None if schema is None else compile_schema(converter.root_schema(schema))
         validator = op.responses[cache_key]
         try:
             value = parse_json(body or b"")
@@ -405,14 +405,6 @@ class RequestValidator:
             for path_, message, kind, where in found
         )
         return list(dict.fromkeys(errors))  # two `allOf` parts typing one property give the same error twice
-
-
-def _rooted_response(converter: Any, schema: Any) -> dict[str, Any]:
-    from contractkit.runtime._compile import _rooted
-
-    converted = converter.convert(schema)
-    wrapped = {"allOf": [converted]} if isinstance(converted, bool) else dict(converted)
-    return _rooted(converter, wrapped)
 
 
 def _follow(root: Any, node: Any) -> Any:

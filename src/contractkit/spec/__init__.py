@@ -14,6 +14,8 @@
   applied, AMQP bindings typed), in one model for both versions.
 - :mod:`contractkit.spec.schemas`: one schema of a document as a standalone JSON Schema (every ``$ref``, local or
   into another file, moved into ``$defs``), ready to compile.
+- :mod:`contractkit.spec.normalise`: the one schema normaliser, an OpenAPI 3.0/3.1 or AsyncAPI Schema Object ->
+  JSON Schema 2020-12 (the middleware's and the message runtime's validators, lint's example check).
 
 The kinds of contract (:class:`~contractkit.kinds.SpecKind`) are one layer lower, in :mod:`contractkit.kinds`,
 so that the loaders can tell them apart.

@@ -3,7 +3,9 @@
 A message payload is a subtree of a contract whose refs point anywhere in the document or into shared files
 (``../common/trace-headers.yaml#/MessageHeaders``). A compiled validator wants one self-contained schema: each
 ref target is copied once under ``$defs`` (named after the pointer's last token, made unique) and the ref
-becomes ``#/$defs/<name>``, so recursion survives and nothing is resolved per message.
+becomes ``#/$defs/<name>``, so recursion survives and nothing is resolved per message. The siblings of a ``$ref``
+are dropped, as draft-07 (AsyncAPI's schema dialect) says; :mod:`contractkit.spec.normalise` then makes the result
+JSON Schema 2020-12.
 
 A ref that cannot be followed is an error here, never an "accept anything": a validator must not fail open.
 """
@@ -65,12 +67,8 @@ class _Builder:
             self.names[key] = name
             self.defs[name] = True  # placeholder: a cycle that comes back here gets the pointer
             self.defs[name] = self.copy(target.file, target.parts, target.value)
-        pointer = {"$ref": f"#/$defs/{escape(name)}"}
-        siblings = {k: v for k, v in value.items() if k != "$ref"}
-        if not siblings:
-            return pointer
-        # JSON Schema 2019+ keeps a ref's siblings; draft-07 ignores them: keep them (they only narrow).
-        return {"allOf": [pointer, self.copy(file, parts, siblings)]}
+        # AsyncAPI's schemas are draft-07, which ignores the siblings of a `$ref` (as lint's example check does).
+        return {"$ref": f"#/$defs/{escape(name)}"}
 
 
 __all__ = ["UnresolvedRef", "standalone_schema"]

@@ -1,9 +1,9 @@
 """House rule for examples (OpenAPI 3.0/3.1, AsyncAPI 2.x/3.x): every example validates against its schema.
 
-Schemas are validated as dereferenced copies built through the document's cursor, so refs to other files
-work, and each schema is copied once however many examples use it. A recursive ref and a discriminator's
-mapping become URNs of those copies in a :mod:`referencing` registry, so the validator follows recursion to
-any depth and openapi-schema-validator picks the mapped variant as usual.
+Each schema goes through the one schema normaliser (:mod:`contractkit.spec.normalise`, external refs inlined
+first, as for the middleware) and is validated by jsonschema's 2020-12 validator: an example lint accepts is a
+body the middleware accepts (``tests/workflow/test_parts_agree.py``). Each schema is converted once per
+direction however many examples use it; one that reaches a broken ref is skipped (validation reports the ref).
 """
 
 from __future__ import annotations
@@ -11,24 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import jsonschema
 from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
 from jsonschema.protocols import Validator
-from jsonschema.validators import extend
-from openapi_schema_validator import (
-    OAS30ReadValidator,
-    OAS30Validator,
-    OAS30WriteValidator,
-    OAS31Validator,
-    oas30_format_checker,
-    oas31_format_checker,
-)
-from referencing import Registry, Specification
-from referencing.exceptions import Unresolvable
-from referencing.jsonschema import DRAFT4, DRAFT7, DRAFT202012, Schema
+from openapi_schema_validator import oas30_format_checker, oas31_format_checker
 
 from contractkit.errors import UnresolvedRef
 from contractkit.findings import Severity
@@ -36,11 +24,14 @@ from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
 from contractkit.loaders.document import Cursor, Document
-from contractkit.loaders.pointer import parse_pointer, to_pointer
+from contractkit.loaders.inline import Inliner, inline_external
+from contractkit.loaders.pointer import to_pointer
 from contractkit.loaders.source import SourceFile
 from contractkit.loaders.types import JsonValue
 from contractkit.schema_errors import describe, instance_path, most_specific, short
 from contractkit.schema_regex import with_bounded_patterns
+from contractkit.spec.normalise import DISCRIMINATOR, Dialect, SchemaConverter, dialect_of
+from contractkit.spec.normalise import Direction as NormalDirection
 from contractkit.spec.walk import Operation, callback_operations, messages, operations, path_operations
 
 Direction = Literal["plain", "read", "write"]
@@ -53,18 +44,13 @@ _SCHEMA_ONE = frozenset((
     "additionalProperties", "items", "additionalItems", "not", "contains", "if", "then", "else", "propertyNames",
     "unevaluatedItems", "unevaluatedProperties", "contentSchema",
 ))  # fmt: skip
-# Keywords that do not constrain an instance, or that would make the copy resolve things on its own.
-_DROPPED = frozenset((
-    "example", "examples", "description", "title", "externalDocs", "xml", "$comment", "$schema", "$id", "$anchor",
-    "$dynamicAnchor", "$dynamicRef", "$recursiveRef", "$recursiveAnchor", "$vocabulary",
-))  # fmt: skip
 _JSON_SCHEMA_FORMATS = ("application/vnd.aai.asyncapi", "application/schema+json", "application/schema+yaml")
 # A schema the validator cannot apply (an unknown `type`, a regex it cannot compile, `minimum: "5"`,
 # `properties: 5`, `$ref: {}`, `multipleOf: 0`, a ref loop with no data in between) is validation's business:
 # the example is skipped.
 _UNUSABLE = (
-    jsonschema.exceptions.UnknownType, Unresolvable, re.error, RecursionError, TypeError, AttributeError,
-    ValueError, ArithmeticError,
+    jsonschema.exceptions.UnknownType, jsonschema.exceptions.SchemaError, re.error, RecursionError, TypeError,
+    AttributeError, ValueError, ArithmeticError,
 )  # fmt: skip
 
 
@@ -76,86 +62,52 @@ def _format_checker(*checkers: FormatChecker) -> FormatChecker:
     return combined
 
 
-_OAS31ReadValidator = extend(  # type: ignore[no-untyped-call]
-    OAS31Validator,
-    {"required": OAS30ReadValidator.VALIDATORS["required"], "writeOnly": OAS30ReadValidator.VALIDATORS["writeOnly"]},
-)
-_OAS31WriteValidator = extend(  # type: ignore[no-untyped-call]
-    OAS31Validator,
-    {"required": OAS30WriteValidator.VALIDATORS["required"], "readOnly": OAS30WriteValidator.VALIDATORS["readOnly"]},
-)
+#: How lint's directions read in the normaliser: a request is written by a client, a response read by one.
+_DIRECTIONS: dict[Direction, NormalDirection] = {"plain": "plain", "read": "response", "write": "request"}
+_HIDDEN = {"read": "writeOnly", "write": "readOnly"}
 
 
-@dataclass(frozen=True, slots=True)
-class _Dialect:
-    """How one kind of document validates: a validator class per direction, formats, and the registry's spec."""
-
-    classes: dict[Direction, type[Validator]]
-    formats: FormatChecker
-    specification: Specification[Schema]
-
-
-def _dialect(doc: Document) -> _Dialect:
-    """Return the validators of ``doc``'s examples; patterns are matched in bounded time (``schema_regex``)."""
-    dialect = _plain_dialect(doc)
-    classes = {direction: with_bounded_patterns(cls) for direction, cls in dialect.classes.items()}
-    return _Dialect(classes, dialect.formats, dialect.specification)
-
-
-def _plain_dialect(doc: Document) -> _Dialect:
+def _validator_class(doc: Document) -> tuple[type[Validator], FormatChecker]:
+    """Return the validator of ``doc``'s normalised schemas (patterns matched in bounded time) and its formats."""
     standard = Draft202012Validator.FORMAT_CHECKER
     if doc.spec.kind is SpecKind.ASYNCAPI:
-        draft7: dict[Direction, type[Validator]] = dict.fromkeys(("plain", "read", "write"), Draft7Validator)
-        return _Dialect(draft7, Draft7Validator.FORMAT_CHECKER, DRAFT7)
-    if doc.spec.major_minor == "3.0":
-        oas30: dict[Direction, type[Validator]] = {
-            "plain": OAS30Validator, "read": OAS30ReadValidator, "write": OAS30WriteValidator,
-        }  # fmt: skip
-        return _Dialect(oas30, _format_checker(standard, oas30_format_checker), DRAFT4)
-    classes: dict[Direction, type[Validator]] = {
-        "plain": OAS31Validator, "read": _OAS31ReadValidator, "write": _OAS31WriteValidator,
-    }  # fmt: skip
-    return _Dialect(classes, _format_checker(standard, oas31_format_checker), DRAFT202012)
+        formats = Draft7Validator.FORMAT_CHECKER
+    elif doc.spec.major_minor == "3.0":
+        formats = _format_checker(standard, oas30_format_checker)
+    else:
+        formats = _format_checker(standard, oas31_format_checker)
+    return with_bounded_patterns(Draft202012Validator), formats
 
 
 class _Schemas:
-    """Dereferenced copies of a document's schemas, memoised per schema node.
+    """The schemas of a document, external refs inlined, normalised once per schema and direction.
 
-    A ref that would loop back into a schema being copied becomes a ``$ref`` to that schema's URN in the
-    registry (rather than ``{}``), so a recursive schema is checked at every depth of the example without the
-    copy ever looping. In OpenAPI 3.1 the siblings of a ``$ref`` apply too. A schema that reaches a broken ref,
-    or a subschema that is not a schema at all (``schema: 5``, a ``oneOf`` item that is a ``$ref`` to a string),
-    has no copy (``None``): validation reports it, and ``{}`` in its place could make a ``oneOf`` or a ``not``
-    fail.
+    In OpenAPI 3.1 the siblings of a ``$ref`` apply (3.0 and AsyncAPI's draft-07 ignore them). A schema that
+    reaches a broken ref has no normalised form (``None``): validation reports the ref.
     """
 
     def __init__(self, doc: Document, *, openapi: bool) -> None:
         self.doc = doc
         self.openapi = openapi
-        self.siblings = openapi and doc.spec.major_minor != "3.0"
-        self.resources: dict[str, JsonValue] = {}
-        self._memo: dict[Identity, JsonValue] = {}
-        self._building: dict[Identity, dict[str, JsonValue]] = {}  # copies in progress
-        self._broken: set[Identity] = set()
-        self._frames: list[bool] = []  # one per copy in progress: whether it reached a broken ref
-        self._urns: dict[Identity, str] = {}
+        self.root = inline_external(doc)
+        self.dialect: Dialect = dialect_of(self.root) if openapi else "draft-07"
+        self.siblings = self.dialect == "oas3.1"
+        self._inliner = Inliner(doc)
+        self._converters: dict[Direction, SchemaConverter] = {}
+        self._memo: dict[tuple[Identity, Direction], dict[str, Any] | None] = {}
 
     def at(self, holder: Cursor, key: str) -> JsonValue | None:
-        """Return the copy of the schema at ``holder[key]``, or ``None`` when there is none or it is broken."""
+        """Return the schema at ``holder[key]`` with its external refs inlined (``None``: there is none)."""
         raw = holder.raw(key)
         return None if raw is None else self.below(holder, (key,), raw)
 
     def below(self, parent: Cursor, tokens: tuple[str, ...], raw: JsonValue) -> JsonValue | None:
-        """Return the copy of the schema ``raw`` at ``tokens`` below ``parent`` (``None``: it is broken)."""
-        self._frames.append(False)
-        copied = self._child(parent, tokens, raw)
-        return None if self._frames.pop() else copied
+        """Return the schema ``raw`` at ``tokens`` below ``parent``, its external refs inlined."""
+        return self._inliner.walk(parent.file, raw, (*parent.parts, *tokens))
 
     def of(self, cursor: Cursor) -> JsonValue | None:
-        """Return the copy of the schema node ``cursor`` (``None``: it is broken)."""
-        self._frames.append(False)
-        copied = self._copy(cursor)
-        return None if self._frames.pop() else copied
+        """Return the schema node ``cursor``, its external refs inlined."""
+        return self._inliner.walk(cursor.file, cursor.value, cursor.parts)
 
     def follow(self, source: SourceFile, parts: tuple[str, ...], ref: str) -> Cursor | None:
         """Return the node that ``ref``, found at ``parts`` of ``source``, leads to (``None``: broken ref)."""
@@ -165,123 +117,22 @@ class _Schemas:
             return None
         return Cursor(self.doc, target.file, target.parts, target.value)
 
-    def _taint(self) -> None:
-        if self._frames:
-            self._frames[-1] = True
-
-    def _child(self, parent: Cursor, tokens: tuple[str, ...], raw: JsonValue) -> JsonValue:
-        parts = (*parent.parts, *tokens)
-        ref = raw.get("$ref") if isinstance(raw, dict) else None
-        if not isinstance(raw, dict) or not isinstance(ref, str):
-            return self._copy(Cursor(self.doc, parent.file, parts, raw))
-        target = self.follow(parent.file, parts, ref)
-        if target is None:
-            self._taint()
-            return {}
-        copied = self._copy(target)
-        if self.siblings:
-            rest = {key: value for key, value in raw.items() if key != "$ref" and _applies(key)}
-            if rest:
-                return {"allOf": [copied, self._copy(Cursor(self.doc, parent.file, parts, rest))]}
-        return copied
-
-    def _copy(self, cursor: Cursor) -> JsonValue:
-        value = cursor.value
-        if isinstance(value, bool):
-            return value
-        if not isinstance(value, dict):  # `schema: 5`, a `$ref` to a string: validation reports it
-            self._taint()
-            return {}
-        key = cursor.identity
-        if key in self._memo:
-            if key in self._broken:
-                self._taint()
-            return self._memo[key]
-        if key in self._building:
-            return {"$ref": self._urn(cursor)}
-        out: dict[str, JsonValue] = {}
-        self._building[key] = out
-        self._frames.append(False)
-        for name, raw in value.items():
-            if not _applies(name):
-                continue
-            if name in _SCHEMA_MAPS and isinstance(raw, dict):
-                out[name] = {k: self._child(cursor, (name, k), v) for k, v in raw.items()}
-            elif name in _SCHEMA_LISTS and isinstance(raw, list):
-                out[name] = [self._child(cursor, (name, str(i)), v) for i, v in enumerate(raw)]
-            elif name in _SCHEMA_ONE and isinstance(raw, dict):
-                out[name] = self._child(cursor, (name,), raw)
-            elif name == "dependencies" and isinstance(raw, dict):
-                out[name] = {k: self._child(cursor, (name, k), v) if isinstance(v, dict) else v for k, v in raw.items()}
-            else:
-                out[name] = raw
-        if "discriminator" in out:
-            self._discriminator(cursor, out)
-        if self._frames.pop():
-            self._broken.add(key)
-            self._taint()
-        del self._building[key]
-        self._memo[key] = out
-        return out
-
-    def _discriminator(self, cursor: Cursor, out: dict[str, JsonValue]) -> None:
-        """Point an OpenAPI discriminator's mapping at registry URNs; drop it where it selects nothing."""
-        raw = out.pop("discriminator")
-        assert isinstance(cursor.value, dict)  # copy() only calls this for mappings
-        kind = next((k for k in ("oneOf", "anyOf") if isinstance(cursor.value.get(k), list)), None)
-        # AsyncAPI's `discriminator` is a plain string; an allOf parent's discriminator selects nothing.
-        if (
-            not self.openapi
-            or kind is None
-            or not isinstance(raw, dict)
-            or not isinstance(raw.get("propertyName"), str)
-        ):
-            return
-        mapping: dict[str, JsonValue] = {}
-        variants = cursor.value[kind]
-        assert isinstance(variants, list)
-        for index, variant in enumerate(variants):
-            ref = variant.get("$ref") if isinstance(variant, dict) else None
-            if isinstance(ref, str):
-                target = self.follow(cursor.file, (*cursor.parts, kind, str(index)), ref)
-                if target is not None:
-                    mapping[_schema_name(ref)] = self._urn(target)
-        explicit = raw.get("mapping")
-        for value, ref in explicit.items() if isinstance(explicit, dict) else ():
-            if not isinstance(ref, str):
-                continue
-            target = None
-            if "#" not in ref and "/" not in ref:
-                target = self.follow(self.doc.root, (), f"#/components/schemas/{ref}")
-            if target is None:
-                target = self.follow(cursor.file, (*cursor.parts, "discriminator", "mapping", value), ref)
-            if target is not None:
-                mapping[value] = self._urn(target)
-        out["discriminator"] = {"propertyName": raw["propertyName"], "mapping": mapping}
-
-    def _urn(self, target: Cursor) -> str:
-        urn = self._urns.get(target.identity)
-        if urn is None:
-            urn = self._urns[target.identity] = f"urn:contractkit:schema:{len(self._urns)}"
-            building = self._building.get(target.identity)
-            self.resources[urn] = building if building is not None else self._copy(target)
-        elif target.identity in self._broken:
-            self._taint()
-        return urn
-
-
-def _applies(keyword: str) -> bool:
-    return keyword not in _DROPPED and not keyword.startswith("x-")
-
-
-def _schema_name(ref: str) -> str:
-    """Return the component name a discriminator infers from a ref (``#/components/schemas/Cat`` -> ``Cat``)."""
-    address, _, fragment = ref.partition("#")
-    try:
-        parts = parse_pointer(fragment)
-    except ValueError:
-        parts = ()
-    return parts[-1] if parts else Path(address).stem
+    def normalised(self, schema: JsonValue, at: Identity, direction: Direction) -> dict[str, Any] | None:
+        """Return ``schema`` as JSON Schema 2020-12 for ``direction`` (``None``: it reaches a broken ref)."""
+        key = (at, direction)
+        if key not in self._memo:
+            converter = self._converters.get(direction)
+            if converter is None:
+                hidden = _HIDDEN.get(direction)
+                marked: dict[str, Any] | bool = {"not": {}, "$comment": hidden} if hidden else False
+                converter = SchemaConverter(
+                    self.root, direction=_DIRECTIONS[direction], dialect=self.dialect, hidden=marked
+                )
+                self._converters[direction] = converter
+            root = converter.root_schema(schema)
+            broken = converter.broken.intersection(converter.reached(root))
+            self._memo[key] = None if broken else root
+        return self._memo[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +142,7 @@ class _Task:
     value: JsonValue
     at: Cursor
     schema: JsonValue
+    schema_at: Identity
     direction: Direction
     what: str
     operation: str | None
@@ -320,7 +172,7 @@ class _Collector:
         key = (node.identity, schema_at, direction)
         if node.value is not None and key not in self._seen_examples:
             self._seen_examples.add(key)
-            self.tasks.append(_Task(node.value, node, schema, direction, what, operation))
+            self.tasks.append(_Task(node.value, node, schema, schema_at, direction, what, operation))
 
     def examples(self, holder: Cursor, direction: Direction, subject: str, operation: str | None) -> None:
         """Queue the `example` and `examples` of a media type, parameter or header against its `schema`."""
@@ -507,67 +359,40 @@ def _entries(owner: Cursor, key: str) -> Iterator[tuple[str, Cursor]]:
     return section.items() if section is not None else iter(())
 
 
-def _describe(error: jsonschema.ValidationError, direction: Direction) -> str:
-    """Return the message for one (most specific) error, with OpenAPI's keywords explained."""
+def _describe(error: jsonschema.ValidationError, path: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """Return the message for one (most specific) error, with OpenAPI's keywords explained, and where it is."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    marked = schema.get("$comment")
     if error.validator == "required" and isinstance(error.instance, dict) and isinstance(error.validator_value, list):
-        return "missing required " + ", ".join(f"`{name}`" for name in _missing(error, direction))
-    if error.validator == "readOnly":
-        return "a `readOnly` property must not be sent in a request"
-    if error.validator == "writeOnly":
-        return "a `writeOnly` property must not be returned in a response"
-    schema = error.schema
-    if error.validator in ("oneOf", "anyOf") and isinstance(schema, dict) and not error.context:
-        discriminator = schema.get("discriminator")
-        instance = error.instance
-        if isinstance(discriminator, dict) and isinstance(instance, dict):
-            prop = discriminator.get("propertyName")
-            if prop not in instance:
-                return f"missing discriminator property `{prop}`"
-            return f"discriminator `{prop}` value {short(instance[prop])} is not mapped to a schema"
-    return describe(error)
-
-
-def _missing(error: jsonschema.ValidationError, direction: Direction) -> list[str]:
-    """Return the required properties the instance lacks, leaving out those its direction exempts."""
-    assert isinstance(error.instance, dict) and isinstance(error.validator_value, list)  # checked by the caller
-    properties = error.schema.get("properties") if isinstance(error.schema, dict) else None
-    exempt = {"read": "writeOnly", "write": "readOnly"}.get(direction)
-    missing = []
-    for name in error.validator_value:
-        if name in error.instance:
-            continue
-        schema = properties.get(name) if isinstance(properties, dict) else None
-        if exempt is not None and isinstance(schema, dict) and schema.get(exempt) is True:
-            continue
-        missing.append(str(name))
-    return missing or [str(name) for name in error.validator_value if name not in error.instance]
+        missing = [f"`{name}`" for name in error.validator_value if name not in error.instance]
+        if marked == DISCRIMINATOR:
+            return f"missing discriminator property {missing[0]}", path
+        return "missing required " + ", ".join(missing), path
+    if error.validator == "not" and marked in ("readOnly", "writeOnly"):
+        said = "sent in a request" if marked == "readOnly" else "returned in a response"
+        return f"a `{marked}` property must not be {said}", path
+    if error.validator == "enum" and marked == DISCRIMINATOR and path:
+        return f"discriminator `{path[-1]}` value {short(error.instance)} is not mapped to a schema", path[:-1]
+    return describe(error), path
 
 
 def _validate(ctx: LintContext, tasks: list[_Task], schemas: _Schemas) -> None:
-    dialect = _dialect(ctx.doc)
-    registry: Registry[Schema] = Registry().with_resources(
-        (urn, dialect.specification.create_resource(schema))
-        for urn, schema in schemas.resources.items()
-        if isinstance(schema, dict | bool)
-    )
-    base = {
-        direction: cls({}, format_checker=dialect.formats, registry=registry)
-        for direction, cls in dialect.classes.items()
-    }
+    cls, formats = _validator_class(ctx.doc)
     for task in tasks:
+        schema = schemas.normalised(task.schema, task.schema_at, task.direction)
+        if schema is None:
+            continue
         try:
-            validator = base[task.direction].evolve(schema=task.schema)
-            errors = list(validator.iter_errors(task.value))
+            errors = list(cls(schema, format_checker=formats).iter_errors(task.value))
         except _UNUSABLE:
             continue
         reported: set[tuple[str, ...]] = set()  # one error per place in the example: the first is enough to fix
         for error in errors:
             specific = most_specific(error)
-            path = instance_path(specific)
+            detail, path = _describe(specific, instance_path(specific))
             if path in reported:
                 continue
             reported.add(path)
-            detail = _describe(specific, task.direction)
             where = f" at {to_pointer(path)}" if path else ""
             # Point at the offending value inside the example (examples are inline data: no refs to follow).
             at = task.at.file.location((*task.at.parts, *path)) if path else task.at.location
