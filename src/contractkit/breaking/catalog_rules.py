@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractkit.breaking.registry import ERROR, INFO, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, change_rule
 from contractkit.catalog.model import Catalog, Contract
 from contractkit.errors import ConfigError
 from contractkit.findings import Finding, Location
@@ -28,8 +28,11 @@ CONTRACT_REMOVED = change_rule(
     "every client of a contract that leaves the catalog loses the API (or its governance) at once",
     "mark it `lifecycle: deprecated` first, and remove it once no client uses it.",
     specs=_BOTH,
+    category=CHANGE,
 )
-CONTRACT_ADDED = change_rule("contract-added", INFO, "catalog", "a new contract breaks no existing client", specs=_BOTH)
+CONTRACT_ADDED = change_rule(
+    "contract-added", INFO, "catalog", "a new contract breaks no existing client", specs=_BOTH, category=CHANGE
+)
 
 
 @dataclass(frozen=True, slots=True)

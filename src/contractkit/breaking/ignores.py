@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractkit.breaking.registry import WARNING, change_rule
+from contractkit.breaking.registry import NOTE, WARNING, change_rule
 from contractkit.errors import ConfigError, ContractkitError
 from contractkit.findings import Finding, Location
 from contractkit.kinds import SpecKind
@@ -45,6 +45,7 @@ IGNORE_EXPIRED = change_rule(
     "an approval of a breaking change has a deadline: once it passes, the change fails the gate again",
     "remove the entry if the change is no longer needed, or set a later `expires` if it is still approved.",
     specs=(SpecKind.OPENAPI, SpecKind.ASYNCAPI),
+    category=NOTE,
 )
 
 _KEYS = ("rule", "contract", "operation", "location", "pointer", "reason", "expires")

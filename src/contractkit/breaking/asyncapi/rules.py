@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from contractkit.breaking.openapi import rules as openapi_rules
-from contractkit.breaking.registry import ERROR, INFO, WARNING, ChangeRule, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, ChangeRule, change_rule
 from contractkit.kinds import SpecKind
 from contractkit.rules.registry import Rule, RuleKind, register
 
@@ -38,6 +38,7 @@ CHANNEL_REMOVED = change_rule(
     DEPRECATE,
     specs=ASYNC,
     removes="channel",
+    category=CHANGE,
 )
 CHANNEL_ADDRESS_CHANGED = change_rule(
     "channel-address-changed",
@@ -46,9 +47,10 @@ CHANNEL_ADDRESS_CHANGED = change_rule(
     "a renamed address (routing key, queue, topic) is a new channel: messages sent to the old one reach nobody",
     "keep the old address and add the new one beside it; move producers and consumers, then remove the old one.",
     specs=ASYNC,
+    category=CHANGE,
 )
 CHANNEL_ADDED = change_rule(
-    "channel-added", INFO, "channel", "a new channel breaks no producer or consumer", specs=ASYNC
+    "channel-added", INFO, "channel", "a new channel breaks no producer or consumer", specs=ASYNC, category=CHANGE
 )
 CHANNEL_PARAMETER_CHANGED = change_rule(
     "channel-parameter-changed",
@@ -58,6 +60,7 @@ CHANNEL_PARAMETER_CHANGED = change_rule(
     "built from the old values may match nothing",
     "keep the old values valid; add new values only.",
     specs=ASYNC,
+    category=CHANGE,
 )
 
 # --- operations -------------------------------------------------------------------------------------------
@@ -69,9 +72,15 @@ OPERATION_REMOVED = change_rule(
     DEPRECATE,
     specs=ASYNC,
     removes="operation",
+    category=CHANGE,
 )
 OPERATION_ADDED = change_rule(
-    "async-operation-added", INFO, "operation", "a new operation breaks no producer or consumer", specs=ASYNC
+    "async-operation-added",
+    INFO,
+    "operation",
+    "a new operation breaks no producer or consumer",
+    specs=ASYNC,
+    category=CHANGE,
 )
 OPERATION_ACTION_CHANGED = change_rule(
     "async-operation-action-changed",
@@ -80,6 +89,7 @@ OPERATION_ACTION_CHANGED = change_rule(
     "an operation that sent now receives (or the reverse): every producer or consumer of it is on the wrong side",
     "add a new operation; remove the old one in a new major version.",
     specs=ASYNC,
+    category=CHANGE,
 )
 OPERATION_CHANNEL_CHANGED = change_rule(
     "async-operation-channel-changed",
@@ -88,6 +98,7 @@ OPERATION_CHANNEL_CHANGED = change_rule(
     "the operation moved to another channel: its producers or consumers still use the old one",
     "keep the operation on its channel; add a new operation on the new one.",
     specs=ASYNC,
+    category=CHANGE,
 )
 
 OPERATION_DEPRECATED = change_rule(
@@ -96,6 +107,7 @@ OPERATION_DEPRECATED = change_rule(
     "operation",
     "a deprecation warns producers and consumers before a removal",
     specs=ASYNC,
+    category=CHANGE,
 )
 
 # --- messages ---------------------------------------------------------------------------------------------
@@ -107,6 +119,7 @@ MESSAGE_REMOVED = change_rule(
     DEPRECATE,
     specs=ASYNC,
     removes="message",
+    category=CHANGE,
 )
 MESSAGE_ADDED = change_rule(
     "message-added",
@@ -114,6 +127,7 @@ MESSAGE_ADDED = change_rule(
     "message",
     "a new message type on a channel: consumers that dispatch on the message type ignore types they do not know",
     specs=ASYNC,
+    category=CHANGE,
 )
 CONTENT_TYPE_CHANGED = change_rule(
     "message-content-type-changed",
@@ -122,6 +136,7 @@ CONTENT_TYPE_CHANGED = change_rule(
     "the other side decodes the bytes with the old content type and fails",
     "keep the content type; send the new encoding as a new message on a new channel.",
     specs=ASYNC,
+    category=CHANGE,
 )
 PAYLOAD_FORMAT_CHANGED = change_rule(
     "message-schema-format-changed",
@@ -131,6 +146,7 @@ PAYLOAD_FORMAT_CHANGED = change_rule(
     "schema cannot read the new encoding",
     "keep the schema format; publish the new one on a new channel.",
     specs=ASYNC,
+    category=CHANGE,
 )
 PAYLOAD_NOT_COMPARED = change_rule(
     "message-payload-not-compared",
@@ -139,6 +155,7 @@ PAYLOAD_NOT_COMPARED = change_rule(
     "the payload schema is not JSON Schema (Avro, Protobuf, RAML): contractkit cannot judge its changes; review them",
     "check the change with the schema format's own compatibility tool (e.g. a schema registry).",
     specs=ASYNC,
+    category=CHANGE,
 )
 HEADERS_REMOVED = change_rule(
     "message-headers-removed",
@@ -147,6 +164,7 @@ HEADERS_REMOVED = change_rule(
     "the message no longer declares its headers: readers that rely on them may no longer get them",
     "keep declaring the headers.",
     specs=ASYNC,
+    category=CHANGE,
 )
 HEADERS_ADDED = change_rule(
     "message-headers-added",
@@ -155,9 +173,15 @@ HEADERS_ADDED = change_rule(
     "headers are declared for the first time: a received message's producers may not send them",
     "declare the headers optional (no `required`) until every producer sends them.",
     specs=ASYNC,
+    category=CHANGE,
 )
 MESSAGE_DEPRECATED = change_rule(
-    "message-deprecated", INFO, "message", "a deprecation warns producers and consumers before a removal", specs=ASYNC
+    "message-deprecated",
+    INFO,
+    "message",
+    "a deprecation warns producers and consumers before a removal",
+    specs=ASYNC,
+    category=CHANGE,
 )
 
 # --- AMQP (RabbitMQ) --------------------------------------------------------------------------------------
@@ -169,6 +193,7 @@ AMQP_EXCHANGE_CHANGED = change_rule(
     "(PRECONDITION_FAILED), and a renamed exchange is a new one that no queue is bound to",
     REDECLARE,
     specs=ASYNC,
+    category=CHANGE,
 )
 AMQP_QUEUE_CHANGED = change_rule(
     "amqp-queue-changed",
@@ -179,6 +204,7 @@ AMQP_QUEUE_CHANGED = change_rule(
     "one that holds none of the old messages",
     REDECLARE,
     specs=ASYNC,
+    category=CHANGE,
 )
 AMQP_BINDING_TYPE_CHANGED = change_rule(
     "amqp-channel-type-changed",
@@ -187,6 +213,7 @@ AMQP_BINDING_TYPE_CHANGED = change_rule(
     "the channel switched between a routing key and a queue (`is`): producers and consumers address it differently",
     "add a new channel; remove the old one in a new major version.",
     specs=ASYNC,
+    category=CHANGE,
 )
 AMQP_ROUTING_KEY_CHANGED = change_rule(
     "amqp-routing-key-changed",
@@ -196,6 +223,7 @@ AMQP_ROUTING_KEY_CHANGED = change_rule(
     "no longer receive the messages",
     "publish with both the old and the new routing keys until every queue is bound to the new one.",
     specs=ASYNC,
+    category=CHANGE,
 )
 AMQP_DELIVERY_CHANGED = change_rule(
     "amqp-delivery-changed",
@@ -205,6 +233,7 @@ AMQP_DELIVERY_CHANGED = change_rule(
     "the other side may lose messages it relied on keeping, or redeliveries it relied on",
     "keep persistent, acknowledged delivery; document a weaker one as a new operation.",
     specs=ASYNC,
+    category=CHANGE,
 )
 AMQP_MESSAGE_TYPE_CHANGED = change_rule(
     "amqp-message-type-changed",
@@ -214,6 +243,7 @@ AMQP_MESSAGE_TYPE_CHANGED = change_rule(
     "recognise the message",
     "keep the message type and encoding; add a new message for the new ones.",
     specs=ASYNC,
+    category=CHANGE,
 )
 
 # --- payload and header schemas: the OpenAPI schema rules, per reading side ---------------------------------
@@ -230,7 +260,14 @@ def _renamed(rule: ChangeRule) -> ChangeRule:
             summary = rule.rule.summary.replace("clients", many).replace("client", one)
             fix = rule.fix.replace("clients", many).replace("client", one)
             twin = Rule(
-                prefix + rule.id.removeprefix(old_prefix), RuleKind.BREAKING, rule.level, summary, ASYNC, fix, direction
+                prefix + rule.id.removeprefix(old_prefix),
+                RuleKind.BREAKING,
+                rule.level,
+                summary,
+                ASYNC,
+                fix,
+                direction,
+                rule.rule.category,
             )
             return dataclasses.replace(rule, rule=register(twin), fix=fix)
     raise ValueError(f"`{rule.id}` is not a request or response rule")

@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from contractkit.breaking.registry import ERROR, INFO, ChangeRule, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, ChangeRule, change_rule
 from contractkit.findings import Finding
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor
@@ -44,6 +44,7 @@ REMOVED_BEFORE_SUNSET = change_rule(
     "before they were told to have moved",
     "keep it until the sunset date; the removal passes the gate from that day on.",
     specs=BOTH,
+    category=CHANGE,
 )
 
 _NO_SUNSET_FIX = (

@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from contractkit.breaking.registry import ERROR, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, change_rule
 from contractkit.findings import Finding, Severity
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor, Document
@@ -35,6 +35,7 @@ STABILITY_DECREASED = change_rule(
     "them later without notice",
     "keep the level; publish the less stable form as a new operation (or contract) with its own level.",
     specs=(SpecKind.OPENAPI, SpecKind.ASYNCAPI),
+    category=CHANGE,
 )
 
 
