@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from contractkit.breaking.changelog import Changelog, is_breaking
-from contractkit.breaking.registry import CHANGE, ERROR, NOTE, POLICY, category_of, change_rule, is_policy
+from contractkit.breaking.registry import CHANGE, CHANGE_RULES, ERROR, NOTE, POLICY, category_of, change_rule, is_policy
 from contractkit.findings import Finding, Location, Report, Severity
 from contractkit.gate.model import Affected, ContractResult, Step, comparison_step
 from contractkit.reporters.text import ChangelogTextReporter
@@ -93,9 +93,9 @@ def test_readers_classify_a_finding_by_its_category(
 @pytest.fixture
 def new_policy_rule() -> Iterator[str]:
     rule_id = "version-label-missing"
-    change_rule(rule_id, ERROR, "versioning", "a sample policy rule declared by a test", category=POLICY)
+    change_rule(id=rule_id, level=ERROR, direction="versioning", summary="a sample policy rule", category=POLICY)
     yield rule_id
-    del RULES[rule_id]
+    del RULES[rule_id], CHANGE_RULES[rule_id]
 
 
 def test_a_new_policy_rule_is_counted_as_policy_with_no_other_edit(new_policy_rule: str) -> None:

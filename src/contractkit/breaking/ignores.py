@@ -39,13 +39,13 @@ __all__ = ["IGNORES_FILE", "IGNORE_EXPIRED", "Ignore", "apply_ignores", "read_ig
 IGNORES_FILE = "breaking-ignores.yaml"
 
 IGNORE_EXPIRED = change_rule(
-    "ignore-expired",
-    WARNING,
-    "ignores",
-    "an approval of a breaking change has a deadline: once it passes, the change fails the gate again",
-    "remove the entry if the change is no longer needed, or set a later `expires` if it is still approved.",
-    specs=(SpecKind.OPENAPI, SpecKind.ASYNCAPI),
+    id="ignore-expired",
+    level=WARNING,
+    direction="ignores",
+    summary="an approval of a breaking change has a deadline: once it passes, the change fails the gate again",
+    fix="remove the entry if the change is no longer needed, or set a later `expires` if it is still approved.",
     category=NOTE,
+    specs=(SpecKind.OPENAPI, SpecKind.ASYNCAPI),
 )
 
 _KEYS = ("rule", "contract", "operation", "location", "pointer", "reason", "expires")

@@ -37,11 +37,14 @@ class ChangeRule:
         removes: for a removal rule, what it removes (``operation``, ``path``, ``parameter``, ``property``,
             ``channel``, ``message``, ``header``): the deprecation policy judges such a removal by the removed
             node's ``deprecated`` flag and sunset date.
+        schema: a schema rule, which judges a schema at any depth (a body, property, item, parameter or header):
+            AsyncAPI reports it under its own names (``received-message-*``, ``sent-message-*``).
     """
 
     rule: Rule
     fix: str = ""
     removes: str | None = None
+    schema: bool = False
 
     @property
     def id(self) -> str:
@@ -54,27 +57,41 @@ class ChangeRule:
         return self.rule.severity
 
 
+#: Every declared breaking rule by id (the registry's :data:`~contractkit.rules.registry.RULES` holds its metadata).
+CHANGE_RULES: dict[str, ChangeRule] = {}
+
+
 def change_rule(
-    rule_id: str,
+    *,
+    id: str,
     level: Severity,
     direction: str,
     summary: str,
     fix: str = "",
-    *,
     category: RuleCategory,
     specs: tuple[SpecKind, ...] = (SpecKind.OPENAPI,),
     removes: str | None = None,
+    schema: bool = False,
 ) -> ChangeRule:
-    """Register a breaking-change rule and return it (modules keep it as a constant and report with it).
+    """Register a breaking-change rule and return it; the module that reports it keeps it as a constant.
 
-    ``category`` says what its findings are about (:class:`~contractkit.rules.registry.RuleCategory`: a change
-    of the API, a policy's verdict, a note about the run); ``removes`` marks a removal rule with what it removes
-    (see :class:`ChangeRule`).
+    Args:
+        id: the stable kebab-case id: subject, then change (``request-property-removed``).
+        level: error = breaking, warning = possibly breaking, info = compatible.
+        direction: the side it judges (``request``, ``response``, ``operation``, ``channel``, ``message``...).
+        summary: why it breaks (or does not): one line, lower-case, no final period.
+        fix: how to ship the change without breaking anyone (the reporters' ``Tip:``).
+        category: what its findings are about (:class:`~contractkit.rules.registry.RuleCategory`: a change of
+            the API, a policy's verdict, a note about the run).
+        specs: the spec kinds it applies to.
+        removes: for a removal rule, what it removes (see :class:`ChangeRule`).
+        schema: a schema rule, applied at any depth and renamed for AsyncAPI (see :class:`ChangeRule`).
     """
     if removes is not None and removes not in REMOVABLE:
-        raise ValueError(f"rule `{rule_id}`: `removes={removes!r}` is not one of {', '.join(REMOVABLE)}")
-    rule = register(Rule(rule_id, RuleKind.BREAKING, level, summary, specs, fix, direction, category))
-    return ChangeRule(rule, fix, removes)
+        raise ValueError(f"rule `{id}`: `removes={removes!r}` is not one of {', '.join(REMOVABLE)}")
+    rule = register(Rule(id, RuleKind.BREAKING, level, summary, specs, fix, direction, category))
+    CHANGE_RULES[id] = change = ChangeRule(rule, fix, removes, schema)
+    return change
 
 
 def category_of(rule_id: str) -> RuleCategory:
@@ -106,8 +123,8 @@ def is_note(rule_id: str) -> bool:
 @cache
 def load_rules() -> None:
     """Import every module that declares a breaking rule, which registers it (once per process)."""
-    import contractkit.breaking.asyncapi.rules
+    import contractkit.breaking.asyncapi
     import contractkit.breaking.catalog_rules
     import contractkit.breaking.ignores
-    import contractkit.breaking.openapi.rules
+    import contractkit.breaking.openapi
     import contractkit.breaking.policies  # noqa: F401

@@ -37,14 +37,14 @@ __all__ = ["REMOVED_BEFORE_SUNSET", "DeprecationPolicy", "Verdict", "judge"]
 BOTH = (SpecKind.OPENAPI, SpecKind.ASYNCAPI)
 
 REMOVED_BEFORE_SUNSET = change_rule(
-    "removed-before-sunset",
-    ERROR,
-    "deprecation",
-    "the deprecation promised clients the removed node until its sunset date: removing it earlier breaks them "
+    id="removed-before-sunset",
+    level=ERROR,
+    direction="deprecation",
+    summary="the deprecation promised clients the removed node until its sunset date: removing it earlier breaks them "
     "before they were told to have moved",
-    "keep it until the sunset date; the removal passes the gate from that day on.",
-    specs=BOTH,
+    fix="keep it until the sunset date; the removal passes the gate from that day on.",
     category=CHANGE,
+    specs=BOTH,
 )
 
 _NO_SUNSET_FIX = (

@@ -48,41 +48,41 @@ __all__ = [
 
 BOTH = (SpecKind.OPENAPI, SpecKind.ASYNCAPI)
 VERSION_DECREASED = change_rule(
-    "version-decreased",
-    ERROR,
-    "versioning",
-    "a version that goes down tells clients and package managers that this contract is older than the last one",
-    "give the revision a version above the base's.",
-    specs=BOTH,
+    id="version-decreased",
+    level=ERROR,
+    direction="versioning",
+    summary="a version that goes down tells clients and package managers that this contract is older than the last one",
+    fix="give the revision a version above the base's.",
     category=POLICY,
+    specs=BOTH,
 )
 VERSION_NOT_BUMPED = change_rule(
-    "version-not-bumped",
-    ERROR,
-    "versioning",
-    "two different contracts under one version: clients cannot tell which one they were built against",
-    "bump `info.version` as the changes need (`contractkit breaking` prints which bump).",
-    specs=BOTH,
+    id="version-not-bumped",
+    level=ERROR,
+    direction="versioning",
+    summary="two different contracts under one version: clients cannot tell which one they were built against",
+    fix="bump `info.version` as the changes need (`contractkit breaking` prints which bump).",
     category=POLICY,
+    specs=BOTH,
 )
 VERSION_BUMP_TOO_SMALL = change_rule(
-    "version-bump-too-small",
-    ERROR,
-    "versioning",
-    "a minor or patch release that breaks clients defeats semver: dependency ranges such as `^1.4` pull it in "
+    id="version-bump-too-small",
+    level=ERROR,
+    direction="versioning",
+    summary="a minor or patch release that breaks clients defeats semver: dependency ranges such as `^1.4` pull it in "
     "(an error when a major bump is needed, a warning when a minor one is)",
-    "bump the part the changes need: major for a breaking change, minor for a new feature.",
-    specs=BOTH,
+    fix="bump the part the changes need: major for a breaking change, minor for a new feature.",
     category=POLICY,
+    specs=BOTH,
 )
 VERSION_INVALID = change_rule(
-    "version-invalid",
-    WARNING,
-    "versioning",
-    "`info.version` is not a semantic version: the bump the changes need cannot be checked",
-    "write `info.version` as `MAJOR.MINOR.PATCH`.",
-    specs=BOTH,
+    id="version-invalid",
+    level=WARNING,
+    direction="versioning",
+    summary="`info.version` is not a semantic version: the bump the changes need cannot be checked",
+    fix="write `info.version` as `MAJOR.MINOR.PATCH`.",
     category=POLICY,
+    specs=BOTH,
 )
 
 #: Bumps, smallest first; ``pre`` is any increase (after a pre-release base, or under a new major path).
