@@ -36,11 +36,14 @@ is a strict xfail and never regenerated.
 from __future__ import annotations
 
 import difflib
+import importlib
+import pkgutil
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import NamedTuple
 
 import pytest
@@ -57,6 +60,15 @@ class Outcome(NamedTuple):
 
     findings: list[Finding]
     tail: tuple[str, ...] = ()
+
+
+def declared_rules(package: ModuleType, kind: type) -> set[str]:
+    """Return the ids of the rules (module constants of type ``kind``) the modules of ``package`` declare."""
+    ids: set[str] = set()
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        ids |= {value.id for value in vars(module).values() if isinstance(value, kind)}
+    return ids
 
 
 def case_dirs(root: Path) -> list[Path]:

@@ -1,7 +1,7 @@
 """One test per directory under tests/breaking/asyncapi_cases/: an AsyncAPI base/revision pair and its findings.
 
 The cases cover the rules the AsyncAPI engine declares itself (channels, operations, messages, AMQP bindings:
-``change_rule(...)`` in ``breaking/asyncapi/rules.py``); the payload and header schema rules
+``change_rule(...)`` in the modules of ``breaking/asyncapi/``); the payload and header schema rules
 (``sent-message-*``, ``received-message-*``) are the OpenAPI body cases replayed (test_asyncapi_schema_rules.py).
 
 Every case is the order service's events (channels ``order.created`` and ``order.cancelled`` on the topic
@@ -26,13 +26,13 @@ from pathlib import Path
 
 import yaml
 
+import contractkit.breaking.asyncapi
 from contractkit.breaking import diff_documents
-from contractkit.breaking.asyncapi import rules as table
 from contractkit.breaking.registry import ChangeRule
 from contractkit.findings import Finding, Severity
 from contractkit.loaders import FileStore, load_document, open_document
 from contractkit.validate import validate_document
-from tests.cases import CaseSuite
+from tests.cases import CaseSuite, declared_rules
 
 VERSIONS = {"2.6.0": "26", "3.0.0": "30"}
 
@@ -48,8 +48,8 @@ def findings_of(case: Path) -> list[Finding]:
 
 
 def asyncapi_rules() -> set[str]:
-    """Return the ids of the rules ``breaking/asyncapi/rules.py`` declares itself (not the renamed schema rules)."""
-    return {value.id for value in vars(table).values() if isinstance(value, ChangeRule)}
+    """Return the ids of the rules the AsyncAPI engine declares itself (not the renamed schema rules)."""
+    return declared_rules(contractkit.breaking.asyncapi, ChangeRule)
 
 
 @cache

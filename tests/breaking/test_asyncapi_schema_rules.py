@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from contractkit.breaking import diff_documents
-from contractkit.breaking.asyncapi.rules import schema_rules
+from contractkit.breaking.asyncapi.messages import schema_rules
 from contractkit.loaders import FileStore, open_document
 from tests.cases import case_dirs, is_silent, rule_of, side
 

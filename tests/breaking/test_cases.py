@@ -21,12 +21,12 @@ from pathlib import Path
 
 import yaml
 
+import contractkit.breaking.openapi
 from contractkit.breaking import diff_documents
-from contractkit.breaking.openapi import rules as table
 from contractkit.breaking.registry import ChangeRule
 from contractkit.findings import Finding
 from contractkit.loaders import FileStore, open_document
-from tests.cases import CaseSuite, side
+from tests.cases import CaseSuite, declared_rules, side
 
 
 def findings_of(case: Path) -> list[Finding]:
@@ -37,8 +37,8 @@ def findings_of(case: Path) -> list[Finding]:
 
 
 def openapi_rules() -> set[str]:
-    """Return the ids of the OpenAPI rule table (catalog-level rules, such as a contract removed, live elsewhere)."""
-    return {value.id for value in vars(table).values() if isinstance(value, ChangeRule)}
+    """Return the ids of the OpenAPI engine's rules (catalog-level rules, such as contract-removed, live elsewhere)."""
+    return declared_rules(contractkit.breaking.openapi, ChangeRule)
 
 
 @cache

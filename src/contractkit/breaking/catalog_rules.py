@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractkit.breaking.registry import ERROR, INFO, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, change_rule
 from contractkit.catalog.model import Catalog, Contract
 from contractkit.errors import ConfigError
 from contractkit.findings import Finding, Location
@@ -22,14 +22,22 @@ __all__ = ["CONTRACT_ADDED", "CONTRACT_REMOVED", "BaseEntry", "added", "read_bas
 _BOTH = (SpecKind.OPENAPI, SpecKind.ASYNCAPI)
 
 CONTRACT_REMOVED = change_rule(
-    "contract-removed",
-    ERROR,
-    "catalog",
-    "every client of a contract that leaves the catalog loses the API (or its governance) at once",
-    "mark it `lifecycle: deprecated` first, and remove it once no client uses it.",
+    id="contract-removed",
+    level=ERROR,
+    direction="catalog",
+    summary="every client of a contract that leaves the catalog loses the API (or its governance) at once",
+    fix="mark it `lifecycle: deprecated` first, and remove it once no client uses it.",
+    category=CHANGE,
     specs=_BOTH,
 )
-CONTRACT_ADDED = change_rule("contract-added", INFO, "catalog", "a new contract breaks no existing client", specs=_BOTH)
+CONTRACT_ADDED = change_rule(
+    id="contract-added",
+    level=INFO,
+    direction="catalog",
+    summary="a new contract breaks no existing client",
+    category=CHANGE,
+    specs=_BOTH,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,10 @@ This is a pure view over findings (reporters render it as text, JSON and the Mar
 
 Levels: ``error`` = breaking (an existing client fails), ``warning`` = possibly breaking (some clients may
 fail), ``info`` = compatible. An accepted change (approved in the ignores file) is counted apart, whatever
-its level; findings about the run rather than the contract (``ignore-expired``) are notes, not changes.
+its level. What a finding is about is its rule's category (:mod:`contractkit.breaking.registry`): findings about
+the run rather than the contract (``ignore-expired``) are notes, not changes; a policy's verdicts on
+``info.version`` (``version-not-bumped``) fail a run as any finding does, but are counted apart from the API's
+changes: a contract that only added a path is not "breaking" because its version was not bumped.
 """
 
 from __future__ import annotations
@@ -17,12 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from contractkit.breaking.registry import is_change, is_note, is_policy
 from contractkit.findings import Finding, Location, Report, Severity
 
 __all__ = [
     "LEVEL_NAMES",
-    "NOTE_RULES",
-    "VERSIONING_RULES",
     "BumpAdvice",
     "Change",
     "ChangeReport",
@@ -35,15 +37,6 @@ __all__ = [
 
 #: What each level means for a change.
 LEVEL_NAMES = {Severity.ERROR: "breaking", Severity.WARNING: "possibly breaking", Severity.INFO: "compatible"}
-
-#: Rule ids of findings about the run itself, not about a change of the contract.
-NOTE_RULES = frozenset({"ignore-expired"})
-
-#: Rule ids of the versioning policy: verdicts on ``info.version``, not changes of the API. They fail a run as
-#: any finding does (``--fail-on``), but a report counts them apart from the API's changes: a contract that only
-#: added a path is not "breaking" because its version was not bumped. ``contractkit ci`` shows them in its
-#: ``semver`` step.
-VERSIONING_RULES = frozenset({"version-decreased", "version-not-bumped", "version-bump-too-small", "version-invalid"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +112,10 @@ class ChangeReport(Report):
 def is_breaking(findings: Iterable[Finding]) -> bool:
     """Return whether a change of the API is breaking (level ``error``) and not accepted by the ignores file.
 
-    Policy findings (:data:`VERSIONING_RULES`) are not changes of the API: see :meth:`Changelog.policy_failed`.
+    Policy findings (:func:`~contractkit.breaking.registry.is_policy`) are not changes of the API: see
+    :meth:`Changelog.policy_failed`.
     """
-    return any(
-        f.severity is Severity.ERROR and f.accepted is None and f.rule_id not in NOTE_RULES | VERSIONING_RULES
-        for f in findings
-    )
+    return any(f.severity is Severity.ERROR and f.accepted is None and is_change(f.rule_id) for f in findings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +282,8 @@ class Changelog:
         verdict: the counts of the API's changes.
         changes: the API's changes, by contract, then level (accepted changes last), then location.
         notes: findings about the run (an expired ignore entry), not about the contract.
-        policy: the versioning policy's findings (:data:`VERSIONING_RULES`): about ``info.version``, not the API.
+        policy: the policy findings (:func:`~contractkit.breaking.registry.is_policy`: the versioning policy's, about
+            ``info.version``), not changes of the API.
     """
 
     verdict: Verdict
@@ -308,10 +300,10 @@ class Changelog:
         for finding in findings:
             if finding.severity is Severity.OFF:
                 continue
-            if finding.rule_id in NOTE_RULES:
+            if is_note(finding.rule_id):
                 notes.append(finding)
             else:
-                (policy if finding.rule_id in VERSIONING_RULES else found).append(finding)
+                (policy if is_policy(finding.rule_id) else found).append(finding)
         changes = tuple(group_changes(found))
         return cls(_verdict(changes), changes, tuple(notes), tuple(group_changes(policy)))
 

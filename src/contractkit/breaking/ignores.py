@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractkit.breaking.registry import WARNING, change_rule
+from contractkit.breaking.registry import NOTE, WARNING, change_rule
 from contractkit.errors import ConfigError, ContractkitError
 from contractkit.findings import Finding, Location
 from contractkit.kinds import SpecKind
@@ -39,11 +39,12 @@ __all__ = ["IGNORES_FILE", "IGNORE_EXPIRED", "Ignore", "apply_ignores", "read_ig
 IGNORES_FILE = "breaking-ignores.yaml"
 
 IGNORE_EXPIRED = change_rule(
-    "ignore-expired",
-    WARNING,
-    "ignores",
-    "an approval of a breaking change has a deadline: once it passes, the change fails the gate again",
-    "remove the entry if the change is no longer needed, or set a later `expires` if it is still approved.",
+    id="ignore-expired",
+    level=WARNING,
+    direction="ignores",
+    summary="an approval of a breaking change has a deadline: once it passes, the change fails the gate again",
+    fix="remove the entry if the change is no longer needed, or set a later `expires` if it is still approved.",
+    category=NOTE,
     specs=(SpecKind.OPENAPI, SpecKind.ASYNCAPI),
 )
 

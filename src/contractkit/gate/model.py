@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from contractkit.breaking.changelog import NOTE_RULES, VERSIONING_RULES, BumpAdvice
+from contractkit.breaking.changelog import BumpAdvice
+from contractkit.breaking.registry import is_note, is_policy
 from contractkit.findings import Finding, Location, Severity
 
 if TYPE_CHECKING:
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "STEPS",
-    "VERSIONING_RULES",
     "Accepted",
     "Affected",
     "Base",
@@ -27,11 +27,23 @@ __all__ = [
     "Plan",
     "Reason",
     "Step",
+    "comparison_step",
 ]
 
 #: The steps, in the order they run.
 Step = Literal["validate", "lint", "breaking", "semver", "gen"]
 STEPS: tuple[Step, ...] = ("validate", "lint", "breaking", "semver", "gen")
+
+
+def comparison_step(finding: Finding) -> Step | None:
+    """Return the step a finding of the comparison belongs to, by its rule's category.
+
+    ``semver`` for a policy's verdict on ``info.version``, ``breaking`` for a change of the API, ``None`` for a
+    note about the run (an expired ignore entry: one of the gate's own notes).
+    """
+    if is_note(finding.rule_id):
+        return None
+    return "semver" if is_policy(finding.rule_id) else "breaking"
 
 
 #: How a changed file makes a contract affected.
@@ -224,7 +236,7 @@ class ContractResult:
         return [
             f
             for f in self.of("breaking")
-            if f.severity is Severity.ERROR and f.accepted is None and f.rule_id not in NOTE_RULES
+            if f.severity is Severity.ERROR and f.accepted is None and not is_note(f.rule_id)
         ]
 
     def status(self, fail_on: Severity) -> Literal["error", "failed", "passed"]:

@@ -22,15 +22,15 @@ from pathlib import Path
 
 from contractkit.api import kind_mismatch
 from contractkit.breaking.catalog_rules import read_base_catalog, removed
-from contractkit.breaking.changelog import NOTE_RULES
 from contractkit.breaking.git import GitFileStore, GitRepo
 from contractkit.breaking.ignores import IGNORES_FILE, Ignore, apply_ignores, read_ignores
+from contractkit.breaking.registry import is_note
 from contractkit.breaking.run import BreakingOptions, compare_with_ref
 from contractkit.catalog.model import Catalog
 from contractkit.errors import ContractkitError
 from contractkit.findings import Location, Severity
 from contractkit.gate.changes import blame_line, changed_files, resolve_base
-from contractkit.gate.model import VERSIONING_RULES, Accepted, Affected, ContractResult, GateResult, Plan
+from contractkit.gate.model import Accepted, Affected, ContractResult, GateResult, Plan, comparison_step
 from contractkit.gate.plan import make_plan
 from contractkit.lint.engine import lint_document
 from contractkit.loaders.document import load_document
@@ -177,11 +177,12 @@ def _breaking(
     report = compare_with_ref(plan.base.name, ids, breaking_options)
     for finding in report.findings:
         owner = by_id.get(finding.contract or "")
-        if finding.rule_id in NOTE_RULES or owner is None:
+        step = comparison_step(finding)
+        if step is None or owner is None:
             if finding not in result.notes:
                 result.notes.append(finding)
             continue
-        owner.findings.append(("semver" if finding.rule_id in VERSIONING_RULES else "breaking", finding))
+        owner.findings.append((step, finding))
     for advice in report.bumps:
         if advice.contract in by_id:
             by_id[advice.contract].bump = advice
@@ -226,7 +227,7 @@ def _removed(
     findings = apply_ignores(findings, ignores, today=today) if ignores else findings
     owners = dict(plan.removed)
     for finding in findings:
-        if finding.rule_id in NOTE_RULES:
+        if is_note(finding.rule_id):
             continue  # the breaking step already reported the expired entries
         cid = finding.contract or ""
         if cid not in by_id:

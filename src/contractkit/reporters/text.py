@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING
 
 from contractkit.breaking.changelog import (
     LEVEL_NAMES,
-    NOTE_RULES,
-    VERSIONING_RULES,
     Change,
     Changelog,
     ChangeReport,
     group_changes,
     previous_location,
 )
+from contractkit.breaking.registry import is_note, is_policy
 from contractkit.findings import Finding, Report, Severity
 from contractkit.reporters._common import location_text, plural, printable, readable_counts, summary_line, visible
 
@@ -268,9 +267,9 @@ def _change_lines(change: Change, color: bool) -> list[str]:
     finding = change.first
     if finding.accepted is not None:
         label = "accepted"
-    elif finding.rule_id in NOTE_RULES:  # about the run, not a change: its plain severity
+    elif is_note(finding.rule_id):  # about the run, not a change: its plain severity
         label = finding.severity.value
-    elif finding.rule_id in VERSIONING_RULES:  # about `info.version`, not the API
+    elif is_policy(finding.rule_id):  # about `info.version`, not the API
         label = "policy"
     else:
         label = LEVEL_NAMES.get(finding.severity, finding.severity.value)

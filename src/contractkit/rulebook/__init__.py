@@ -24,10 +24,8 @@ def all_rules() -> list[Rule]:
 
 def _load_all() -> None:
     # Importing the engines registers their rules; each import is done once by Python.
-    import contractkit.breaking.asyncapi.rules
-    import contractkit.breaking.catalog_rules
-    import contractkit.breaking.ignores
-    import contractkit.breaking.openapi.rules
-    import contractkit.breaking.policies
     import contractkit.lint.rules
     import contractkit.validate.rules  # noqa: F401
+    from contractkit.breaking.registry import load_rules
+
+    load_rules()

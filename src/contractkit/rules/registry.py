@@ -1,7 +1,8 @@
 """The rule registry: every rule of every engine is registered here once, with its metadata.
 
 A rule has a stable kebab-case id, the engine it belongs to (``validate``, ``lint``, ``breaking``), the spec
-kinds it applies to, a default severity and a one-line rationale. Engines register their rules with
+kinds it applies to, a default severity and a one-line rationale; a breaking rule also has a category (what
+its findings are about: :class:`RuleCategory`). Engines register their rules with
 :func:`register` (lint rules through the ``@lint_rule`` decorator in :mod:`contractkit.lint.registry`);
 ``contractkit rules`` and ``docs/rules.md`` are generated from :data:`RULES`, once
 :mod:`contractkit.rulebook` has loaded every engine.
@@ -27,6 +28,24 @@ class RuleKind(enum.Enum):
     BREAKING = "breaking"
 
 
+class RuleCategory(enum.Enum):
+    """What the findings of a breaking rule are about: how the changelog, the gate and the reports count them.
+
+    Attributes:
+        CHANGE: a change of the API from the base to the revision (a path removed, a property added, a removal
+            before its sunset): counted in the verdict as breaking, possibly breaking or compatible.
+        POLICY: a policy's verdict on the revision, not a change of the API (``info.version`` not bumped): it
+            fails a run as any finding does (``--fail-on``), but reports count it apart from the API's changes,
+            and ``contractkit ci`` shows it in its ``semver`` step.
+        NOTE: about the run itself, not the contract (an expired entry of the ignores file): neither a change
+            nor a verdict, shown with its plain severity.
+    """
+
+    CHANGE = "change"
+    POLICY = "policy"
+    NOTE = "note"
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """The metadata of one rule.
@@ -39,6 +58,7 @@ class Rule:
         specs: the spec kinds it applies to.
         doc: the longer user documentation (the rule function's docstring).
         direction: for breaking rules, the side of the exchange it judges (``request``, ``response``...).
+        category: for breaking rules, what their findings are about; ``None`` for validate and lint rules.
     """
 
     id: str
@@ -48,6 +68,7 @@ class Rule:
     specs: tuple[SpecKind, ...] = (SpecKind.OPENAPI, SpecKind.ASYNCAPI)
     doc: str = ""
     direction: str = ""
+    category: RuleCategory | None = None
 
 
 RULES: dict[str, Rule] = {}

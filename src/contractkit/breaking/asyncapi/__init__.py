@@ -1,4 +1,13 @@
-"""The AsyncAPI breaking-change engine: 2.x and 3.x read into one model, channels then operations compared."""
+"""The AsyncAPI breaking-change engine: 2.x and 3.x read into one model, channels then operations compared.
+
+Each rule is declared in the module that reports it (``channels.py``, ``operations.py``, ``messages.py``,
+``bindings.py``). Direction is who reads the message. A message the application **sends** (3.x ``action:
+send``, 2.x ``subscribe``) is read by consumers: like an OpenAPI response, it may not grow what readers do not
+expect. A message the application **receives** (3.x ``receive``, 2.x ``publish``) is written by producers: like
+a request, it may not stop accepting what producers send. The compatibility table is Confluent Schema
+Registry's for JSON Schema (FORWARD for sent messages, BACKWARD for received ones), open and closed content
+models included. Payload and header schema rules are the OpenAPI schema rules renamed (``messages.py``).
+"""
 
 from __future__ import annotations
 

@@ -8,11 +8,51 @@ from __future__ import annotations
 
 import json
 
-from contractkit.breaking.asyncapi import rules as r
 from contractkit.breaking.asyncapi.bindings import compare_channel_bindings
+from contractkit.breaking.asyncapi.fixes import ASYNC, DEPRECATE
 from contractkit.breaking.asyncapi.model import AsyncModel, Channel
 from contractkit.breaking.context import DiffContext
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, change_rule
 from contractkit.loaders.document import Cursor
+
+CHANNEL_REMOVED = change_rule(
+    id="channel-removed",
+    level=ERROR,
+    direction="channel",
+    summary="producers and consumers of a removed channel lose it",
+    fix=DEPRECATE,
+    category=CHANGE,
+    specs=ASYNC,
+    removes="channel",
+)
+CHANNEL_ADDRESS_CHANGED = change_rule(
+    id="channel-address-changed",
+    level=ERROR,
+    direction="channel",
+    summary="a renamed address (routing key, queue, topic) is a new channel: messages sent to the old one reach nobody",
+    fix="keep the old address and add the new one beside it; move producers and consumers, then remove the old one.",
+    category=CHANGE,
+    specs=ASYNC,
+)
+CHANNEL_ADDED = change_rule(
+    id="channel-added",
+    level=INFO,
+    direction="channel",
+    summary="a new channel breaks no producer or consumer",
+    category=CHANGE,
+    specs=ASYNC,
+)
+CHANNEL_PARAMETER_CHANGED = change_rule(
+    id="channel-parameter-changed",
+    level=ERROR,
+    direction="channel",
+    summary="the values a channel parameter may take (its enum, pattern or schema) changed: subscriptions and routing "
+    "built from the old values may match nothing",
+    fix="keep the old values valid; add new values only.",
+    category=CHANGE,
+    specs=ASYNC,
+)
+
 
 __all__ = ["compare_channels"]
 
@@ -25,16 +65,16 @@ def compare_channels(ctx: DiffContext, old: AsyncModel, new: AsyncModel) -> dict
         if after is None and address in renames:
             after = new.channels[renames[address]]
             text = f"address of channel `{before.key}` changed from `{address}` to `{after.address}`"
-            ctx.report(r.CHANNEL_ADDRESS_CHANGED, text, base=before.cursor, revision=after.cursor)
+            ctx.report(CHANNEL_ADDRESS_CHANGED, text, base=before.cursor, revision=after.cursor)
         if after is None:
-            ctx.report(r.CHANNEL_REMOVED, f"channel `{address}` was removed", base=before.cursor, near=_near(ctx))
+            ctx.report(CHANNEL_REMOVED, f"channel `{address}` was removed", base=before.cursor, near=_near(ctx))
             continue
         _parameters(ctx, before, after)
         compare_channel_bindings(ctx, before.amqp, after.amqp, after.address)
     renamed_to = set(renames.values())
     for address, after in new.channels.items():
         if address not in old.channels and address not in renamed_to:
-            ctx.report(r.CHANNEL_ADDED, f"channel `{address}` was added", revision=after.cursor)
+            ctx.report(CHANNEL_ADDED, f"channel `{address}` was added", revision=after.cursor)
     return renames
 
 
@@ -68,7 +108,7 @@ def _parameters(ctx: DiffContext, old: Channel, new: Channel) -> None:
             reasons.append(f"`pattern` changed from `{was['pattern']}` to `{now['pattern']}`")
         if reasons:
             text = f"parameter `{name}` of channel `{new.address}`: {'; '.join(reasons)}"
-            ctx.report(r.CHANNEL_PARAMETER_CHANGED, text, base=before, revision=after)
+            ctx.report(CHANNEL_PARAMETER_CHANGED, text, base=before, revision=after)
 
 
 def _constraints(parameter: Cursor) -> dict[str, list[object] | str | None]:

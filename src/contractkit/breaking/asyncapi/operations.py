@@ -8,12 +8,81 @@ are compared on their channel, for both reading sides (nobody says who reads the
 
 from __future__ import annotations
 
-from contractkit.breaking.asyncapi import rules as r
 from contractkit.breaking.asyncapi.bindings import compare_operation_bindings
+from contractkit.breaking.asyncapi.fixes import ASYNC, DEPRECATE
 from contractkit.breaking.asyncapi.messages import compare_message
 from contractkit.breaking.asyncapi.model import RECEIVE, SEND, AsyncModel, Channel, Message, Operation
 from contractkit.breaking.context import DiffContext
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, change_rule
 from contractkit.loaders.document import Cursor
+
+# --- operations -------------------------------------------------------------------------------------------
+OPERATION_REMOVED = change_rule(
+    id="async-operation-removed",
+    level=ERROR,
+    direction="operation",
+    summary="the other side of a removed operation waits for messages that never come, or sends messages nobody reads",
+    fix=DEPRECATE,
+    category=CHANGE,
+    specs=ASYNC,
+    removes="operation",
+)
+OPERATION_ADDED = change_rule(
+    id="async-operation-added",
+    level=INFO,
+    direction="operation",
+    summary="a new operation breaks no producer or consumer",
+    category=CHANGE,
+    specs=ASYNC,
+)
+OPERATION_ACTION_CHANGED = change_rule(
+    id="async-operation-action-changed",
+    level=ERROR,
+    direction="operation",
+    summary="an operation that sent now receives (or the reverse): every producer or consumer of it is on the wrong "
+    "side",
+    fix="add a new operation; remove the old one in a new major version.",
+    category=CHANGE,
+    specs=ASYNC,
+)
+OPERATION_CHANNEL_CHANGED = change_rule(
+    id="async-operation-channel-changed",
+    level=ERROR,
+    direction="operation",
+    summary="the operation moved to another channel: its producers or consumers still use the old one",
+    fix="keep the operation on its channel; add a new operation on the new one.",
+    category=CHANGE,
+    specs=ASYNC,
+)
+OPERATION_DEPRECATED = change_rule(
+    id="async-operation-deprecated",
+    level=INFO,
+    direction="operation",
+    summary="a deprecation warns producers and consumers before a removal",
+    category=CHANGE,
+    specs=ASYNC,
+)
+# --- messages ---------------------------------------------------------------------------------------------
+MESSAGE_REMOVED = change_rule(
+    id="message-removed",
+    level=ERROR,
+    direction="message",
+    summary="producers still send the removed message, or consumers still wait for it",
+    fix=DEPRECATE,
+    category=CHANGE,
+    specs=ASYNC,
+    removes="message",
+)
+MESSAGE_ADDED = change_rule(
+    id="message-added",
+    level=INFO,
+    direction="message",
+    summary="a new message type on a channel: consumers that dispatch on the message type ignore types they do not "
+    "know",
+    category=CHANGE,
+    specs=ASYNC,
+)
+
 
 __all__ = ["compare_operations", "compare_unused_messages"]
 
@@ -26,13 +95,13 @@ def compare_operations(ctx: DiffContext, old: AsyncModel, new: AsyncModel, renam
         pair = pairs.get(key)
         if pair is None:
             text = f"operation `{key}` ({before.action} on `{before.address}`) was removed"
-            ctx.report(r.OPERATION_REMOVED, text, base=before.cursor, near=_near(ctx), operation=before.label)
+            ctx.report(OPERATION_REMOVED, text, base=before.cursor, near=_near(ctx), operation=before.label)
             continue
         _compare(ctx, before, pair[1], renames)
     for key, after in new.operations.items():
         if id(after) not in paired_new:
             text = f"operation `{key}` ({after.action} on `{after.address}`) was added"
-            ctx.report(r.OPERATION_ADDED, text, revision=after.cursor, operation=after.label)
+            ctx.report(OPERATION_ADDED, text, revision=after.cursor, operation=after.label)
 
 
 def compare_unused_messages(ctx: DiffContext, old: AsyncModel, new: AsyncModel, renames: dict[str, str]) -> None:
@@ -74,14 +143,14 @@ def _compare(ctx: DiffContext, before: Operation, after: Operation, renames: dic
     label = after.label
     if before.action != after.action:
         text = f"operation `{after.key}` changed from `{before.action}` to `{after.action}`"
-        ctx.report(r.OPERATION_ACTION_CHANGED, text, base=before.cursor, revision=after.cursor, operation=label)
+        ctx.report(OPERATION_ACTION_CHANGED, text, base=before.cursor, revision=after.cursor, operation=label)
         return  # every message now flows the other way: comparing them as before means nothing
     if renames.get(before.address, before.address) != after.address:
         text = f"operation `{after.key}` moved from channel `{before.address}` to `{after.address}`"
-        ctx.report(r.OPERATION_CHANNEL_CHANGED, text, base=before.cursor, revision=after.cursor, operation=label)
+        ctx.report(OPERATION_CHANNEL_CHANGED, text, base=before.cursor, revision=after.cursor, operation=label)
     if _deprecated(after.cursor) and not _deprecated(before.cursor):
         text = f"operation `{after.key}` was deprecated"
-        ctx.report(r.OPERATION_DEPRECATED, text, base=before.cursor, revision=after.cursor, operation=label)
+        ctx.report(OPERATION_DEPRECATED, text, base=before.cursor, revision=after.cursor, operation=label)
     compare_operation_bindings(ctx, before.amqp, after.amqp, label)
     _messages(ctx, before.messages, after.messages, (after.action,), label, None, near=after.cursor)
 
@@ -103,13 +172,13 @@ def _messages(
         after = pairs.get(key)
         if after is None:
             text = f"message `{key}`" + (f" on {where}" if where else "") + " was removed"
-            ctx.report(r.MESSAGE_REMOVED, text, base=before.cursor, near=near, operation=label)
+            ctx.report(MESSAGE_REMOVED, text, base=before.cursor, near=near, operation=label)
             continue
         compare_message(ctx, before, after, actions=actions, label=label, where=where)
     for key, after in new.items():
         if id(after) not in paired_new:
             text = f"message `{key}`" + (f" on {where}" if where else "") + " was added"
-            ctx.report(r.MESSAGE_ADDED, text, revision=after.cursor, operation=label)
+            ctx.report(MESSAGE_ADDED, text, revision=after.cursor, operation=label)
 
 
 def _pair_messages(old: dict[str, Message], new: dict[str, Message]) -> dict[str, Message]:

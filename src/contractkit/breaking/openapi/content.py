@@ -5,11 +5,164 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contractkit.breaking.context import DiffContext
-from contractkit.breaking.openapi import rules as r
+from contractkit.breaking.openapi.fixes import DEPRECATE
 from contractkit.breaking.openapi.schemas import SchemaDiff
-from contractkit.breaking.registry import ChangeRule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, ChangeRule, change_rule
 from contractkit.loaders.document import Cursor
 from contractkit.spec.walk import Operation
+
+# --- bodies and media types ------------------------------------------------------------------------------
+BODY_BECAME_REQUIRED = change_rule(
+    id="request-body-became-required",
+    level=ERROR,
+    direction="request",
+    summary="clients that sent no body are now rejected",
+    fix="keep the body optional.",
+    category=CHANGE,
+)
+BODY_ADDED_REQUIRED = change_rule(
+    id="request-body-added-required",
+    level=ERROR,
+    direction="request",
+    summary="clients that sent no body are now rejected",
+    fix="make the new body optional.",
+    category=CHANGE,
+)
+BODY_REMOVED = change_rule(
+    id="request-body-removed",
+    level=WARNING,
+    direction="request",
+    summary="clients still send a body the server no longer reads",
+    fix=DEPRECATE,
+    category=CHANGE,
+)
+REQUEST_MEDIA_TYPE_REMOVED = change_rule(
+    id="request-body-media-type-removed",
+    level=ERROR,
+    direction="request",
+    summary="clients sending that content type get 415",
+    fix="keep accepting the media type.",
+    category=CHANGE,
+)
+REQUEST_MEDIA_TYPE_ADDED = change_rule(
+    id="request-body-media-type-added",
+    level=INFO,
+    direction="request",
+    summary="accepting another content type breaks no client",
+    category=CHANGE,
+)
+REQUEST_SCHEMA_ADDED = change_rule(
+    id="request-body-media-type-schema-added",
+    level=ERROR,
+    direction="request",
+    summary="a media type without a schema accepted any body: one with a schema rejects the bodies that do not match "
+    "it",
+    fix="publish the schema in a new major version, or make it accept every body clients send today.",
+    category=CHANGE,
+)
+REQUEST_SCHEMA_REMOVED = change_rule(
+    id="request-body-media-type-schema-removed",
+    level=INFO,
+    direction="request",
+    summary="a media type without a schema accepts any body: everything clients send is still accepted",
+    category=CHANGE,
+)
+RESPONSE_SCHEMA_ADDED = change_rule(
+    id="response-media-type-schema-added",
+    level=INFO,
+    direction="response",
+    summary="a schema on a response says what clients already receive: nothing they read changes",
+    category=CHANGE,
+)
+RESPONSE_SCHEMA_REMOVED = change_rule(
+    id="response-media-type-schema-removed",
+    level=WARNING,
+    direction="response",
+    summary="without a schema the response may carry anything: clients and generated models lose the shape they rely "
+    "on",
+    fix="keep the schema, or describe the new shape in it.",
+    category=CHANGE,
+)
+RESPONSE_MEDIA_TYPE_REMOVED = change_rule(
+    id="response-media-type-removed",
+    level=ERROR,
+    direction="response",
+    summary="clients that accept only that content type can no longer be served",
+    fix="keep producing the media type.",
+    category=CHANGE,
+)
+ERROR_MEDIA_TYPE_REMOVED = change_rule(
+    id="response-error-media-type-removed",
+    level=WARNING,
+    direction="response",
+    summary="clients that parse error bodies of that content type may not understand the new one",
+    fix="keep producing the media type for errors, or move all errors to `application/problem+json` in a new version.",
+    category=CHANGE,
+)
+RESPONSE_MEDIA_TYPE_ADDED = change_rule(
+    id="response-media-type-added",
+    level=INFO,
+    direction="response",
+    summary="clients choose the content type with `Accept`",
+    category=CHANGE,
+)
+# --- responses ------------------------------------------------------------------------------------------
+SUCCESS_STATUS_REMOVED = change_rule(
+    id="response-success-status-removed",
+    level=ERROR,
+    direction="response",
+    summary="clients that handle that success status now see a status they do not expect",
+    fix="keep returning the status, or add the new one next to it in a new major version.",
+    category=CHANGE,
+)
+STATUS_REMOVED = change_rule(
+    id="response-status-removed",
+    level=WARNING,
+    direction="response",
+    summary="an error status that is no longer documented may still be handled by clients: usually harmless",
+    category=CHANGE,
+)
+SUCCESS_STATUS_ADDED = change_rule(
+    id="response-success-status-added",
+    level=WARNING,
+    direction="response",
+    summary="clients that check for the old success status may not handle the new one",
+    fix="document it, and keep returning the old status to existing clients.",
+    category=CHANGE,
+)
+STATUS_ADDED = change_rule(
+    id="response-status-added",
+    level=INFO,
+    direction="response",
+    summary="a newly documented error status",
+    category=CHANGE,
+)
+HEADER_REMOVED = change_rule(
+    id="response-required-header-removed",
+    level=ERROR,
+    direction="response",
+    summary="clients that read the header no longer get it",
+    fix="keep sending the header.",
+    category=CHANGE,
+    removes="header",
+)
+HEADER_BECAME_OPTIONAL = change_rule(
+    id="response-header-became-optional",
+    level=ERROR,
+    direction="response",
+    summary="clients that rely on the header may no longer get it",
+    fix="keep the header required.",
+    category=CHANGE,
+)
+OPTIONAL_HEADER_REMOVED = change_rule(
+    id="response-optional-header-removed",
+    level=WARNING,
+    direction="response",
+    summary="clients may read the optional header",
+    fix=DEPRECATE,
+    category=CHANGE,
+    removes="header",
+)
 
 
 def media_types(holder: Cursor | None) -> dict[str, Cursor]:
@@ -26,15 +179,15 @@ def compare_request_body(ctx: DiffContext, old: Operation, new: Operation, label
     if before is None:
         if after is not None and after.raw("required") is True:
             text = "a required request body was added"
-            ctx.report(r.BODY_ADDED_REQUIRED, text, base=old.cursor, revision=after, operation=label)
+            ctx.report(BODY_ADDED_REQUIRED, text, base=old.cursor, revision=after, operation=label)
         return
     if after is None:
-        ctx.report(r.BODY_REMOVED, "the request body was removed", base=before, near=new.cursor, operation=label)
+        ctx.report(BODY_REMOVED, "the request body was removed", base=before, near=new.cursor, operation=label)
         return
     if before.raw("required") is not True and after.raw("required") is True:
         text = "the request body became required"
-        ctx.report(r.BODY_BECAME_REQUIRED, text, base=before, revision=after, operation=label)
-    rules = (r.REQUEST_MEDIA_TYPE_REMOVED, r.REQUEST_MEDIA_TYPE_ADDED)
+        ctx.report(BODY_BECAME_REQUIRED, text, base=before, revision=after, operation=label)
+    rules = (REQUEST_MEDIA_TYPE_REMOVED, REQUEST_MEDIA_TYPE_ADDED)
     _compare_content(ctx, before, after, label, direction, "request body", rules)
 
 
@@ -73,10 +226,10 @@ def _schema_existence(
     if had == has:
         return
     if has:
-        rule = r.REQUEST_SCHEMA_ADDED if request else r.RESPONSE_SCHEMA_ADDED
+        rule = REQUEST_SCHEMA_ADDED if request else RESPONSE_SCHEMA_ADDED
         ctx.report(rule, f"{what} has a schema now (it had none)", base=before, revision=after, operation=label)
     else:
-        rule = r.REQUEST_SCHEMA_REMOVED if request else r.RESPONSE_SCHEMA_REMOVED
+        rule = REQUEST_SCHEMA_REMOVED if request else RESPONSE_SCHEMA_REMOVED
         ctx.report(rule, f"{what} no longer has a schema", base=before, revision=after, operation=label)
 
 
@@ -104,19 +257,19 @@ def compare_responses(ctx: DiffContext, old: Operation, new: Operation, label: s
     for status, response in before.items():
         counterpart = after.get(status)
         if counterpart is None:
-            rule = r.SUCCESS_STATUS_REMOVED if is_success(status) else r.STATUS_REMOVED
+            rule = SUCCESS_STATUS_REMOVED if is_success(status) else STATUS_REMOVED
             ctx.report(rule, f"response `{status}` was removed", base=response, near=near, operation=label)
             continue
         where = f"response `{status}`"
         if is_success(status):
-            rules = (r.RESPONSE_MEDIA_TYPE_REMOVED, r.RESPONSE_MEDIA_TYPE_ADDED)
+            rules = (RESPONSE_MEDIA_TYPE_REMOVED, RESPONSE_MEDIA_TYPE_ADDED)
         else:
-            rules = (r.ERROR_MEDIA_TYPE_REMOVED, r.RESPONSE_MEDIA_TYPE_ADDED)
+            rules = (ERROR_MEDIA_TYPE_REMOVED, RESPONSE_MEDIA_TYPE_ADDED)
         _compare_content(ctx, response, counterpart, label, direction, where, rules)
         _compare_headers(ctx, response, counterpart, label, status, direction)
     for status, response in after.items():
         if status not in before:
-            rule = r.SUCCESS_STATUS_ADDED if is_success(status) else r.STATUS_ADDED
+            rule = SUCCESS_STATUS_ADDED if is_success(status) else STATUS_ADDED
             text = f"response `{status}` was added"
             ctx.report(rule, text, base=old.cursor, revision=response, operation=label)
 
@@ -146,7 +299,7 @@ def _compare_headers(ctx: DiffContext, before: Cursor, after: Cursor, label: str
     for key, (name, header) in old_headers.items():
         required = header.raw("required") is True
         if key not in new_headers:
-            rule = r.HEADER_REMOVED if required else r.OPTIONAL_HEADER_REMOVED
+            rule = HEADER_REMOVED if required else OPTIONAL_HEADER_REMOVED
             text = f"header `{name}` of response `{status}` was removed"
             ctx.report(rule, text, base=header, near=after, operation=label)
             continue
@@ -154,7 +307,7 @@ def _compare_headers(ctx: DiffContext, before: Cursor, after: Cursor, label: str
         text = f"header `{name}` of response `{status}`"
         if required and counterpart.raw("required") is not True:
             ctx.report(
-                r.HEADER_BECAME_OPTIONAL, f"{text} became optional", base=header, revision=counterpart, operation=label
+                HEADER_BECAME_OPTIONAL, f"{text} became optional", base=header, revision=counterpart, operation=label
             )
         old_schema, new_schema = _header_schema(header), _header_schema(counterpart)
         if old_schema is not None and new_schema is not None:

@@ -12,14 +12,73 @@ import re
 from dataclasses import dataclass
 
 from contractkit.breaking.context import DiffContext
-from contractkit.breaking.openapi import rules as r
 from contractkit.breaking.openapi.content import compare_request_body, compare_responses
+from contractkit.breaking.openapi.fixes import DEPRECATE
 from contractkit.breaking.openapi.parameters import compare_parameters
 from contractkit.breaking.openapi.schemas import REQUEST, RESPONSE
 from contractkit.breaking.openapi.security import compare_security
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, change_rule
 from contractkit.loaders.document import Cursor, Document
 from contractkit.spec.servers import base_path as first_base_path
 from contractkit.spec.walk import Operation, operations
+
+API_PATH_REMOVED = change_rule(
+    id="api-path-removed",
+    level=ERROR,
+    direction="operation",
+    summary="clients calling a removed path get 404",
+    fix=DEPRECATE,
+    category=CHANGE,
+    removes="path",
+)
+API_OPERATION_REMOVED = change_rule(
+    id="api-operation-removed",
+    level=ERROR,
+    direction="operation",
+    summary="clients calling a removed operation get 404 or 405",
+    fix=DEPRECATE,
+    category=CHANGE,
+    removes="operation",
+)
+API_BASE_PATH_CHANGED = change_rule(
+    id="api-base-path-changed",
+    level=WARNING,
+    direction="operation",
+    summary="the path of the first `servers` URL changed: clients that call the old full URLs get 404, unless the old "
+    "base path is still served",
+    fix="keep serving the old base path (an alias or a redirect) until clients have moved.",
+    category=CHANGE,
+)
+API_PATH_ADDED = change_rule(
+    id="api-path-added",
+    level=INFO,
+    direction="operation",
+    summary="a new path breaks no existing client",
+    category=CHANGE,
+)
+API_OPERATION_ADDED = change_rule(
+    id="api-operation-added",
+    level=INFO,
+    direction="operation",
+    summary="a new operation breaks no existing client",
+    category=CHANGE,
+)
+API_OPERATION_ID_CHANGED = change_rule(
+    id="api-operation-id-changed",
+    level=WARNING,
+    direction="operation",
+    summary="generated SDKs name methods after the `operationId`: renaming it breaks their callers (not the wire)",
+    fix="keep the old `operationId`; rename only in a new major version.",
+    category=CHANGE,
+)
+API_OPERATION_DEPRECATED = change_rule(
+    id="api-operation-deprecated",
+    level=INFO,
+    direction="operation",
+    summary="a deprecation warns clients before a removal",
+    category=CHANGE,
+)
+
 
 TEMPLATE = re.compile(r"\{[^}/]*\}")
 
@@ -92,7 +151,7 @@ def compare_operations(ctx: DiffContext) -> None:
     pairs, removed, added, moved = pair_operations(old, new)
     if moved:
         ctx.report(
-            r.API_BASE_PATH_CHANGED,
+            API_BASE_PATH_CHANGED,
             f"the base path changed from `{base_path(ctx.base) or '/'}` to `{base_path(ctx.revision) or '/'}`",
             base=ctx.base.cursor().get("servers"),
             revision=ctx.revision.cursor().get("servers"),
@@ -111,7 +170,7 @@ def compare_operations(ctx: DiffContext) -> None:
             if path not in reported_paths:
                 reported_paths.add(path)
                 ctx.report(
-                    r.API_PATH_REMOVED,
+                    API_PATH_REMOVED,
                     f"{_kind(before)} `{before.operation.path}` was removed",
                     base=before.operation.path_item,
                     near=ctx.revision.cursor().get("webhooks" if before.operation.webhook else "paths"),
@@ -120,7 +179,7 @@ def compare_operations(ctx: DiffContext) -> None:
             continue
         near = counterpart.get(path) or _path_item(new, path)
         ctx.report(
-            r.API_OPERATION_REMOVED,
+            API_OPERATION_REMOVED,
             "operation was removed",
             base=before.operation.cursor,
             near=near,
@@ -129,10 +188,10 @@ def compare_operations(ctx: DiffContext) -> None:
     for after in added:
         if after.key[1] not in new_paths:
             text = f"{_kind(after)} `{after.operation.path}` was added"
-            ctx.report(r.API_PATH_ADDED, text, revision=after.operation.cursor, operation=after.label)
+            ctx.report(API_PATH_ADDED, text, revision=after.operation.cursor, operation=after.label)
         else:
             text = "operation was added"
-            ctx.report(r.API_OPERATION_ADDED, text, revision=after.operation.cursor, operation=after.label)
+            ctx.report(API_OPERATION_ADDED, text, revision=after.operation.cursor, operation=after.label)
 
 
 def _kind(keyed: Keyed) -> str:
@@ -151,7 +210,7 @@ def _compare_pair(ctx: DiffContext, before: Keyed, after: Keyed) -> None:
     old_id, new_id = old.cursor.raw("operationId"), new.cursor.raw("operationId")
     if old_id is not None and old_id != new_id:
         ctx.report(
-            r.API_OPERATION_ID_CHANGED,
+            API_OPERATION_ID_CHANGED,
             f"`operationId` changed from `{old_id}` to `{new_id}`"
             if new_id is not None
             else f"`operationId` `{old_id}` was removed",
@@ -161,7 +220,7 @@ def _compare_pair(ctx: DiffContext, before: Keyed, after: Keyed) -> None:
         )
     if not old.cursor.raw("deprecated") and new.cursor.raw("deprecated") is True:
         ctx.report(
-            r.API_OPERATION_DEPRECATED,
+            API_OPERATION_DEPRECATED,
             "operation was deprecated",
             base=old.cursor,
             revision=new.cursor.get("deprecated"),

@@ -11,10 +11,61 @@ from __future__ import annotations
 import re
 
 from contractkit.breaking.context import DiffContext
-from contractkit.breaking.openapi import rules as r
+from contractkit.breaking.openapi.fixes import DEPRECATE, NEW_VERSION
 from contractkit.breaking.openapi.schemas import SchemaDiff
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, change_rule
 from contractkit.loaders.document import Cursor
 from contractkit.spec.walk import Operation
+
+PARAM_REQUIRED_ADDED = change_rule(
+    id="request-required-parameter-added",
+    level=ERROR,
+    direction="request",
+    summary="clients that do not send the new parameter are rejected",
+    fix="make it optional with a server-side default.",
+    category=CHANGE,
+)
+PARAM_OPTIONAL_ADDED = change_rule(
+    id="request-optional-parameter-added",
+    level=INFO,
+    direction="request",
+    summary="an optional parameter breaks no client",
+    category=CHANGE,
+)
+PARAM_BECAME_REQUIRED = change_rule(
+    id="request-parameter-became-required",
+    level=ERROR,
+    direction="request",
+    summary="clients that omitted the parameter are now rejected",
+    fix="keep it optional with a server-side default.",
+    category=CHANGE,
+)
+PARAM_BECAME_OPTIONAL = change_rule(
+    id="request-parameter-became-optional",
+    level=INFO,
+    direction="request",
+    summary="accepting a missing parameter breaks no client",
+    category=CHANGE,
+)
+PARAM_REMOVED = change_rule(
+    id="request-parameter-removed",
+    level=WARNING,
+    direction="request",
+    summary="clients still send it: a strict server rejects them, a lenient one silently ignores what they meant",
+    fix=DEPRECATE,
+    category=CHANGE,
+    removes="parameter",
+)
+PARAM_STYLE_CHANGED = change_rule(
+    id="request-parameter-style-changed",
+    level=ERROR,
+    direction="request",
+    summary="the same value is now serialised differently (`style`/`explode`): old clients send what the server "
+    "misreads",
+    fix=NEW_VERSION,
+    category=CHANGE,
+)
+
 
 _TEMPLATE = re.compile(r"\{([^}/]*)\}")
 # "If `in` is "header" and the `name` is "Accept", "Content-Type" or "Authorization", the parameter
@@ -50,19 +101,19 @@ def compare_parameters(ctx: DiffContext, old: Operation, new: Operation, label: 
         counterpart = after.get(key)
         if counterpart is None:
             text = f"{_param_text(param)} was removed"
-            ctx.report(r.PARAM_REMOVED, text, base=param, near=new.cursor, operation=label)
+            ctx.report(PARAM_REMOVED, text, base=param, near=new.cursor, operation=label)
             continue
         text = _param_text(counterpart)  # a path parameter may have been renamed with its template
         was, now = param.raw("required") is True, counterpart.raw("required") is True
         if was != now:
-            rule = r.PARAM_BECAME_REQUIRED if now else r.PARAM_BECAME_OPTIONAL
+            rule = PARAM_BECAME_REQUIRED if now else PARAM_BECAME_OPTIONAL
             state = "required" if now else "optional"
             ctx.report(rule, f"{text} became {state}", base=param, revision=counterpart, operation=label)
         scalar = _scalar(param) or _scalar(counterpart)
         old_form, new_form = serialisation(param, scalar=scalar), serialisation(counterpart, scalar=scalar)
         if old_form != new_form:
             ctx.report(
-                r.PARAM_STYLE_CHANGED,
+                PARAM_STYLE_CHANGED,
                 f"serialisation of {text} changed from `{old_form}` to `{new_form}`",
                 base=param,
                 revision=counterpart,
@@ -76,7 +127,7 @@ def compare_parameters(ctx: DiffContext, old: Operation, new: Operation, label: 
         if key in before:
             continue
         required = param.raw("required") is True
-        rule = r.PARAM_REQUIRED_ADDED if required else r.PARAM_OPTIONAL_ADDED
+        rule = PARAM_REQUIRED_ADDED if required else PARAM_OPTIONAL_ADDED
         text = f"{'required' if required else 'optional'} {_param_text(param)} was added"
         ctx.report(rule, text, base=old.cursor, revision=param, operation=label)
 

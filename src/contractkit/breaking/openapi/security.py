@@ -8,9 +8,43 @@ for no more than it did.
 from __future__ import annotations
 
 from contractkit.breaking.context import DiffContext
-from contractkit.breaking.openapi import rules as r
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, change_rule
 from contractkit.loaders.document import Cursor, Document
 from contractkit.spec.walk import Operation
+
+API_SECURITY_ADDED = change_rule(
+    id="request-security-requirement-added",
+    level=ERROR,
+    direction="request",
+    summary="clients that called the operation without those credentials are now rejected with 401/403",
+    fix="add the new requirement as an alternative (a second entry of `security`) until clients have migrated.",
+    category=CHANGE,
+)
+API_SECURITY_SCOPE_ADDED = change_rule(
+    id="request-security-scope-added",
+    level=ERROR,
+    direction="request",
+    summary="tokens issued with the old scopes are now refused",
+    fix="accept the old scopes as an alternative until clients have new tokens.",
+    category=CHANGE,
+)
+API_SECURITY_SCHEME_CHANGED = change_rule(
+    id="request-security-scheme-changed",
+    level=ERROR,
+    direction="request",
+    summary="clients send their credentials the old way (scheme type, HTTP scheme, header or query name): they are "
+    "refused",
+    fix="add the new scheme as an alternative requirement next to the old one until clients have migrated.",
+    category=CHANGE,
+)
+API_SECURITY_RELAXED = change_rule(
+    id="request-security-requirement-removed",
+    level=INFO,
+    direction="request",
+    summary="accepting more credentials breaks no client",
+    category=CHANGE,
+)
+
 
 Alternative = dict[str, frozenset[str]]
 # The fields of a security scheme that decide what a client sends, and where.
@@ -50,11 +84,11 @@ def compare_security(ctx: DiffContext, old: Operation, new: Operation, label: st
     if open_after:
         if not open_before:
             text = "credentials are no longer required"
-            ctx.report(r.API_SECURITY_RELAXED, text, base=old.cursor, revision=where, operation=label)
+            ctx.report(API_SECURITY_RELAXED, text, base=old.cursor, revision=where, operation=label)
         return
     if open_before:
         text = f"credentials are now required ({_names(after)})"
-        ctx.report(r.API_SECURITY_ADDED, text, base=old.cursor, revision=where, operation=label)
+        ctx.report(API_SECURITY_ADDED, text, base=old.cursor, revision=where, operation=label)
         return
     broken = False
     for alternative in before:
@@ -65,13 +99,13 @@ def compare_security(ctx: DiffContext, old: Operation, new: Operation, label: st
         if same_schemes:
             extra = sorted(set().union(*(option[k] - alternative[k] for option in same_schemes for k in option)))
             text = f"scope(s) {', '.join(f'`{s}`' for s in extra)} are now required"
-            ctx.report(r.API_SECURITY_SCOPE_ADDED, text, base=old.cursor, revision=where, operation=label)
+            ctx.report(API_SECURITY_SCOPE_ADDED, text, base=old.cursor, revision=where, operation=label)
         else:
             text = f"{_names([alternative])} is no longer accepted; accepted: {_names(after)}"
-            ctx.report(r.API_SECURITY_ADDED, text, base=old.cursor, revision=where, operation=label)
+            ctx.report(API_SECURITY_ADDED, text, base=old.cursor, revision=where, operation=label)
     if not broken and any(not any(_satisfies(option, alt) for alt in before) for option in after):
         text = f"the requirement was relaxed; accepted: {_names(after)}"
-        ctx.report(r.API_SECURITY_RELAXED, text, base=old.cursor, revision=where, operation=label)
+        ctx.report(API_SECURITY_RELAXED, text, base=old.cursor, revision=where, operation=label)
 
 
 def _names(alternatives: list[Alternative]) -> str:
@@ -93,7 +127,7 @@ def compare_schemes(ctx: DiffContext) -> None:
         ]
         if changed:
             text = f"security scheme `{name}` changed: {', '.join(changed)}"
-            ctx.report(r.API_SECURITY_SCHEME_CHANGED, text, base=scheme, revision=counterpart)
+            ctx.report(API_SECURITY_SCHEME_CHANGED, text, base=scheme, revision=counterpart)
 
 
 def _fields(scheme: Cursor) -> dict[str, object]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from contractkit.breaking.openapi import rules as r
+from contractkit.breaking.openapi.fixes import NEW_VERSION
 from contractkit.breaking.openapi.said import AT, NO_CYCLE, values_text
 from contractkit.breaking.openapi.schema_view import NUMERIC, UPPER, SchemaView, accepts, contains, json_type
 from contractkit.breaking.openapi.variants import (
@@ -30,10 +30,67 @@ from contractkit.breaking.openapi.variants import (
     shape,
     variant_name,
 )
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, change_rule
 
 if TYPE_CHECKING:
     from contractkit.breaking.openapi.schemas import SchemaDiff
     from contractkit.loaders.document import Cursor
+
+# --- schemas: request side (what clients send) -----------------------------------------------------------
+REQ_VARIANT_REMOVED = change_rule(
+    id="request-variant-removed",
+    level=ERROR,
+    direction="request",
+    summary="clients sending the shape of a removed `oneOf`/`anyOf` variant are rejected",
+    fix="keep accepting the variant.",
+    category=CHANGE,
+    schema=True,
+)
+REQ_VARIANT_ADDED = change_rule(
+    id="request-variant-added",
+    level=INFO,
+    direction="request",
+    summary="accepting another shape breaks no client",
+    category=CHANGE,
+    schema=True,
+)
+REQ_DISCRIMINATOR_CHANGED = change_rule(
+    id="request-discriminator-changed",
+    level=ERROR,
+    direction="request",
+    summary="the property or mapping that selects the `oneOf` variant changed: old payloads select nothing",
+    fix=NEW_VERSION,
+    category=CHANGE,
+    schema=True,
+)
+# --- schemas: response side (what clients read) ----------------------------------------------------------
+RESP_VARIANT_ADDED = change_rule(
+    id="response-variant-added",
+    level=WARNING,
+    direction="response",
+    summary="clients that handle each `oneOf`/`anyOf` variant may not handle the new one",
+    fix="tell clients to ignore unknown variants (a discriminator with a default branch) before adding one.",
+    category=CHANGE,
+    schema=True,
+)
+RESP_VARIANT_REMOVED = change_rule(
+    id="response-variant-removed",
+    level=INFO,
+    direction="response",
+    summary="sending fewer shapes is safe",
+    category=CHANGE,
+    schema=True,
+)
+RESP_DISCRIMINATOR_CHANGED = change_rule(
+    id="response-discriminator-changed",
+    level=ERROR,
+    direction="response",
+    summary="clients select the variant by the discriminator: a changed property or mapping selects nothing",
+    fix=NEW_VERSION,
+    category=CHANGE,
+    schema=True,
+)
+
 
 __all__ = ["compare_variants", "covers", "union_covers"]
 
@@ -50,7 +107,7 @@ def compare_variants(
         The depth of a cycle a variant pair hit (see ``SchemaDiff``), or a large number.
     """
     if old.discriminator is not None and new.discriminator is not None and old.discriminator != new.discriminator:
-        rule = r.REQ_DISCRIMINATOR_CHANGED if diff.request else r.RESP_DISCRIMINATOR_CHANGED
+        rule = REQ_DISCRIMINATOR_CHANGED if diff.request else RESP_DISCRIMINATOR_CHANGED
         text = f"discriminator of {AT} changed from `{old.discriminator}` to `{new.discriminator}`"
         diff.say(rule, text, old, new)
     old_variants = old.variants or ([old.sole or old.cursor] if promote else [])
@@ -84,7 +141,7 @@ def compare_variants(
         variant = old_variants[index]
         if _types_covered(diff, variant, covered) or union_covers(new_views, old_views[index]):
             continue  # its values are still accepted (or still possible): nothing was removed
-        rule = r.REQ_VARIANT_REMOVED if diff.request else r.RESP_VARIANT_REMOVED
+        rule = REQ_VARIANT_REMOVED if diff.request else RESP_VARIANT_REMOVED
         if not old.variants:  # the single old schema is none of the new choice's variants
             text = f"{AT} became a `{keyword}` that has no variant like the old schema"
         else:
@@ -94,7 +151,7 @@ def compare_variants(
         variant = new_variants[index]
         if _types_covered(diff, variant, covered) or union_covers(old_views, new_views[index]):
             continue  # it accepts (or sends) nothing the old choice did not
-        rule = r.REQ_VARIANT_ADDED if diff.request else r.RESP_VARIANT_ADDED
+        rule = REQ_VARIANT_ADDED if diff.request else RESP_VARIANT_ADDED
         if not new.variants:  # a choice became a single schema that is none of its variants
             text = f"{AT} was a `{keyword}` and became a schema unlike any of its variants"
         else:
@@ -133,7 +190,7 @@ def _discriminator_values(
         return
     # Clients sending an old value, or reading a new one, no longer agree with the API on the variant.
     if (diff.request and was - now) or (not diff.request and now - was):
-        rule = r.REQ_DISCRIMINATOR_CHANGED if diff.request else r.RESP_DISCRIMINATOR_CHANGED
+        rule = REQ_DISCRIMINATOR_CHANGED if diff.request else RESP_DISCRIMINATOR_CHANGED
         text = (
             f"discriminator value(s) of {variant} changed from {values_text(sorted(was))} to {values_text(sorted(now))}"
         )
@@ -149,14 +206,14 @@ def _mapping(diff: SchemaDiff, old: SchemaView, new: SchemaView) -> None:
         counterpart = after.get(value)
         if counterpart is None:
             if diff.request:
-                diff.say(r.REQ_DISCRIMINATOR_CHANGED, f"discriminator value `{value}` of {AT} was removed", target, new)
+                diff.say(REQ_DISCRIMINATOR_CHANGED, f"discriminator value `{value}` of {AT} was removed", target, new)
         elif not _same_schema(target, counterpart):
-            rule = r.REQ_DISCRIMINATOR_CHANGED if diff.request else r.RESP_DISCRIMINATOR_CHANGED
+            rule = REQ_DISCRIMINATOR_CHANGED if diff.request else RESP_DISCRIMINATOR_CHANGED
             diff.say(rule, f"discriminator value `{value}` of {AT} now selects another schema", target, counterpart)
     if not diff.request:
         for value, target in after.items():
             if value not in before:
-                diff.say(r.RESP_VARIANT_ADDED, f"discriminator value `{value}` was added to {AT}", old, target)
+                diff.say(RESP_VARIANT_ADDED, f"discriminator value `{value}` was added to {AT}", old, target)
 
 
 def _same_schema(left: Cursor, right: Cursor) -> bool:

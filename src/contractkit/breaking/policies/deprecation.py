@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from contractkit.breaking.registry import ERROR, INFO, ChangeRule, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, ChangeRule, change_rule
 from contractkit.findings import Finding
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor
@@ -37,12 +37,13 @@ __all__ = ["REMOVED_BEFORE_SUNSET", "DeprecationPolicy", "Verdict", "judge"]
 BOTH = (SpecKind.OPENAPI, SpecKind.ASYNCAPI)
 
 REMOVED_BEFORE_SUNSET = change_rule(
-    "removed-before-sunset",
-    ERROR,
-    "deprecation",
-    "the deprecation promised clients the removed node until its sunset date: removing it earlier breaks them "
+    id="removed-before-sunset",
+    level=ERROR,
+    direction="deprecation",
+    summary="the deprecation promised clients the removed node until its sunset date: removing it earlier breaks them "
     "before they were told to have moved",
-    "keep it until the sunset date; the removal passes the gate from that day on.",
+    fix="keep it until the sunset date; the removal passes the gate from that day on.",
+    category=CHANGE,
     specs=BOTH,
 )
 

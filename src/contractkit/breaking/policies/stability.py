@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from contractkit.breaking.registry import ERROR, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, change_rule
 from contractkit.findings import Finding, Severity
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor, Document
@@ -28,12 +28,13 @@ __all__ = ["FREE_LEVELS", "STABILITY_DECREASED", "Stability", "read_stability", 
 FREE_LEVELS = frozenset({"draft", "alpha"})
 
 STABILITY_DECREASED = change_rule(
-    "stability-decreased",
-    ERROR,
-    "stability",
-    "clients built on a promise of stability (`x-stability-level`) lose it: a lower level lets the contract break "
-    "them later without notice",
-    "keep the level; publish the less stable form as a new operation (or contract) with its own level.",
+    id="stability-decreased",
+    level=ERROR,
+    direction="stability",
+    summary="clients built on a promise of stability (`x-stability-level`) lose it: a lower level lets the contract "
+    "break them later without notice",
+    fix="keep the level; publish the less stable form as a new operation (or contract) with its own level.",
+    category=CHANGE,
     specs=(SpecKind.OPENAPI, SpecKind.ASYNCAPI),
 )
 

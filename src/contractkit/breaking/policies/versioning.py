@@ -27,8 +27,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from contractkit.breaking.changelog import NOTE_RULES, BumpAdvice
-from contractkit.breaking.registry import ERROR, WARNING, ChangeRule, change_rule
+from contractkit.breaking.changelog import BumpAdvice
+from contractkit.breaking.registry import ERROR, POLICY, WARNING, ChangeRule, change_rule, is_note
 from contractkit.findings import Finding, Severity
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor, Document
@@ -48,36 +48,40 @@ __all__ = [
 
 BOTH = (SpecKind.OPENAPI, SpecKind.ASYNCAPI)
 VERSION_DECREASED = change_rule(
-    "version-decreased",
-    ERROR,
-    "versioning",
-    "a version that goes down tells clients and package managers that this contract is older than the last one",
-    "give the revision a version above the base's.",
+    id="version-decreased",
+    level=ERROR,
+    direction="versioning",
+    summary="a version that goes down tells clients and package managers that this contract is older than the last one",
+    fix="give the revision a version above the base's.",
+    category=POLICY,
     specs=BOTH,
 )
 VERSION_NOT_BUMPED = change_rule(
-    "version-not-bumped",
-    ERROR,
-    "versioning",
-    "two different contracts under one version: clients cannot tell which one they were built against",
-    "bump `info.version` as the changes need (`contractkit breaking` prints which bump).",
+    id="version-not-bumped",
+    level=ERROR,
+    direction="versioning",
+    summary="two different contracts under one version: clients cannot tell which one they were built against",
+    fix="bump `info.version` as the changes need (`contractkit breaking` prints which bump).",
+    category=POLICY,
     specs=BOTH,
 )
 VERSION_BUMP_TOO_SMALL = change_rule(
-    "version-bump-too-small",
-    ERROR,
-    "versioning",
-    "a minor or patch release that breaks clients defeats semver: dependency ranges such as `^1.4` pull it in "
+    id="version-bump-too-small",
+    level=ERROR,
+    direction="versioning",
+    summary="a minor or patch release that breaks clients defeats semver: dependency ranges such as `^1.4` pull it in "
     "(an error when a major bump is needed, a warning when a minor one is)",
-    "bump the part the changes need: major for a breaking change, minor for a new feature.",
+    fix="bump the part the changes need: major for a breaking change, minor for a new feature.",
+    category=POLICY,
     specs=BOTH,
 )
 VERSION_INVALID = change_rule(
-    "version-invalid",
-    WARNING,
-    "versioning",
-    "`info.version` is not a semantic version: the bump the changes need cannot be checked",
-    "write `info.version` as `MAJOR.MINOR.PATCH`.",
+    id="version-invalid",
+    level=WARNING,
+    direction="versioning",
+    summary="`info.version` is not a semantic version: the bump the changes need cannot be checked",
+    fix="write `info.version` as `MAJOR.MINOR.PATCH`.",
+    category=POLICY,
     specs=BOTH,
 )
 
@@ -132,7 +136,7 @@ def _given(base: Version, revision: Version) -> str:
 
 def required_bump(findings: Iterable[Finding], base: Document, revision: Document) -> str:
     """Return ``major``, ``minor``, ``patch`` or ``none``: what the changes of a contract need."""
-    changes = [f for f in findings if f.rule_id not in NOTE_RULES and f.severity is not Severity.OFF]
+    changes = [f for f in findings if not is_note(f.rule_id) and f.severity is not Severity.OFF]
     if any(f.severity is Severity.ERROR and f.accepted is None for f in changes):
         return "major"
     if changes:

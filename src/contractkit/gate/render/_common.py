@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contractkit.breaking.changelog import NOTE_RULES, group_changes
+from contractkit.breaking.changelog import group_changes
+from contractkit.breaking.registry import is_note
 from contractkit.findings import Finding, Severity
 from contractkit.gate.model import STEPS, ContractResult, GateResult, Step
 from contractkit.reporters._common import plural
@@ -32,7 +33,7 @@ def problems(result: ContractResult, fail_on: Severity) -> list[str]:
     failing = result.failing(fail_on)
     for step in ("breaking", "validate", "lint"):
         for level in (Severity.ERROR, Severity.WARNING):
-            found = [f for s, f in failing if s == step and f.severity is level and f.rule_id not in NOTE_RULES]
+            found = [f for s, f in failing if s == step and f.severity is level and not is_note(f.rule_id)]
             # A breaking change counts once, however many operations it affects.
             count = len(group_changes(found)) if step == "breaking" else len(found)
             if count:
@@ -101,7 +102,7 @@ def change_counts(result: ContractResult) -> dict[str, int]:
     A change is counted once however many operations it reaches (a shared schema's change is one finding per
     operation): every format counts changes this way, so the table and the lines under it agree.
     """
-    changes = group_changes(f for f in result.of("breaking") if f.rule_id not in NOTE_RULES)
+    changes = group_changes(f for f in result.of("breaking") if not is_note(f.rule_id))
     return {
         "breaking": sum(1 for c in changes if c.severity is Severity.ERROR and c.accepted is None),
         "possibly breaking": sum(1 for c in changes if c.severity is Severity.WARNING and c.accepted is None),

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from contractkit.breaking.changelog import NOTE_RULES, group_changes
+from contractkit.breaking.changelog import group_changes
+from contractkit.breaking.registry import is_note
 from contractkit.findings import Severity
 from contractkit.gate.render._common import SharedKey, problems, shared_findings, shared_key, verdict
 from contractkit.reporters.json import grouped_change_to_dict
@@ -74,8 +75,7 @@ def _contract(
             if f.severity is not Severity.OFF
         ],
         "changes": [
-            grouped_change_to_dict(c)
-            for c in group_changes(f for f in result.of("breaking") if f.rule_id not in NOTE_RULES)
+            grouped_change_to_dict(c) for c in group_changes(f for f in result.of("breaking") if not is_note(f.rule_id))
         ],
         "accepted": [
             {

@@ -1,0 +1,55 @@
+"""Where breaking rules are declared: next to the code that reports them, with metadata every list is derived from."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import contractkit.breaking
+from contractkit.breaking.asyncapi.messages import schema_rules
+from contractkit.breaking.registry import CHANGE_RULES
+from contractkit.rulebook import all_rules
+from contractkit.rulebook.docs import render_rules
+from contractkit.rules.registry import RULES
+
+BREAKING = Path(contractkit.breaking.__file__).parent
+DECLARED = re.compile(r"^([A-Z][A-Z0-9_]*) = change_rule\(", re.MULTILINE)
+
+
+def declarations() -> list[tuple[Path, str]]:
+    return [(path, name) for path in sorted(BREAKING.rglob("*.py")) for name in DECLARED.findall(path.read_text())]
+
+
+def test_every_breaking_rule_is_declared_in_a_module_that_reports_it() -> None:
+    found = declarations()
+    assert len(found) == len(CHANGE_RULES) > 100
+    unused = [
+        f"{path.relative_to(BREAKING)}: {name}"
+        for path, name in found
+        if len(re.findall(rf"\b{name}\b", path.read_text())) < 2
+    ]
+    assert unused == []
+
+
+def test_the_asyncapi_schema_rules_are_the_openapi_rules_declared_schema_rules() -> None:
+    declared = {rule.id for rule in CHANGE_RULES.values() if rule.schema}
+    assert set(schema_rules()) == declared
+    assert all(rule_id.startswith(("request-", "response-")) for rule_id in declared)
+    for rule_id, twin in schema_rules().items():
+        assert RULES[twin.id] == twin.rule
+        assert (twin.level, twin.rule.category) == (CHANGE_RULES[rule_id].level, CHANGE_RULES[rule_id].rule.category)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
+def test_the_rule_list_does_not_depend_on_the_order_rules_are_registered(
+    fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    all_rules()  # every engine loaded
+    expected = render_rules(fmt)
+    reversed_rules = dict(reversed(list(RULES.items())))
+    monkeypatch.setattr("contractkit.rules.registry.RULES", reversed_rules)
+    monkeypatch.setattr("contractkit.rulebook.RULES", reversed_rules)
+    assert list(reversed_rules) != list(RULES)
+    assert render_rules(fmt) == expected
