@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from contractkit.findings import Report
     from contractkit.gate.model import GateResult
+    from contractkit.rules.registry import Rule
 
 R_contra = TypeVar("R_contra", contravariant=True)
 R = TypeVar("R")
@@ -136,5 +137,15 @@ GATE: Formats[GateResult] = Formats(
         "github": Format("contractkit.gate.render.github:GateGithubRenderer", "annotations and a job summary"),
         "json": Format("contractkit.gate.render.json:GateJsonRenderer", "schema contractkit-gate/1"),
         "junit": Format("contractkit.gate.render.junit:GateJunitRenderer", "JUnit XML"),
+    },
+)
+
+RULES: Formats[list[Rule]] = Formats(
+    "rules",
+    "list[Rule]",
+    {
+        "text": Format("contractkit.rulebook.docs:RulesTextRenderer", "a table"),
+        "markdown": Format("contractkit.rulebook.docs:RulesMarkdownRenderer", "docs/rules.md"),
+        "json": Format("contractkit.rulebook.docs:RulesJsonRenderer", "one list"),
     },
 )

@@ -12,7 +12,13 @@ from contractkit import outputs
 from contractkit.cli.app import app
 from contractkit.outputs import Format, Formats
 
-TABLES = {"check": outputs.CHECK, "breaking": outputs.BREAKING, "changelog": outputs.CHANGELOG, "ci": outputs.GATE}
+TABLES = {
+    "check": outputs.CHECK,
+    "breaking": outputs.BREAKING,
+    "changelog": outputs.CHANGELOG,
+    "ci": outputs.GATE,
+    "rules": outputs.RULES,
+}
 COMMANDS = [("validate", outputs.CHECK), ("lint", outputs.CHECK), *TABLES.items()]
 
 

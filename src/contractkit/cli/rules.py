@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Annotated
 
 import typer
 
 from contractkit.cli._errors import error_boundary
-from contractkit.rulebook.docs import render_rules
-
-
-class RulesFormat(enum.StrEnum):
-    """Output formats of ``contractkit rules``."""
-
-    TEXT = "text"
-    MARKDOWN = "markdown"
-    JSON = "json"
+from contractkit.cli._formats import format_option
+from contractkit.outputs import RULES
 
 
 def register(app: typer.Typer) -> None:
     """Add ``rules`` to ``app``."""
 
     @app.command("rules")
-    def rules(
-        format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.")] = RulesFormat.TEXT,
-    ) -> None:
+    def rules(format: Annotated[str, format_option(RULES)] = RULES.default) -> None:
         """List every rule with its engine, default severity and rationale."""
         with error_boundary():
-            typer.echo(render_rules(format.value), nl=False)
+            from contractkit.rulebook.docs import render_rules
+
+            typer.echo(render_rules(format), nl=False)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
+from typing import TYPE_CHECKING
 
+from contractkit.outputs import RULES
 from contractkit.rulebook import all_rules
 from contractkit.rules.registry import Rule, RuleKind
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 _TITLES = {
     RuleKind.VALIDATE: "Validation rules",
@@ -15,13 +21,34 @@ _TITLES = {
 
 
 def render_rules(fmt: str) -> str:
-    """Return every rule rendered as ``text`` (a table), ``markdown`` or ``json``."""
-    rules = all_rules()
-    if fmt == "json":
-        return json.dumps([_as_dict(rule) for rule in rules], indent=2) + "\n"
-    if fmt == "markdown":
-        return _markdown(rules)
-    return _table(rules)
+    """Return every rule rendered in the format ``fmt`` of :data:`contractkit.outputs.RULES`."""
+    buffer = io.StringIO()
+    RULES[fmt].render(all_rules(), buffer)
+    return buffer.getvalue()
+
+
+class RulesTextRenderer:
+    """The rules as a table: id, engine, level, direction, specs and why."""
+
+    def render(self, result: list[Rule], stream: TextIO, *, color: bool = False) -> None:
+        """Write the table of ``result`` to ``stream``."""
+        stream.write(_table(result))
+
+
+class RulesMarkdownRenderer:
+    """The rules as docs/rules.md: a section per engine."""
+
+    def render(self, result: list[Rule], stream: TextIO, *, color: bool = False) -> None:
+        """Write the Markdown page of ``result`` to ``stream``."""
+        stream.write(_markdown(result))
+
+
+class RulesJsonRenderer:
+    """The rules as one JSON list."""
+
+    def render(self, result: list[Rule], stream: TextIO, *, color: bool = False) -> None:
+        """Write ``result`` as JSON to ``stream``."""
+        stream.write(json.dumps([_as_dict(rule) for rule in result], indent=2) + "\n")
 
 
 def _specs(rule: Rule) -> str:
