@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import inspect
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -69,3 +72,16 @@ class Upper:
 
     def render(self, result: str, stream: io.StringIO, *, color: bool = False) -> None:
         stream.write(result.upper())
+
+
+def test_a_command_imports_only_the_reporter_it_renders_with() -> None:
+    code = (
+        "import sys\n"
+        "from contractkit.cli.app import _lazy\n"
+        "sys.argv = ['contractkit', 'check', 'contracts/mes/openapi.yaml', '--format', 'sarif']\n"
+        "try:\n    _lazy(prog_name='contractkit')\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(' '.join(sorted(m for m in sys.modules if m.startswith('contractkit.reporters.'))))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
+    assert done.stderr.split() == ["contractkit.reporters._common", "contractkit.reporters.sarif"], done.stderr

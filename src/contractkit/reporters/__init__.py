@@ -23,21 +23,38 @@ to a revision, with a level and maybe an acceptance) and pick from :data:`BREAKI
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+import importlib
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from contractkit.outputs import BREAKING, CHANGELOG, CHECK
-from contractkit.reporters.github import ChangesGithubReporter, GithubReporter
-from contractkit.reporters.json import BreakingJsonReporter, ChangelogJsonReporter, JsonReporter
-from contractkit.reporters.junit import JunitReporter
-from contractkit.reporters.markdown import MarkdownReporter
-from contractkit.reporters.sarif import SarifReporter
-from contractkit.reporters.text import BreakingTextReporter, ChangelogTextReporter, TextReporter
 
 if TYPE_CHECKING:
     from typing import TextIO
 
     from contractkit.findings import Report
     from contractkit.outputs import Formats
+    from contractkit.reporters.github import ChangesGithubReporter, GithubReporter
+    from contractkit.reporters.json import BreakingJsonReporter, ChangelogJsonReporter, JsonReporter
+    from contractkit.reporters.junit import JunitReporter
+    from contractkit.reporters.markdown import MarkdownReporter
+    from contractkit.reporters.sarif import SarifReporter
+    from contractkit.reporters.text import BreakingTextReporter, ChangelogTextReporter, TextReporter
+
+#: Where each reporter class lives: imported on first use, so that a command loads only the reporter it renders
+#: with (the tables of :mod:`contractkit.outputs` name them the same way).
+_CLASSES = {
+    "BreakingJsonReporter": "json",
+    "BreakingTextReporter": "text",
+    "ChangelogJsonReporter": "json",
+    "ChangelogTextReporter": "text",
+    "ChangesGithubReporter": "github",
+    "GithubReporter": "github",
+    "JsonReporter": "json",
+    "JunitReporter": "junit",
+    "MarkdownReporter": "markdown",
+    "SarifReporter": "sarif",
+    "TextReporter": "text",
+}
 
 __all__ = [
     "BREAKING_REPORTERS",
@@ -81,3 +98,10 @@ BREAKING_REPORTERS: Formats[Report] = BREAKING
 
 #: The reporters of ``contractkit changelog`` by ``--format`` name: changes grouped by operation.
 CHANGELOG_REPORTERS: Formats[Report] = CHANGELOG
+
+
+def __getattr__(name: str) -> Any:
+    module = _CLASSES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
