@@ -2,7 +2,8 @@
 
 Each rule is declared (``change_rule(id=..., level=..., ...)``) in the module that reports it: operations and
 paths in ``operations.py``, ``security.py``, ``parameters.py``, bodies, media types and responses in
-``content.py``, schemas in ``schemas.py`` and ``unions.py``. Levels follow oasdiff's: error = breaking (an
+``content.py``, schemas in the modules ``schemas.py`` walks them with (``value_types.py``, ``enums.py``,
+``constraints.py``, ``properties.py``, ``unions.py``). Levels follow oasdiff's: error = breaking (an
 existing client fails), warning = possibly breaking, info = compatible (listed in the changelog). Ids name the
 change, not its badness: subject, then change. Request rules judge what clients send (a narrowing breaks);
 response rules judge what clients read (a widening or a removal breaks). Schema rules (``schema=True``) apply at

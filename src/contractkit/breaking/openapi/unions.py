@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from contractkit.breaking.openapi.fixes import NEW_VERSION
 from contractkit.breaking.openapi.said import AT, NO_CYCLE, values_text
 from contractkit.breaking.openapi.schema_view import NUMERIC, UPPER, SchemaView, accepts, contains, json_type
+from contractkit.breaking.openapi.value_types import choice_types, compare_types
 from contractkit.breaking.openapi.variants import (
     discriminator_values,
     is_component,
@@ -119,9 +120,9 @@ def compare_variants(
     # Between a single schema and a choice of typed variants, a change of the set of types says it all.
     covered: frozenset[str] = frozenset()
     if promote:
-        old_types, new_types = diff.choice_types(old), diff.choice_types(new)
+        old_types, new_types = choice_types(diff, old), choice_types(diff, new)
         if old_types is not None and new_types is not None and old_types != new_types:
-            diff.compare_types(old, new, root)
+            compare_types(diff, old, new, root)
             covered = (old_types - new_types) | (new_types - old_types)
     old_views = [diff.view(v) for v in old_variants]
     new_views = [diff.view(v) for v in new_variants]
