@@ -8,6 +8,8 @@ renders (:class:`Renderer`): ``render(result, stream, *, color=False)``.
 To add a format, write its renderer in its own module and add one line to the command's table below. The tables
 are the only place a format name is written: the CLI's choices, its help and its error for an unknown name are
 read from them (``tests/reporters/test_outputs.py`` checks that each renderer takes its table's result type).
+``fuzz`` has no ``--format``: its tables (:data:`FUZZ`, :data:`MESSAGE_FUZZ`) name the console summary and the
+report files of its ``--report`` and ``--junit-xml``, and the CLI writes each through them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from contractkit.findings import Report
+    from contractkit.fuzz.result import FuzzResult
     from contractkit.gate.model import GateResult
     from contractkit.rules.registry import Rule
 
@@ -147,5 +150,27 @@ RULES: Formats[list[Rule]] = Formats(
         "text": Format("contractkit.rulebook.docs:RulesTextRenderer", "a table"),
         "markdown": Format("contractkit.rulebook.docs:RulesMarkdownRenderer", "docs/rules.md"),
         "json": Format("contractkit.rulebook.docs:RulesJsonRenderer", "one list"),
+    },
+)
+
+# ``fuzz`` has no --format: it prints ``text`` and writes ``markdown`` (--report) and ``junit`` (--junit-xml) when
+# asked. An HTTP run and a message run (--amqp-url) have the same result; only the Markdown report differs.
+FUZZ: Formats[FuzzResult] = Formats(
+    "fuzz",
+    "FuzzResult",
+    {
+        "text": Format("contractkit.fuzz.report:FuzzTextRenderer", "the console summary"),
+        "markdown": Format("contractkit.fuzz.report:FuzzMarkdownRenderer", "--report"),
+        "junit": Format("contractkit.fuzz.report:FuzzJunitRenderer", "--junit-xml, one test case per operation"),
+    },
+)
+
+MESSAGE_FUZZ: Formats[FuzzResult] = Formats(
+    "fuzz",
+    "FuzzResult",
+    {
+        "text": Format("contractkit.fuzz.report:FuzzTextRenderer", "the console summary"),
+        "markdown": Format("contractkit.messagefuzz.report:MessageFuzzMarkdownRenderer", "--report, in AMQP terms"),
+        "junit": Format("contractkit.fuzz.report:FuzzJunitRenderer", "--junit-xml, one test case per operation"),
     },
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import io
 import subprocess
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from contractkit import outputs
 from contractkit.cli.app import app
+from contractkit.fuzz.result import FailedCheck, FuzzResult, OperationRun, RunError
 from contractkit.outputs import Format, Formats
 
 TABLES = {
@@ -23,9 +25,13 @@ TABLES = {
     "rules": outputs.RULES,
 }
 COMMANDS = [("validate", outputs.CHECK), ("lint", outputs.CHECK), *TABLES.items()]
+# Tables of a command without --format (fuzz writes its reports through them): not in the CLI's choices.
+REPORT_TABLES = {"fuzz": outputs.FUZZ, "fuzz-amqp": outputs.MESSAGE_FUZZ}
 
 
-@pytest.mark.parametrize(("table", "name"), [pytest.param(t, n, id=f"{c}-{n}") for c, t in TABLES.items() for n in t])
+@pytest.mark.parametrize(
+    ("table", "name"), [pytest.param(t, n, id=f"{c}-{n}") for c, t in {**TABLES, **REPORT_TABLES}.items() for n in t]
+)
 def test_each_renderer_takes_its_tables_result(table: Formats[object], name: str) -> None:
     renderer = table[name]
     first = next(iter(inspect.signature(renderer.render).parameters.values()))
@@ -85,3 +91,38 @@ def test_a_command_imports_only_the_reporter_it_renders_with() -> None:
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
     assert done.stderr.split() == ["contractkit.reporters._common", "contractkit.reporters.sarif"], done.stderr
+
+
+@pytest.mark.parametrize(
+    ("table", "name", "function"),
+    [
+        pytest.param(outputs.FUZZ, "text", "contractkit.fuzz.report:render_text", id="text"),
+        pytest.param(outputs.FUZZ, "markdown", "contractkit.fuzz.report:render_markdown", id="markdown"),
+        pytest.param(outputs.FUZZ, "junit", "contractkit.fuzz.report:render_junit", id="junit"),
+        pytest.param(outputs.MESSAGE_FUZZ, "text", "contractkit.fuzz.report:render_text", id="amqp-text"),
+        pytest.param(
+            outputs.MESSAGE_FUZZ, "markdown", "contractkit.messagefuzz.report:render_markdown", id="amqp-markdown"
+        ),
+        pytest.param(outputs.MESSAGE_FUZZ, "junit", "contractkit.fuzz.report:render_junit", id="amqp-junit"),
+    ],
+)
+def test_the_fuzz_tables_write_the_reports_byte_for_byte(table: Formats[FuzzResult], name: str, function: str) -> None:
+    module, _, attribute = function.partition(":")
+    result = FuzzResult(
+        contract="b2b-orders",
+        base_url="http://127.0.0.1:8080/b2b/v1",
+        seed=5,
+        checks=("not_a_server_error",),
+        operations=(OperationRun("GET /orders", 12, 1), OperationRun("POST /orders", 0, 0, "no data")),
+        failures=(
+            FailedCheck("GET /orders", "not_a_server_error", "Server error", "500 | <b>", "curl -X GET 'x'", 500),
+        ),
+        errors=(RunError("POST /orders", "no data", "could not generate"),),
+        stop="time-budget",
+        elapsed=1.25,
+        time_budget=2.0,
+        max_examples=10,
+    )
+    stream = io.StringIO()
+    table[name].render(result, stream)
+    assert stream.getvalue() == getattr(importlib.import_module(module), attribute)(result)

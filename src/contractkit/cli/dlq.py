@@ -100,7 +100,7 @@ def list_letters(
     """List the dead letters grouped by reason (the biggest group first)."""
     with error_boundary():
         from contractkit.messaging.dlq import group_by_reason
-        from contractkit.reporters._common import plural
+        from contractkit.reporters import plural
 
         shape = _format(format)
         dlq = _queue(contract, amqp_url, queue, catalog)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -25,9 +26,8 @@ from contractkit.fuzz.options import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from contractkit.fuzz.result import FuzzResult
+    from contractkit.outputs import Formats
 
 _DEFAULT_MESSAGES = 10  # valid and invalid messages per message: each goes through the broker and the service
 _DEFAULT_SETTLE = 3.0
@@ -198,6 +198,7 @@ def fuzz(
         from contractkit.fuzz.report import verdict
         from contractkit.fuzz.runner import run_fuzz
         from contractkit.fuzz.spec import load_fuzz_spec, resolve_base_url
+        from contractkit.outputs import FUZZ
 
         options = FuzzOptions(
             checks=parse_checks(check) if check else DEFAULT_CHECKS,
@@ -220,7 +221,7 @@ def fuzz(
         )
         sys.stderr.flush()
         result = run_fuzz(spec, url, options)
-        _render(result, junit_xml, report)
+        _render(result, FUZZ, junit_xml, report)
         if result.failures or result.errors:
             raise typer.Exit(EXIT_FINDINGS)
         if result.stop == "server-unavailable":
@@ -247,8 +248,8 @@ def _fuzz_messages(
 ) -> None:
     """The message twin: valid messages acknowledged, invalid ones dead-lettered, publishes conforming."""
     from contractkit.messagefuzz import MessageFuzzOptions, run_message_fuzz
-    from contractkit.messagefuzz.report import render_markdown
     from contractkit.messaging.errors import masked_url, quiet_client_logs
+    from contractkit.outputs import MESSAGE_FUZZ
 
     options = MessageFuzzOptions(
         max_examples=max_examples,
@@ -266,7 +267,7 @@ def _fuzz_messages(
     sys.stderr.flush()
     with quiet_client_logs():
         result = run_message_fuzz(target, url, options, catalog=catalog)
-    _render(result, junit_xml, report, render_markdown)
+    _render(result, MESSAGE_FUZZ, junit_xml, report)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 
@@ -285,18 +286,15 @@ def _only_for(ctx: typer.Context, where: str, names: tuple[str, ...]) -> None:
         )
 
 
-def _render(
-    result: FuzzResult, junit_xml: Path | None, report: Path | None, markdown: Callable[[FuzzResult], str] | None = None
-) -> None:
-    """Print the text summary; write the JUnit XML and the Markdown report when asked."""
-    from contractkit.fuzz.report import render_junit, render_markdown, render_text
-
-    sys.stdout.write(render_text(result))
+def _render(result: FuzzResult, formats: Formats[FuzzResult], junit_xml: Path | None, report: Path | None) -> None:
+    """Print the text summary; write the JUnit XML and the Markdown report when asked, each through ``formats``."""
+    formats["text"].render(result, sys.stdout)
     sys.stdout.flush()
-    if junit_xml is not None:
-        write_atomic(junit_xml, render_junit(result))
-    if report is not None:
-        write_atomic(report, (markdown or render_markdown)(result))
+    for name, path in (("junit", junit_xml), ("markdown", report)):
+        if path is not None:
+            buffer = io.StringIO()
+            formats[name].render(result, buffer)
+            write_atomic(path, buffer.getvalue())
 
 
 def _mode(value: str) -> Mode:

@@ -1,15 +1,31 @@
-"""A :class:`FuzzResult` as text (the console summary), Markdown (the report file) and JUnit XML."""
+"""A :class:`FuzzResult` as text (the console summary), Markdown (the report file) and JUnit XML.
+
+The renderers (:class:`FuzzTextRenderer`, :class:`FuzzMarkdownRenderer`, :class:`FuzzJunitRenderer`) are the
+``fuzz`` table of :mod:`contractkit.outputs`; the CLI writes every report through that table.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from contractkit.reporters._common import plural
+from contractkit.reporters import plural
 from contractkit.reporters.junit import xml_text
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from contractkit.fuzz.result import FailedCheck, FuzzResult
+
+__all__ = [
+    "FuzzJunitRenderer",
+    "FuzzMarkdownRenderer",
+    "FuzzTextRenderer",
+    "render_junit",
+    "render_markdown",
+    "render_text",
+    "verdict",
+]
 
 _MESSAGE_LINES = 12
 _STOP_TEXT = {
@@ -176,3 +192,27 @@ def render_junit(result: FuzzResult) -> str:
     ET.indent(suite)
     body: str = ET.tostring(suite, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+class FuzzTextRenderer:
+    """The console summary of a fuzz run (:func:`render_text`): the ``text`` format of :data:`outputs.FUZZ`."""
+
+    def render(self, result: FuzzResult, stream: TextIO, *, color: bool = False) -> None:
+        """Write :func:`render_text` of ``result`` to ``stream`` (``color`` is ignored)."""
+        stream.write(render_text(result))
+
+
+class FuzzMarkdownRenderer:
+    """The Markdown report of an HTTP fuzz run (:func:`render_markdown`): ``--report``."""
+
+    def render(self, result: FuzzResult, stream: TextIO, *, color: bool = False) -> None:
+        """Write :func:`render_markdown` of ``result`` to ``stream`` (``color`` is ignored)."""
+        stream.write(render_markdown(result))
+
+
+class FuzzJunitRenderer:
+    """JUnit XML of a fuzz run, HTTP or messages (:func:`render_junit`): ``--junit-xml``."""
+
+    def render(self, result: FuzzResult, stream: TextIO, *, color: bool = False) -> None:
+        """Write :func:`render_junit` of ``result`` to ``stream`` (``color`` is ignored)."""
+        stream.write(render_junit(result))

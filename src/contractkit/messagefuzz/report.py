@@ -4,6 +4,8 @@ The HTTP report's settings speak of examples per operation and phase and of stat
 a message run has neither: it sends valid and invalid messages per message of each receive operation, and
 captures what the service publishes. Those lines are replaced or dropped; the rest (verdict, operations,
 failures with the command that repeats them, errors) is the HTTP report's own.
+
+:class:`MessageFuzzMarkdownRenderer` is the ``markdown`` format of :data:`contractkit.outputs.MESSAGE_FUZZ`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from contractkit.fuzz.result import FuzzResult
+
+__all__ = ["MessageFuzzMarkdownRenderer", "render_markdown"]
 
 _HTTP_ONLY = ("- stateful sequences (OpenAPI links):",)
 
@@ -35,3 +41,11 @@ def render_markdown(result: FuzzResult) -> str:
             line = "| operation | messages | failed checks | note |"
         out.append(line)
     return "\n".join(out) + "\n"
+
+
+class MessageFuzzMarkdownRenderer:
+    """The Markdown report of a message fuzz run (:func:`render_markdown`): ``--report`` with ``--amqp-url``."""
+
+    def render(self, result: FuzzResult, stream: TextIO, *, color: bool = False) -> None:
+        """Write :func:`render_markdown` of ``result`` to ``stream`` (``color`` is ignored)."""
+        stream.write(render_markdown(result))

@@ -19,6 +19,9 @@ Findings whose severity is ``OFF`` are never shown by any reporter.
 ``contractkit breaking`` and ``changelog`` render a report of *changes* (each finding a change from a base
 to a revision, with a level and maybe an acceptance) and pick from :data:`BREAKING_REPORTERS` and
 :data:`CHANGELOG_REPORTERS`: the same five names but SARIF, plus ``markdown``, the PR-comment layout.
+
+:func:`plural` (``1 contract``, ``2 contracts``) is the one text helper the renderers of other packages share
+(``fuzz``, ``gate``, the CLI); the reporters' other helpers stay private to this package.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import importlib
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from contractkit.outputs import BREAKING, CHANGELOG, CHECK
+from contractkit.reporters._common import plural
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -72,6 +76,7 @@ __all__ = [
     "Reporter",
     "SarifReporter",
     "TextReporter",
+    "plural",
 ]
 
 

@@ -6,7 +6,7 @@ from contractkit.breaking.changelog import group_changes
 from contractkit.breaking.registry import is_note
 from contractkit.findings import Finding, Severity
 from contractkit.gate.model import STEPS, ContractResult, GateResult, Step
-from contractkit.reporters._common import plural
+from contractkit.reporters import plural
 
 #: The table's columns, after the contract, its owner and its status.
 COLUMNS: tuple[Step, ...] = STEPS

@@ -30,7 +30,8 @@ from contractkit.gate.render._common import (
     skipped_line,
     verdict,
 )
-from contractkit.reporters._common import location_text, plural, posix_path
+from contractkit.reporters import plural
+from contractkit.reporters._common import location_text, posix_path
 from contractkit.reporters.markdown import markdown_cell, operations_cell
 
 if TYPE_CHECKING:

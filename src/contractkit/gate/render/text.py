@@ -37,7 +37,8 @@ from contractkit.gate.render._common import (
     who,
     why_text,
 )
-from contractkit.reporters._common import location_text, plural, printable
+from contractkit.reporters import plural
+from contractkit.reporters._common import location_text, printable
 from contractkit.reporters.text import format_change, format_finding
 
 if TYPE_CHECKING:
