@@ -366,15 +366,20 @@ class _Reader:
         )
 
 
-def _key_2x(message: Cursor, ref: str | None, fallback: str) -> str:
-    """A 2.x message's key: its ``messageId``, else the component it refers to, else its ``name``."""
+def message_key_2x(message: Cursor, ref: str | None) -> str | None:
+    """A 2.x message's key: its ``messageId``, else the component it refers to, else its ``name``; else ``None``."""
     message_id = message.raw("messageId")
     if isinstance(message_id, str):
         return message_id
     if ref is not None and "/components/messages/" in ref:
         return ref.rsplit("/", 1)[-1]
     name = message.raw("name")
-    return name if isinstance(name, str) else fallback
+    return name if isinstance(name, str) else None
+
+
+def _key_2x(message: Cursor, ref: str | None, fallback: str) -> str:
+    key = message_key_2x(message, ref)
+    return key if key is not None else fallback
 
 
 def _amqp_channel(item: Cursor) -> AmqpChannel | None:

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from contractkit.loaders.document import Cursor, Document
+from contractkit.spec.asyncapi import message_key_2x
 from contractkit.spec.traits import apply_traits
 
 SEND, RECEIVE = "send", "receive"
@@ -182,13 +183,13 @@ class _Reader:
         ref = op.is_ref("message")
         variants = declared.get("oneOf")
         if variants is None:
-            yield self._message(declared, _message_key_2x(declared, ref, None) or "message")
+            yield self._message(declared, message_key_2x(declared, ref) or "message")
             return
         refs = declared.raw("oneOf")
         for index, variant in enumerate(variants.elements()):
             raw = refs[index] if isinstance(refs, list) and index < len(refs) else None
             variant_ref = raw.get("$ref") if isinstance(raw, dict) else None
-            key = _message_key_2x(variant, variant_ref if isinstance(variant_ref, str) else None, None)
+            key = message_key_2x(variant, variant_ref if isinstance(variant_ref, str) else None)
             yield self._message(variant, key or f"message{index}", anonymous=key is None)
 
     # --- 3.x ----------------------------------------------------------------------------------------------
@@ -273,17 +274,6 @@ class _Reader:
             deprecated=deprecated,
             anonymous=anonymous,
         )
-
-
-def _message_key_2x(message: Cursor, ref: str | None, fallback: str | None) -> str | None:
-    """A 2.x message's key: its ``messageId``, else the component it refers to, else its ``name``."""
-    message_id = message.raw("messageId")
-    if isinstance(message_id, str):
-        return message_id
-    if ref is not None and "/components/messages/" in ref:
-        return ref.rsplit("/", 1)[-1]
-    name = message.raw("name")
-    return str(name) if isinstance(name, str) else fallback
 
 
 def _parameters(channel: Cursor) -> dict[str, Cursor]:
