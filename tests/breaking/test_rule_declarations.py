@@ -16,21 +16,43 @@ from contractkit.rules.registry import RULES
 
 BREAKING = Path(contractkit.breaking.__file__).parent
 DECLARED = re.compile(r"^([A-Z][A-Z0-9_]*) = change_rule\(", re.MULTILINE)
+# A decorated rule: `@breaking_rule(...)` up to the `def` of its function (group= joins it to its walker's list).
+DECORATED = re.compile(r"^@breaking_rule\((.*?)^\)\ndef (\w+)\(", re.MULTILINE | re.DOTALL)
 
 
 def declarations() -> list[tuple[Path, str]]:
     return [(path, name) for path in sorted(BREAKING.rglob("*.py")) for name in DECLARED.findall(path.read_text())]
 
 
+def decorated() -> list[tuple[Path, str, str]]:
+    return [
+        (path, args, name)
+        for path in sorted(BREAKING.rglob("*.py"))
+        for args, name in DECORATED.findall(path.read_text())
+    ]
+
+
 def test_every_breaking_rule_is_declared_in_a_module_that_reports_it() -> None:
     found = declarations()
-    assert len(found) == len(CHANGE_RULES) > 100
+    functions = decorated()
+    assert len(found) + len(functions) == len(CHANGE_RULES) > 100
     unused = [
         f"{path.relative_to(BREAKING)}: {name}"
         for path, name in found
         if len(re.findall(rf"\b{name}\b", path.read_text())) < 2
     ]
+    unused += [
+        f"{path.relative_to(BREAKING)}: {name}"
+        for path, args, name in functions
+        if "group=" not in args and len(re.findall(rf"\b{name}\b", path.read_text())) < 2
+    ]
     assert unused == []
+
+
+def test_a_rule_declared_as_a_function_is_documented_by_its_docstring() -> None:
+    documented = {rule.id: rule.rule.doc for rule in CHANGE_RULES.values() if rule.check.__doc__ is not None}
+    assert len(documented) == len(decorated()) > 0
+    assert [rule_id for rule_id, doc in documented.items() if len(doc) < 40] == []
 
 
 def test_the_asyncapi_schema_rules_are_the_openapi_rules_declared_schema_rules() -> None:

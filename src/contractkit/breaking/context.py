@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from contractkit.breaking.registry import ChangeRule
+from contractkit.breaking.registry import AnyChangeRule
 from contractkit.findings import Finding
 from contractkit.loaders.document import Cursor, Document
 
@@ -13,7 +13,7 @@ from contractkit.loaders.document import Cursor, Document
 class RemovalPolicy(Protocol):
     """What judges a removal (a rule with ``removes`` set) by the removed node, e.g. its deprecation and sunset."""
 
-    def judge_removal(self, finding: Finding, rule: ChangeRule, base: Cursor) -> Finding:
+    def judge_removal(self, finding: Finding, rule: AnyChangeRule, base: Cursor) -> Finding:
         """Return ``finding`` as the policy wants it reported (unchanged, downgraded, or another rule's).
 
         Called for each removal (a rule with ``removes`` set) reported with the removed ``base`` node.
@@ -43,7 +43,7 @@ class DiffContext:
 
     def report(
         self,
-        rule: ChangeRule,
+        rule: AnyChangeRule,
         message: str,
         *,
         base: Cursor | None = None,

@@ -1,7 +1,21 @@
 """Declaring breaking-change rules, and reading their category back.
 
-Every rule is declared once, with its id, level, direction, rationale, fix and category (:func:`change_rule`).
-The changelog, the gate and the reports ask a finding's rule what the finding is about, in one place::
+A breaking rule is a function decorated with :func:`breaking_rule`, next to the walker that fires it, as a lint
+rule is one decorated with ``@lint_rule``. The decorator carries the rule's id, level, direction, category,
+one-line summary and fix; the function's docstring is its documentation (``contractkit rules``,
+``docs/rules.md``, SARIF's ``fullDescription``); its body decides whether the change it is about happened and
+says it. A module's walker computes what changed once (the enum values added and removed, say), and calls its
+rules in the order they are declared::
+
+    @breaking_rule(id="request-enum-value-removed", level=ERROR, direction="request", category=CHANGE,
+                   summary="clients sending the removed value are rejected", fix="keep accepting the value...",
+                   group=ENUM_RULES, schema=True)
+    def request_enum_value_removed(change: EnumChange) -> str | None:
+        '''A request schema that accepts fewer values ... (the documentation).'''
+        return f"enum value(s) ... removed from {AT}" if change.request and change.removed else None
+
+Adding a breaking rule is one such function and its case folders. The changelog, the gate and the reports ask a
+finding's rule what the finding is about, in one place::
 
     is_note(finding.rule_id)     # about the run (an expired ignore entry): neither a change nor a verdict
     is_policy(finding.rule_id)   # a policy's verdict on `info.version`: fails a run, counted apart from changes
@@ -13,8 +27,11 @@ oasdiff id under ``--engine oasdiff``, kept verbatim; a lint rule's) is a change
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, Generic, ParamSpec, TypeVar
 
 from contractkit.findings import Severity
 from contractkit.kinds import SpecKind
@@ -23,17 +40,20 @@ from contractkit.rules.registry import RULES, Rule, RuleCategory, RuleKind, regi
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 CHANGE, POLICY, NOTE = RuleCategory.CHANGE, RuleCategory.POLICY, RuleCategory.NOTE
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 #: What a removal rule may remove (:attr:`ChangeRule.removes`).
 REMOVABLE = ("operation", "path", "parameter", "property", "channel", "message", "header")
 
 
 @dataclass(frozen=True, slots=True)
-class ChangeRule:
-    """A breaking-change rule: the registry entry plus the fix that reporters print as ``Tip:``.
+class ChangeRule(Generic[P, R]):
+    """A breaking-change rule: its registered metadata and the function that fires it (call the rule to call it).
 
     Attributes:
-        rule: the registered metadata (id, level as severity, direction, rationale).
-        fix: how to ship the change without breaking anyone (empty for compatible changes).
+        rule: the registered metadata (id, level as severity, direction, summary, fix, docstring as ``doc``).
+        check: the decorated function: called by its module's walker with what changed, it returns what to say.
         removes: for a removal rule, what it removes (``operation``, ``path``, ``parameter``, ``property``,
             ``channel``, ``message``, ``header``): the deprecation policy judges such a removal by the removed
             node's ``deprecated`` flag and sunset date.
@@ -42,9 +62,18 @@ class ChangeRule:
     """
 
     rule: Rule
-    fix: str = ""
+    check: Callable[P, R]
     removes: str | None = None
     schema: bool = False
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        """Call the rule's function."""
+        return self.check(*args, **kwargs)
+
+    @property
+    def fix(self) -> str:
+        """Return how to ship the change without breaking anyone (the reporters' ``Tip:``; empty if compatible)."""
+        return self.rule.fix
 
     @property
     def id(self) -> str:
@@ -57,8 +86,60 @@ class ChangeRule:
         return self.rule.severity
 
 
+#: Any breaking rule, whatever its function takes and returns (the type walkers and reports hold rules as).
+AnyChangeRule = ChangeRule[..., Any]
+
 #: Every declared breaking rule by id (the registry's :data:`~contractkit.rules.registry.RULES` holds its metadata).
-CHANGE_RULES: dict[str, ChangeRule] = {}
+CHANGE_RULES: dict[str, AnyChangeRule] = {}
+
+
+def breaking_rule(
+    *,
+    id: str,
+    level: Severity,
+    direction: str,
+    summary: str,
+    category: RuleCategory,
+    fix: str = "",
+    specs: tuple[SpecKind, ...] = (SpecKind.OPENAPI,),
+    removes: str | None = None,
+    schema: bool = False,
+    group: list[ChangeRule[P, R]] | None = None,
+) -> Callable[[Callable[P, R]], ChangeRule[P, R]]:
+    """Register the decorated function as the breaking rule ``id``; the function's docstring is its documentation.
+
+    The function fires the rule: its module's walker calls it with what changed and reports what it returns.
+
+    Args:
+        id: the stable kebab-case id: subject, then change (``request-property-removed``).
+        level: error = breaking, warning = possibly breaking, info = compatible.
+        direction: the side it judges (``request``, ``response``, ``operation``, ``channel``, ``message``...).
+        summary: why it breaks (or does not): one line, lower-case, no final period.
+        category: what its findings are about (:class:`~contractkit.rules.registry.RuleCategory`: a change of
+            the API, a policy's verdict, a note about the run).
+        fix: how to ship the change without breaking anyone (the reporters' ``Tip:``).
+        specs: the spec kinds it applies to.
+        removes: for a removal rule, what it removes (see :class:`ChangeRule`).
+        schema: a schema rule, applied at any depth and renamed for AsyncAPI (see :class:`ChangeRule`).
+        group: the walker's list of rules, which the rule joins in declaration order (the walker calls them all).
+    """
+
+    def decorate(check: Callable[P, R]) -> ChangeRule[P, R]:
+        doc = inspect.getdoc(check) or ""
+        change = _declare(id, level, direction, summary, fix, category, specs, removes, schema, doc, check)
+        if group is not None:
+            group.append(change)
+        return change
+
+    return decorate
+
+
+def fired(rules: Iterable[AnyChangeRule], *args: object) -> Iterator[tuple[AnyChangeRule, Any]]:
+    """Call each rule with ``args``, in order; yield each one that said something (not ``None``) with what it said."""
+    for rule in rules:
+        said = rule.check(*args)
+        if said is not None:
+            yield rule, said
 
 
 def change_rule(
@@ -72,8 +153,8 @@ def change_rule(
     specs: tuple[SpecKind, ...] = (SpecKind.OPENAPI,),
     removes: str | None = None,
     schema: bool = False,
-) -> ChangeRule:
-    """Register a breaking-change rule and return it; the module that reports it keeps it as a constant.
+) -> ChangeRule[..., None]:
+    """Register a breaking-change rule without a function (being replaced by :func:`breaking_rule`).
 
     Args:
         id: the stable kebab-case id: subject, then change (``request-property-removed``).
@@ -87,10 +168,30 @@ def change_rule(
         removes: for a removal rule, what it removes (see :class:`ChangeRule`).
         schema: a schema rule, applied at any depth and renamed for AsyncAPI (see :class:`ChangeRule`).
     """
+    return _declare(id, level, direction, summary, fix, category, specs, removes, schema, "", _not_a_function)
+
+
+def _not_a_function(*args: object, **kwargs: object) -> None:
+    raise TypeError("this rule is declared without a function (change_rule): it cannot be called")
+
+
+def _declare(
+    id: str,
+    level: Severity,
+    direction: str,
+    summary: str,
+    fix: str,
+    category: RuleCategory,
+    specs: tuple[SpecKind, ...],
+    removes: str | None,
+    schema: bool,
+    doc: str,
+    check: Callable[P, R],
+) -> ChangeRule[P, R]:
     if removes is not None and removes not in REMOVABLE:
         raise ValueError(f"rule `{id}`: `removes={removes!r}` is not one of {', '.join(REMOVABLE)}")
-    rule = register(Rule(id, RuleKind.BREAKING, level, summary, specs, fix, direction, category))
-    CHANGE_RULES[id] = change = ChangeRule(rule, fix, removes, schema)
+    rule = register(Rule(id, RuleKind.BREAKING, level, summary, specs, doc, direction, category, fix))
+    CHANGE_RULES[id] = change = ChangeRule(rule, check, removes, schema)
     return change
 
 

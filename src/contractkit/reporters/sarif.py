@@ -72,6 +72,8 @@ def _rule_descriptor(rule_id: str, first: Finding) -> dict[str, Any]:
     descriptor: dict[str, Any] = {"id": rule_id, "shortDescription": {"text": rule.summary if rule else rule_id}}
     if rule is not None and rule.doc.strip():
         descriptor["fullDescription"] = {"text": rule.doc.strip()}
+    if rule is not None and rule.fix:
+        descriptor["help"] = {"text": rule.fix}
     severity = rule.severity if rule is not None else first.severity
     descriptor["defaultConfiguration"] = {"level": _LEVELS[severity]}
     return descriptor

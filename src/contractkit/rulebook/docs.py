@@ -93,12 +93,12 @@ def _markdown(rules: list[Rule]) -> str:
             out += ["", f"## {_TITLES[kind]}", "", "| id | level | direction | specs | why | fix |"]
             out += ["| --- | --- | --- | --- | --- | --- |"]
             out += [
-                f"| `{r.id}` | {r.severity.value} | {r.direction} | {_specs(r)} | {_cell(r.summary)} | {_cell(r.doc)} |"
+                f"| `{r.id}` | {r.severity.value} | {r.direction} | {_specs(r)} | {_cell(r.summary)} | {_cell(r.fix)} |"
                 for r in of_kind
             ]
-            continue
-        out += ["", f"## {_TITLES[kind]}", "", "| id | severity | specs | why |", "| --- | --- | --- | --- |"]
-        out += [f"| `{r.id}` | {r.severity.value} | {_specs(r)} | {_cell(r.summary)} |" for r in of_kind]
+        else:
+            out += ["", f"## {_TITLES[kind]}", "", "| id | severity | specs | why |", "| --- | --- | --- | --- |"]
+            out += [f"| `{r.id}` | {r.severity.value} | {_specs(r)} | {_cell(r.summary)} |" for r in of_kind]
         documented = [r for r in of_kind if r.doc]
         for rule in documented:
             out += ["", f"### `{rule.id}`", "", rule.doc.strip()]

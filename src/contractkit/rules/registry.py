@@ -59,6 +59,8 @@ class Rule:
         doc: the longer user documentation (the rule function's docstring).
         direction: for breaking rules, the side of the exchange it judges (``request``, ``response``...).
         category: for breaking rules, what their findings are about; ``None`` for validate and lint rules.
+        fix: how to resolve a finding of the rule (a breaking rule's ``Tip:``: how to ship the change without
+            breaking anyone; empty for compatible changes).
     """
 
     id: str
@@ -69,6 +71,7 @@ class Rule:
     doc: str = ""
     direction: str = ""
     category: RuleCategory | None = None
+    fix: str = ""
 
 
 RULES: dict[str, Rule] = {}

@@ -13,7 +13,7 @@ import json
 
 from contractkit.breaking.asyncapi.fixes import ASYNC
 from contractkit.breaking.context import DiffContext
-from contractkit.breaking.registry import CHANGE, ERROR, WARNING, ChangeRule, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, WARNING, AnyChangeRule, change_rule
 from contractkit.loaders.document import Cursor
 
 REDECLARE = (
@@ -175,7 +175,7 @@ def compare_message_bindings(
 
 def _field(
     ctx: DiffContext,
-    rule: ChangeRule,
+    rule: AnyChangeRule,
     old: Cursor,
     new: Cursor,
     name: str,

@@ -21,7 +21,7 @@ from contractkit.breaking.asyncapi.fixes import ASYNC
 from contractkit.breaking.asyncapi.model import SEND, Message
 from contractkit.breaking.context import DiffContext
 from contractkit.breaking.openapi.schemas import REQUEST, RESPONSE, SchemaDiff
-from contractkit.breaking.registry import CHANGE, CHANGE_RULES, ERROR, INFO, WARNING, ChangeRule, change_rule
+from contractkit.breaking.registry import CHANGE, CHANGE_RULES, ERROR, INFO, WARNING, AnyChangeRule, change_rule
 from contractkit.loaders.document import Cursor
 from contractkit.rules.registry import Rule, RuleKind, register
 
@@ -165,32 +165,39 @@ _SIDES = (
 )
 
 
-def _renamed(rule: ChangeRule) -> ChangeRule:
+def _renamed(rule: AnyChangeRule) -> AnyChangeRule:
     """Return the AsyncAPI twin of an OpenAPI request/response schema rule (same level, fix and ``removes``)."""
     for old_prefix, prefix, direction, many, one in _SIDES:
         if rule.id.startswith(old_prefix):
             summary = rule.rule.summary.replace("clients", many).replace("client", one)
             fix = rule.fix.replace("clients", many).replace("client", one)
+            doc = (
+                f"`{rule.id}`, applied to the schema of a message the application {direction}s: its {many} stand "
+                "where that rule's clients do."
+                if rule.rule.doc
+                else ""
+            )
             twin = Rule(
                 prefix + rule.id.removeprefix(old_prefix),
                 RuleKind.BREAKING,
                 rule.level,
                 summary,
                 ASYNC,
-                fix,
+                doc,
                 direction,
                 rule.rule.category,
+                fix,
             )
-            return dataclasses.replace(rule, rule=register(twin), fix=fix)
+            return dataclasses.replace(rule, rule=register(twin))
     raise ValueError(f"`{rule.id}` is not a request or response rule")
 
 
-def schema_rules() -> Mapping[str, ChangeRule]:
+def schema_rules() -> Mapping[str, AnyChangeRule]:
     """Return OpenAPI schema rule id -> its AsyncAPI twin, for :class:`~..openapi.schemas.SchemaDiff`."""
     return _SCHEMA_RULES
 
 
 # Every schema rule is declared by now: SchemaDiff (imported above) reports them all.
-_SCHEMA_RULES: Mapping[str, ChangeRule] = MappingProxyType(
+_SCHEMA_RULES: Mapping[str, AnyChangeRule] = MappingProxyType(
     {rule.id: _renamed(rule) for rule in sorted(CHANGE_RULES.values(), key=lambda r: r.id) if rule.schema}
 )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contractkit.breaking.context import DiffContext
 from contractkit.breaking.openapi.fixes import DEPRECATE
 from contractkit.breaking.openapi.schemas import SchemaDiff
-from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, ChangeRule, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, AnyChangeRule, change_rule
 from contractkit.loaders.document import Cursor
 from contractkit.spec.walk import Operation
 
@@ -198,7 +198,7 @@ def _compare_content(
     label: str,
     direction: str,
     where: str,
-    rules: tuple[ChangeRule, ChangeRule | None],
+    rules: tuple[AnyChangeRule, AnyChangeRule | None],
 ) -> None:
     removed, added = rules
     old_media, new_media = media_types(before), media_types(after)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from contractkit.breaking.registry import ChangeRule
+    from contractkit.breaking.registry import AnyChangeRule
     from contractkit.loaders.document import Cursor
 
 __all__ = ["AT", "NO_CYCLE", "Said", "place", "schema_place", "values_text"]
@@ -41,7 +41,7 @@ class Said:
             property schema).
     """
 
-    rule: ChangeRule
+    rule: AnyChangeRule
     head: str
     tail: str
     path: tuple[str, ...]
@@ -52,7 +52,7 @@ class Said:
 
     @classmethod
     def of(
-        cls, rule: ChangeRule, message: str, base: Cursor | None, revision: Cursor | None, node: Cursor | None
+        cls, rule: AnyChangeRule, message: str, base: Cursor | None, revision: Cursor | None, node: Cursor | None
     ) -> Said:
         """Return the change ``message`` (which names the place with :data:`AT`) at the pair itself."""
         head, _, tail = message.partition(AT)

@@ -24,7 +24,7 @@ from contractkit.breaking.openapi.schema_view import SchemaView, view
 from contractkit.breaking.openapi.sites import NO_SITES, Sites, schema_sites, sites_of
 from contractkit.breaking.openapi.unions import compare_variants
 from contractkit.breaking.openapi.value_types import compare_nullable, compare_types
-from contractkit.breaking.registry import ChangeRule
+from contractkit.breaking.registry import AnyChangeRule
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor
 
@@ -59,7 +59,7 @@ class SchemaDiff:
     operation: str
     where: str
     textual: bool = False
-    renames: Mapping[str, ChangeRule] = field(default_factory=dict)
+    renames: Mapping[str, AnyChangeRule] = field(default_factory=dict)
     openapi_30: bool | None = None
     _frames: list[tuple[list[Said], Cursor]] = field(default_factory=list)
     _stack: dict[tuple[object, ...], int] = field(default_factory=dict)
@@ -201,7 +201,7 @@ class SchemaDiff:
 
     def say(
         self,
-        rule: ChangeRule,
+        rule: AnyChangeRule,
         message: str,
         old: SchemaView | Cursor | None,
         new: SchemaView | Cursor | None,
@@ -220,7 +220,7 @@ class SchemaDiff:
     def say_property(
         self,
         name: str,
-        rule: ChangeRule,
+        rule: AnyChangeRule,
         message: str,
         base: Cursor | None,
         revision: Cursor | None,

@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from contractkit.breaking.registry import CHANGE, ERROR, INFO, ChangeRule, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, AnyChangeRule, change_rule
 from contractkit.findings import Finding
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor
@@ -121,7 +121,7 @@ class DeprecationPolicy:
 
     today: dt.date
 
-    def judge_removal(self, finding: Finding, rule: ChangeRule, base: Cursor) -> Finding:
+    def judge_removal(self, finding: Finding, rule: AnyChangeRule, base: Cursor) -> Finding:
         """Return ``finding`` as the policy reports it (see the module docstring)."""
         if rule.removes is None:
             return finding

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from contractkit.breaking.changelog import BumpAdvice
-from contractkit.breaking.registry import ERROR, POLICY, WARNING, ChangeRule, change_rule, is_note
+from contractkit.breaking.registry import ERROR, POLICY, WARNING, AnyChangeRule, change_rule, is_note
 from contractkit.findings import Finding, Severity
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor, Document
@@ -270,7 +270,7 @@ class _Reporter:
     contract: str | None
     found: list[Finding] = field(default_factory=list)
 
-    def __call__(self, rule: ChangeRule, message: str, *, level: Severity | None = None) -> None:
+    def __call__(self, rule: AnyChangeRule, message: str, *, level: Severity | None = None) -> None:
         self.found.append(
             Finding(
                 rule.id,
