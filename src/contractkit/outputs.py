@@ -8,7 +8,8 @@ renders (:class:`Renderer`): ``render(result, stream, *, color=False)``.
 To add a format, write its renderer in its own module and add one line to the command's table below. The tables
 are the only place a format name is written: the CLI's choices, its help and its error for an unknown name are
 read from them (``tests/reporters/test_outputs.py`` checks that each renderer takes its table's result type).
-``fuzz`` has no ``--format``: its tables (:data:`FUZZ`, :data:`MESSAGE_FUZZ`) name the console summary and the
+``dlq`` has a table per result (:data:`DLQ_LIST`, :data:`DLQ_SHOW`, :data:`DLQ_ACTION`). ``fuzz`` has no
+``--format``: its tables (:data:`FUZZ`, :data:`MESSAGE_FUZZ`) name the console summary and the
 report files of its ``--report`` and ``--junit-xml``, and the CLI writes each through them.
 """
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from contractkit.findings import Report
     from contractkit.fuzz.result import FuzzResult
     from contractkit.gate.model import GateResult
+    from contractkit.messaging.dlq_report import DeadLetterAction, DeadLetterListing, DeadLetterShown
     from contractkit.rules.registry import Rule
 
 R_contra = TypeVar("R_contra", contravariant=True)
@@ -172,5 +174,35 @@ MESSAGE_FUZZ: Formats[FuzzResult] = Formats(
         "text": Format("contractkit.fuzz.report:FuzzTextRenderer", "the console summary"),
         "markdown": Format("contractkit.messagefuzz.report:MessageFuzzMarkdownRenderer", "--report, in AMQP terms"),
         "junit": Format("contractkit.fuzz.report:FuzzJunitRenderer", "--junit-xml, one test case per operation"),
+    },
+)
+
+# ``dlq``: a table per result (``list``, ``show``, and ``replay``/``purge`` which report alike).
+_DLQ = "contractkit.messaging.dlq_report"
+
+DLQ_LIST: Formats[DeadLetterListing] = Formats(
+    "dlq list",
+    "DeadLetterListing",
+    {
+        "text": Format(f"{_DLQ}:ListingTextRenderer", "for people, a paragraph per reason"),
+        "json": Format(f"{_DLQ}:ListingJsonRenderer", "one document, every id"),
+    },
+)
+
+DLQ_SHOW: Formats[DeadLetterShown] = Formats(
+    "dlq show",
+    "DeadLetterShown",
+    {
+        "text": Format(f"{_DLQ}:LetterTextRenderer", "for people, the payload cut at 4,000 characters"),
+        "json": Format(f"{_DLQ}:LetterJsonRenderer", "one document, the whole payload"),
+    },
+)
+
+DLQ_ACTION: Formats[DeadLetterAction] = Formats(
+    "dlq replay|purge",
+    "DeadLetterAction",
+    {
+        "text": Format(f"{_DLQ}:ActionTextRenderer", "for people"),
+        "json": Format(f"{_DLQ}:ActionJsonRenderer", "one document"),
     },
 )

@@ -99,7 +99,6 @@ def test_list_show_replay_and_purge_from_the_command_line(amqp_url: str) -> None
             ("replay", "--all", "--queue", "order-service.production-jobs"), "not a dead-letter queue", id="replay-live"
         ),
         pytest.param(("purge", "--all", "--queue", "mes.order-intake"), "not a dead-letter queue", id="purge-live"),
-        pytest.param(("show", "x", "--format", "yaml"), "unknown --format `yaml`", id="bad-format"),
     ],
 )
 def test_errors_are_one_message_with_a_tip_and_exit_2(args: tuple[str, ...], expected: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from contractkit.findings import Finding, Location, Report, Severity
 from contractkit.reporters import REPORTERS, JunitReporter
-from contractkit.reporters._common import unique_names
+from contractkit.reporters.common import unique_names
 from contractkit.reporters.junit import to_junit, xml_text
 
 ERROR = Finding(

@@ -24,13 +24,20 @@ TABLES = {
     "ci": outputs.GATE,
     "rules": outputs.RULES,
 }
-COMMANDS = [("validate", outputs.CHECK), ("lint", outputs.CHECK), *TABLES.items()]
+DLQ_TABLES = {
+    "dlq list": outputs.DLQ_LIST,
+    "dlq show": outputs.DLQ_SHOW,
+    "dlq replay": outputs.DLQ_ACTION,
+    "dlq purge": outputs.DLQ_ACTION,
+}
+COMMANDS = [("validate", outputs.CHECK), ("lint", outputs.CHECK), *TABLES.items(), *DLQ_TABLES.items()]
 # Tables of a command without --format (fuzz writes its reports through them): not in the CLI's choices.
 REPORT_TABLES = {"fuzz": outputs.FUZZ, "fuzz-amqp": outputs.MESSAGE_FUZZ}
 
 
 @pytest.mark.parametrize(
-    ("table", "name"), [pytest.param(t, n, id=f"{c}-{n}") for c, t in {**TABLES, **REPORT_TABLES}.items() for n in t]
+    ("table", "name"),
+    [pytest.param(t, n, id=f"{c}-{n}") for c, t in {**TABLES, **REPORT_TABLES, **DLQ_TABLES}.items() for n in t],
 )
 def test_each_renderer_takes_its_tables_result(table: Formats[object], name: str) -> None:
     renderer = table[name]
@@ -41,7 +48,7 @@ def test_each_renderer_takes_its_tables_result(table: Formats[object], name: str
 
 @pytest.mark.parametrize(("command", "table"), [pytest.param(c, t, id=c) for c, t in COMMANDS])
 def test_the_cli_offers_exactly_the_tables_formats(command: str, table: Formats[object]) -> None:
-    result = CliRunner().invoke(app, [command, "--help"], terminal_width=400)
+    result = CliRunner().invoke(app, [*command.split(), "--help"], terminal_width=400)
     assert result.exit_code == 0, result.output
     assert f"<{'|'.join(table)}>" in result.output
     for name, entry in table.table.items():
@@ -55,10 +62,17 @@ def test_the_cli_offers_exactly_the_tables_formats(command: str, table: Formats[
         pytest.param("lint", "xml", ["`xml` is not an output format", "text, json, github, sarif, junit"], id="none"),
         pytest.param("breaking", "sarif", ["`sarif` is not an output format of `breaking`"], id="other-commands"),
         pytest.param("ci", "markdwn", ["did you mean `markdown`?"], id="gate"),
+        pytest.param("dlq list x --amqp-url amqp://127.0.0.1:1/", "jsno", ["of `dlq list`", "mean `json`?"], id="dlq"),
+        pytest.param(
+            "dlq show x y --amqp-url amqp://127.0.0.1:1/",
+            "yaml",
+            ["of `dlq show`: choose one of text, json"],
+            id="dlq-show",
+        ),
     ],
 )
 def test_an_unknown_format_is_a_usage_error_naming_the_choices(command: str, value: str, words: list[str]) -> None:
-    result = CliRunner().invoke(app, [command, "--format", value], terminal_width=400)
+    result = CliRunner().invoke(app, [*command.split(), "--format", value], terminal_width=400)
     assert result.exit_code == 2
     text = " ".join(result.output.split())
     for word in words:
@@ -90,7 +104,7 @@ def test_a_command_imports_only_the_reporter_it_renders_with() -> None:
     )
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
-    assert done.stderr.split() == ["contractkit.reporters._common", "contractkit.reporters.sarif"], done.stderr
+    assert done.stderr.split() == ["contractkit.reporters.common", "contractkit.reporters.sarif"], done.stderr
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import contractkit.reporters
 from contractkit import rulebook
 from contractkit.findings import Finding, Location, Report, Severity
 from contractkit.reporters import REPORTERS, Reporter
-from contractkit.reporters._common import (
+from contractkit.reporters.common import (
     counts,
     location_text,
     lookup_rule,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import sys
 from collections.abc import Coroutine
@@ -13,8 +12,10 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from contractkit.cli._errors import EXIT_FINDINGS, EXIT_OK, error_boundary
+from contractkit.cli._formats import format_option
 from contractkit.cli.checks import CatalogOption
 from contractkit.errors import UsageError
+from contractkit.outputs import DLQ_ACTION, DLQ_LIST, DLQ_SHOW
 
 dlq_app = typer.Typer(
     name="dlq",
@@ -36,7 +37,9 @@ QueueOption = Annotated[
     str | None,
     typer.Option("--queue", "-q", help="The dead-letter queue (one of the contract's), when it has several."),
 ]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
+ListFormat = Annotated[str, format_option(DLQ_LIST)]
+ShowFormat = Annotated[str, format_option(DLQ_SHOW)]
+ActionFormat = Annotated[str, format_option(DLQ_ACTION)]
 IdOption = Annotated[list[str] | None, typer.Option("--id", help="This message id; repeatable.")]
 ReasonOption = Annotated[
     str | None,
@@ -65,12 +68,6 @@ def _run(call: Coroutine[Any, Any, _T]) -> _T:
         return asyncio.run(call)
 
 
-def _format(value: str) -> str:
-    if value not in ("text", "json"):
-        raise UsageError(f"unknown --format `{value}`", tip="choose text or json.")
-    return value
-
-
 def _age(text: str | None) -> float | None:
     if text is None:
         return None
@@ -80,61 +77,22 @@ def _age(text: str | None) -> float | None:
     return float(found[1]) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[found[2]]
 
 
-def _ago(seconds: float | None) -> str:
-    if seconds is None:
-        return "?"
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds / size:.0f}{unit}"
-    return f"{seconds:.0f}s"
-
-
 @dlq_app.command("list")
 def list_letters(
     contract: ContractArg,
     amqp_url: UrlOption,
     queue: QueueOption = None,
-    format: FormatOption = "text",
+    format: ListFormat = "text",
     catalog: CatalogOption = None,
 ) -> None:
     """List the dead letters grouped by reason (the biggest group first)."""
     with error_boundary():
         from contractkit.messaging.dlq import group_by_reason
-        from contractkit.reporters import plural
+        from contractkit.messaging.dlq_report import DeadLetterListing
 
-        shape = _format(format)
         dlq = _queue(contract, amqp_url, queue, catalog)
         letters = _run(dlq.letters())
-        groups = group_by_reason(letters)
-        if shape == "json":
-            doc = {
-                "queue": dlq.queue,
-                "total": len(letters),
-                "groups": [
-                    {
-                        "reason": g.reason,
-                        "count": g.count,
-                        "queues": list(g.queues),
-                        "location": g.location,
-                        "message": g.message,
-                        "oldest_seconds": g.oldest,
-                        "message_ids": list(g.message_ids),
-                    }
-                    for g in groups
-                ],
-            }
-            sys.stdout.write(json.dumps(doc, indent=2) + "\n")
-            raise typer.Exit(EXIT_OK)
-        out = [f"{plural(len(letters), 'dead letter')} in `{dlq.queue}`"]
-        for g in groups:
-            where = f" at {g.location}" if g.location else ""
-            out += [
-                "",
-                f"{g.count:>6}  {g.reason}{where}  (from {', '.join(g.queues)}; oldest {_ago(g.oldest)} ago)",
-                f"        e.g. {g.message}",
-                f"        ids: {', '.join(g.message_ids[:5])}{' ...' if len(g.message_ids) > 5 else ''}",
-            ]
-        sys.stdout.write("\n".join(out) + "\n")
+        DLQ_LIST[format].render(DeadLetterListing(dlq.queue, len(letters), group_by_reason(letters)), sys.stdout)
         raise typer.Exit(EXIT_OK)
 
 
@@ -144,12 +102,13 @@ def show(
     message_id: Annotated[str, typer.Argument(metavar="MESSAGE_ID", help="The dead letter's message id.")],
     amqp_url: UrlOption,
     queue: QueueOption = None,
-    format: FormatOption = "text",
+    format: ShowFormat = "text",
     catalog: CatalogOption = None,
 ) -> None:
     """Show one dead letter: its reason headers, properties and payload."""
     with error_boundary():
-        shape = _format(format)
+        from contractkit.messaging.dlq_report import DeadLetterShown
+
         dlq = _queue(contract, amqp_url, queue, catalog)
         letter = _run(dlq.show(message_id))
         if letter is None:
@@ -158,36 +117,14 @@ def show(
                 title="dead letter not found",
                 tip=f"`contractkit dlq list {contract}` lists the ids.",
             )
-        doc = letter.as_json()
-        if shape == "json":
-            sys.stdout.write(json.dumps(doc, indent=2) + "\n")
-            raise typer.Exit(EXIT_OK)
-        out = [f"dead letter {message_id} in `{dlq.queue}`", ""]
-        for key in ("reason", "location", "message", "exception", "contract", "contract_version", "operation", "queue"):
-            if doc.get(key) not in (None, ""):
-                out.append(f"  {key:<20} {doc[key]}")
-        for key in ("original_exchange", "original_routing_key", "first_seen", "dead_lettered_at", "delivery_count"):
-            out.append(f"  {key:<20} {doc[key]}")
-        if doc["errors"]:
-            out += ["", "  errors:"] + [f"    {e['location']}: {e['message']} ({e['rule']})" for e in doc["errors"]]
-        out += ["", "  properties:"] + [f"    {k}: {v}" for k, v in doc["properties"].items()]
-        out += ["", "  payload:", f"    {doc['payload'][:4000]}"]
-        sys.stdout.write("\n".join(out) + "\n")
+        DLQ_SHOW[format].render(DeadLetterShown(dlq.queue, message_id, letter), sys.stdout)
         raise typer.Exit(EXIT_OK)
 
 
-def _render(action: str, report: Any, shape: str) -> None:
-    if shape == "json":
-        sys.stdout.write(json.dumps({"action": action, **report.as_json()}, indent=2) + "\n")
-        return
-    out = [f"{action}: {len(report.done)}"]
-    out += [f"  {message_id}" for message_id in report.done]
-    for message_id, errors in report.refused.items():
-        shown = "; ".join(f"{e.location}: {e.message}" for e in errors[:3])
-        out.append(f"still invalid, left in the queue: {message_id}: {shown}")
-    out += [f"skipped: {message_id}: {why}" for message_id, why in report.skipped.items()]
-    out += [f"failed, left in the queue: {message_id}: {why}" for message_id, why in report.failed.items()]
-    sys.stdout.write("\n".join(out) + "\n")
+def _render(action: str, report: Any, format: str) -> None:
+    from contractkit.messaging.dlq_report import DeadLetterAction
+
+    DLQ_ACTION[format].render(DeadLetterAction(action, report), sys.stdout)
 
 
 @dlq_app.command("replay")
@@ -206,7 +143,7 @@ def replay(
     include_replayed: Annotated[
         bool, typer.Option("--include-replayed", help="Also replay letters that were replayed once already.")
     ] = False,
-    format: FormatOption = "text",
+    format: ActionFormat = "text",
     catalog: CatalogOption = None,
 ) -> None:
     """Replay selected dead letters after a fix: checked again, published confirmed, then removed.
@@ -216,11 +153,10 @@ def replay(
     with error_boundary():
         from contractkit.messaging.dlq import Selection
 
-        shape = _format(format)
         selection = Selection(frozenset(message_id or ()), reason, _age(older_than), every)
         dlq = _queue(contract, amqp_url, queue, catalog)
         report = _run(dlq.replay(selection, to_origin=to_origin, include_replayed=include_replayed))
-        _render("replayed", report, shape)
+        _render("replayed", report, format)
         raise typer.Exit(EXIT_FINDINGS if report.refused or report.failed else EXIT_OK)
 
 
@@ -233,17 +169,16 @@ def purge(
     reason: ReasonOption = None,
     older_than: AgeOption = None,
     every: AllOption = False,
-    format: FormatOption = "text",
+    format: ActionFormat = "text",
     catalog: CatalogOption = None,
 ) -> None:
     """Delete selected dead letters for good."""
     with error_boundary():
         from contractkit.messaging.dlq import Selection
 
-        shape = _format(format)
         selection = Selection(frozenset(message_id or ()), reason, _age(older_than), every)
         report = _run(_queue(contract, amqp_url, queue, catalog).purge(selection))
-        _render("purged", report, shape)
+        _render("purged", report, format)
         raise typer.Exit(EXIT_OK)
 
 

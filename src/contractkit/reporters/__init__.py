@@ -30,7 +30,7 @@ import importlib
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from contractkit.outputs import BREAKING, CHANGELOG, CHECK
-from contractkit.reporters._common import plural
+from contractkit.reporters.common import plural
 
 if TYPE_CHECKING:
     from typing import TextIO

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from contractkit.breaking.changelog import Changelog, ChangeReport
 from contractkit.findings import Severity
-from contractkit.reporters._common import counts, location_text, posix_path, printable, summary_line, with_unreadable
+from contractkit.reporters.common import counts, location_text, posix_path, printable, summary_line, with_unreadable
 from contractkit.reporters.markdown import markdown_cell, render_markdown
 
 if TYPE_CHECKING:

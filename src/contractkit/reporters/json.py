@@ -23,7 +23,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from contractkit.breaking.changelog import Change, Changelog, ChangeReport, is_breaking
-from contractkit.reporters._common import counts, visible
+from contractkit.reporters.common import counts, visible
 
 if TYPE_CHECKING:
     from typing import TextIO

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from contractkit.findings import Severity
-from contractkit.reporters._common import location_text, posix_path, unique_names, with_unreadable
+from contractkit.reporters.common import location_text, posix_path, unique_names, with_unreadable
 
 if TYPE_CHECKING:
     from typing import TextIO

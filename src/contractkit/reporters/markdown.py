@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from contractkit.breaking.changelog import Change, Changelog, ChangeReport, previous_location
 from contractkit.findings import Severity
-from contractkit.reporters._common import location_text, plural, posix_path, printable
+from contractkit.reporters.common import location_text, plural, posix_path, printable
 
 if TYPE_CHECKING:
     from typing import TextIO

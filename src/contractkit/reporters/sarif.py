@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from contractkit.findings import Severity
-from contractkit.reporters._common import lookup_rule, posix_path, with_unreadable
+from contractkit.reporters.common import lookup_rule, posix_path, with_unreadable
 
 if TYPE_CHECKING:
     from typing import TextIO

@@ -23,7 +23,7 @@ from contractkit.breaking.changelog import (
 )
 from contractkit.breaking.registry import is_note, is_policy
 from contractkit.findings import Finding, Report, Severity
-from contractkit.reporters._common import location_text, plural, printable, readable_counts, summary_line, visible
+from contractkit.reporters.common import location_text, plural, printable, readable_counts, summary_line, visible
 
 if TYPE_CHECKING:
     from typing import TextIO

@@ -16,7 +16,7 @@ from contractkit.breaking.changelog import group_changes
 from contractkit.findings import Severity
 from contractkit.gate.render._common import shared_findings, shared_key, verdict
 from contractkit.gate.render.markdown import render_markdown
-from contractkit.reporters._common import posix_path, printable
+from contractkit.reporters.common import posix_path, printable
 from contractkit.reporters.github import ANNOTATION_LIMIT, escape_data, escape_property, with_operations
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from contractkit.gate.model import STEPS
 from contractkit.gate.render._common import why_text
-from contractkit.reporters._common import location_text, unique_names
+from contractkit.reporters.common import location_text, unique_names
 from contractkit.reporters.junit import xml_text
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ from contractkit.gate.render._common import (
     verdict,
 )
 from contractkit.reporters import plural
-from contractkit.reporters._common import location_text, posix_path
+from contractkit.reporters.common import location_text, posix_path
 from contractkit.reporters.markdown import markdown_cell, operations_cell
 
 if TYPE_CHECKING:

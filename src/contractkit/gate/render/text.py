@@ -38,7 +38,7 @@ from contractkit.gate.render._common import (
     why_text,
 )
 from contractkit.reporters import plural
-from contractkit.reporters._common import location_text, printable
+from contractkit.reporters.common import location_text, printable
 from contractkit.reporters.text import format_change, format_finding
 
 if TYPE_CHECKING:

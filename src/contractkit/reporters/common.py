@@ -1,4 +1,8 @@
-"""Helpers shared by the reporters: visible findings, counts, rule metadata, safe text and paths."""
+"""The pieces every renderer shares: visible findings, counts, rule metadata, safe text and paths.
+
+Public to the renderers of every result (the reporters here, the gate's ``gate/render/``, the fuzzer's report),
+so that a contract's text reaches a terminal, a PR comment or a JUnit file escaped by one set of functions.
+"""
 
 from __future__ import annotations
 
