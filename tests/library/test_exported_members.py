@@ -29,3 +29,24 @@ def test_importing_contractkit_imports_nothing_heavy(forbidden: str) -> None:
     code = f"import contractkit, sys; print({forbidden!r} in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        pytest.param("import contractkit.api", id="api-first"),
+        pytest.param("import contractkit.validate.openapi, contractkit.lint.rules", id="engines-first"),
+        pytest.param("contractkit.check", id="another-function-first"),
+        pytest.param("", id="nothing-first"),
+    ],
+)
+def test_lint_and_validate_stay_functions_whatever_was_imported_first(first: str) -> None:
+    # `contractkit.lint` and `contractkit.validate` are also subpackages: Python binds a subpackage to its parent's
+    # attribute when it first imports it, which would turn the public function into a module.
+    code = (
+        f"import contractkit\n{first}\nimport contractkit.lint.registry, contractkit.validate.asyncapi\n"
+        "print(callable(contractkit.lint), callable(contractkit.validate), "
+        "callable(contractkit.lint), callable(contractkit.validate))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True"] * 4

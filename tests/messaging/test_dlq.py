@@ -10,7 +10,7 @@ import pytest
 
 from contractkit.errors import UsageError
 from contractkit.messaging import ContractClient, Received, RetryPolicy
-from contractkit.messaging.dlq import DeadLetterQueue, Selection
+from contractkit.messaging.dlq import DeadLetterQueue, DeadLetterSelection
 
 from ._support import ORDER_EVENTS, example
 
@@ -73,8 +73,8 @@ def test_replay_after_a_fix_drains_the_dlq_exactly_once(amqp_url: str) -> None:
 
         async with ContractClient(ORDER_EVENTS, amqp_url, metrics=False, retry=ONCE) as client:
             await client.consume("consumeOrderIntake", fixed)
-            first = await dlq.replay(Selection(reason="handler-failed"))
-            second = await dlq.replay(Selection(reason="handler-failed"))
+            first = await dlq.replay(DeadLetterSelection(reason="handler-failed"))
+            second = await dlq.replay(DeadLetterSelection(reason="handler-failed"))
             for _ in range(100):
                 if sum(handled.values()) >= 5:
                     break
@@ -85,13 +85,13 @@ def test_replay_after_a_fix_drains_the_dlq_exactly_once(amqp_url: str) -> None:
         assert handled == Counter(dict.fromkeys(failed, 1))
 
         # still invalid: re-validated and left where they are, with the reason
-        refused = await dlq.replay(Selection(message_ids=frozenset(invalid)))
+        refused = await dlq.replay(DeadLetterSelection(message_ids=frozenset(invalid)))
         assert refused.done == []
         assert sorted(refused.refused) == sorted(invalid)
         assert "payload#/order_id" in {e.location for e in refused.refused["bad-0"]}
         assert sorted(letter.message_id or "" for letter in await dlq.letters()) == sorted(invalid)
 
-        purged = await dlq.purge(Selection(reason="payload-schema"))
+        purged = await dlq.purge(DeadLetterSelection(reason="payload-schema"))
         assert sorted(purged.done) == sorted(invalid)
         assert await dlq.letters() == []
 
@@ -111,15 +111,15 @@ def test_a_replayed_letter_that_fails_again_is_not_replayed_again_by_default(amq
                 if await dlq.letters():
                     break
                 await asyncio.sleep(0.05)
-            assert (await dlq.replay(Selection(everything=True))).done == [message_id]
+            assert (await dlq.replay(DeadLetterSelection(everything=True))).done == [message_id]
             for _ in range(100):
                 letters = await dlq.letters()
                 if letters and letters[0].reason.replay_count == 1:
                     break
                 await asyncio.sleep(0.05)
-            again = await dlq.replay(Selection(everything=True))
+            again = await dlq.replay(DeadLetterSelection(everything=True))
             assert again.done == [] and list(again.skipped) == [message_id]
-            forced = await dlq.replay(Selection(everything=True), include_replayed=True)
+            forced = await dlq.replay(DeadLetterSelection(everything=True), include_replayed=True)
             assert forced.done == [message_id]
 
     asyncio.run(scenario())
@@ -133,7 +133,7 @@ def test_a_replayed_letter_that_fails_again_is_not_replayed_again_by_default(amq
 )
 def test_a_selection_must_name_something(selection: dict[str, object], error: str) -> None:
     with pytest.raises(UsageError, match=error):
-        Selection(**selection)  # type: ignore[arg-type]
+        DeadLetterSelection(**selection)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -161,7 +161,7 @@ def test_replay_to_origin_goes_through_the_original_exchange_and_routing_key(amq
         dlq = DeadLetterQueue(ORDER_EVENTS, amqp_url)
         async with ContractClient(ORDER_EVENTS, amqp_url, metrics=False, retry=ONCE) as client:
             await client.consume("consumeOrderIntake", fixed)
-            report = await dlq.replay(Selection(message_ids=frozenset(failed[:2])), to_origin=True)
+            report = await dlq.replay(DeadLetterSelection(message_ids=frozenset(failed[:2])), to_origin=True)
             for _ in range(100):
                 if sum(handled.values()) >= 2:
                     break

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from contractkit.errors import UsageError
 from contractkit.findings import Report
-from contractkit.reporters import Reporter
+from contractkit.outputs import Renderer
 
 
-def emit(report: Report, reporter: Reporter, output: Path | None, *, color: bool | None) -> None:
+def emit(report: Report, reporter: Renderer[Report], output: Path | None, *, color: bool | None) -> None:
     """Render ``report`` with ``reporter`` to ``output`` (atomically) or to standard output."""
     if output is None:
         use_color = color if color is not None else (sys.stdout.isatty() and "NO_COLOR" not in os.environ)

@@ -21,13 +21,12 @@ from contractkit.cli._output import emit
 from contractkit.cli.checks import CatalogOption, ColorOption, MaxBytesOption, OutputOption, RemoteOption, RootOption
 from contractkit.errors import UsageError
 from contractkit.findings import Severity
-from contractkit.outputs import BREAKING, CHANGELOG
-from contractkit.reporters import BREAKING_REPORTERS, CHANGELOG_REPORTERS, Reporter
+from contractkit.outputs import BREAKING, CHANGELOG, Renderer
 
 if TYPE_CHECKING:
     # Imported when a comparison runs: importing them registers their rules, which `contractkit rules` must
     # not depend on (the registry loads every engine's rules itself).
-    from contractkit.breaking.run import BreakingOptions, ChangeReport, Command
+    from contractkit import BreakingOptions, ChangeReport, Command, Report
 
 
 class ChangeFailOn(enum.StrEnum):
@@ -110,7 +109,7 @@ def _options(
     engine: EngineChoice,
     today: str | None,
 ) -> BreakingOptions:
-    from contractkit.breaking.run import BreakingOptions
+    from contractkit import BreakingOptions
 
     return BreakingOptions(
         catalog=catalog,
@@ -153,12 +152,12 @@ def _run(
     arguments: list[str] | None,
     base_ref: str | None,
     options: BreakingOptions,
-    reporter: Reporter,
+    reporter: Renderer[Report],
     output: Path | None,
     color: bool | None,
     fail_on: Severity | None,
 ) -> None:
-    from contractkit.breaking.run import check_breaking
+    from contractkit import check_breaking
 
     report = check_breaking(list(arguments or []), base_ref=base_ref, options=options, command=command)
     emit(report, reporter, output, color=color)
@@ -195,7 +194,7 @@ def breaking(
         if against_target:
             base_ref = _target_base(base_ref)
         options = _options(catalog, root, max_bytes, allow_remote_refs, ignores, engine, today)
-        reporter = BREAKING_REPORTERS[format]
+        reporter = BREAKING[format]
         _run("breaking", arguments, base_ref, options, reporter, output, color, Severity(fail_on.value))
 
 
@@ -210,11 +209,9 @@ def _target_base(base_ref: str | None) -> str:
         raise UsageError(
             "--against-target and --base-ref both name the base", tip="pass one of them: --base-ref REF wins no ties."
         )
-    from contractkit.breaking.git import GitRepo
-    from contractkit.gate.changes import resolve_base
+    from contractkit import target_base
 
-    with GitRepo.discover(Path.cwd()) as repo:
-        base = resolve_base(repo, None)
+    base = target_base()
     if base.name != base.ref:
         sys.stderr.write(f"comparing with the merge base of HEAD and {base.ref} ({base.name})\n")
     return base.name
@@ -254,7 +251,7 @@ def changelog(
         if against_target:
             base_ref = _target_base(base_ref)
         options = _options(catalog, root, max_bytes, allow_remote_refs, ignores, engine, today)
-        reporter = CHANGELOG_REPORTERS[format]
+        reporter = CHANGELOG[format]
         level = None if fail_on is ChangelogFailOn.NONE else Severity(fail_on.value)
         _run("changelog", arguments, base_ref, options, reporter, output, color, level)
 

@@ -15,7 +15,7 @@ from contractkit.cli._formats import format_option
 from contractkit.outputs import CHECK
 
 if TYPE_CHECKING:
-    from contractkit import api
+    from contractkit import Options
     from contractkit.findings import Report
 
 # The engines (the loader, the rules, the validators) are imported when a command runs, not when the command line
@@ -78,20 +78,22 @@ def _command(name: str) -> Callable[..., None]:
         color: ColorOption = None,
     ) -> None:
         with error_boundary():
-            from contractkit import api
+            import contractkit
             from contractkit.cli._output import emit
             from contractkit.findings import Severity
-            from contractkit.reporters import REPORTERS
+            from contractkit.outputs import CHECK
 
-            run: Callable[[list[str], api.Options], Report] = getattr(api, name)
-            options = api.Options(catalog=catalog, root=root, max_bytes=max_bytes, allow_remote_refs=allow_remote_refs)
+            run: Callable[[list[str], Options], Report] = getattr(contractkit, name)
+            options = contractkit.Options(
+                catalog=catalog, root=root, max_bytes=max_bytes, allow_remote_refs=allow_remote_refs
+            )
             report = run(list(targets or []), options)
-            emit(report, REPORTERS[format], output, color=color)
+            emit(report, CHECK[format], output, color=color)
             for error in report.errors:
                 print_error(error, sys.stderr)
             if report.errors:
                 raise typer.Exit(EXIT_INPUT)
-            raise typer.Exit(EXIT_FINDINGS if api.fails(report, Severity(fail_on.value)) else EXIT_OK)
+            raise typer.Exit(EXIT_FINDINGS if contractkit.fails(report, Severity(fail_on.value)) else EXIT_OK)
 
     return command
 

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
+from contractkit import catalog_contracts, find_catalog
 from contractkit.cli._errors import EXIT_FINDINGS, EXIT_OK, error_boundary
 from contractkit.cli.checks import CatalogOption
-from contractkit.targets import catalog_contracts, find_catalog
 
 _VERBS = {
     "written": "generated",
@@ -41,7 +41,7 @@ def gen(
     is not (the CI gate), 2 when a contract cannot be read.
     """
     with error_boundary():
-        from contractkit.codegen.gen import generate
+        from contractkit import generate
 
         found, _ = catalog_contracts(list(ids or []), find_catalog(catalog))
         result = generate(found, list(ids or []), check=check, out_dir=out)

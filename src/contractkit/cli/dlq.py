@@ -55,7 +55,7 @@ _T = TypeVar("_T")
 
 
 def _queue(contract: str, url: str, queue: str | None, catalog: Path | None) -> Any:
-    from contractkit.messaging.dlq import DeadLetterQueue
+    from contractkit import DeadLetterQueue
 
     return DeadLetterQueue(contract, url, queue=queue, catalog=catalog)
 
@@ -87,8 +87,7 @@ def list_letters(
 ) -> None:
     """List the dead letters grouped by reason (the biggest group first)."""
     with error_boundary():
-        from contractkit.messaging.dlq import group_by_reason
-        from contractkit.messaging.dlq_report import DeadLetterListing
+        from contractkit import DeadLetterListing, group_by_reason
 
         dlq = _queue(contract, amqp_url, queue, catalog)
         letters = _run(dlq.letters())
@@ -107,7 +106,7 @@ def show(
 ) -> None:
     """Show one dead letter: its reason headers, properties and payload."""
     with error_boundary():
-        from contractkit.messaging.dlq_report import DeadLetterShown
+        from contractkit import DeadLetterShown
 
         dlq = _queue(contract, amqp_url, queue, catalog)
         letter = _run(dlq.show(message_id))
@@ -122,7 +121,7 @@ def show(
 
 
 def _render(action: str, report: Any, format: str) -> None:
-    from contractkit.messaging.dlq_report import DeadLetterAction
+    from contractkit import DeadLetterAction
 
     DLQ_ACTION[format].render(DeadLetterAction(action, report), sys.stdout)
 
@@ -151,9 +150,9 @@ def replay(
     By default a letter goes back to the queue it was refused from (only that consumer sees it again).
     """
     with error_boundary():
-        from contractkit.messaging.dlq import Selection
+        from contractkit import DeadLetterSelection
 
-        selection = Selection(frozenset(message_id or ()), reason, _age(older_than), every)
+        selection = DeadLetterSelection(frozenset(message_id or ()), reason, _age(older_than), every)
         dlq = _queue(contract, amqp_url, queue, catalog)
         report = _run(dlq.replay(selection, to_origin=to_origin, include_replayed=include_replayed))
         _render("replayed", report, format)
@@ -174,9 +173,9 @@ def purge(
 ) -> None:
     """Delete selected dead letters for good."""
     with error_boundary():
-        from contractkit.messaging.dlq import Selection
+        from contractkit import DeadLetterSelection
 
-        selection = Selection(frozenset(message_id or ()), reason, _age(older_than), every)
+        selection = DeadLetterSelection(frozenset(message_id or ()), reason, _age(older_than), every)
         report = _run(_queue(contract, amqp_url, queue, catalog).purge(selection))
         _render("purged", report, format)
         raise typer.Exit(EXIT_OK)

@@ -77,8 +77,7 @@ def ci(
     with error_boundary():
         if ctx.args:  # `contractkit ci b2b-orders`: say why not, rather than typer's "unexpected extra argument"
             raise _no_contract_ids(list(ctx.args), catalog)
-        from contractkit.gate import GateOptions, plan_gate, run_gate
-        from contractkit.gate.render import GATE_RENDERERS
+        from contractkit import GateOptions, plan_gate, run_gate
 
         options = GateOptions(
             base_ref=base_ref,
@@ -99,7 +98,7 @@ def ci(
             _write(text, output)
             raise typer.Exit(EXIT_OK)
         result = run_gate(options)
-        renderer = GATE_RENDERERS[format]
+        renderer = GATE[format]
         if output is None:
             use_color = color if color is not None else (sys.stdout.isatty() and "NO_COLOR" not in os.environ)
             renderer.render(result, sys.stdout, color=use_color)
@@ -120,7 +119,7 @@ def _no_contract_ids(arguments: list[str], catalog: Path | None) -> UsageError:
     reaches several), so that no one can pass it by naming fewer. One contract is checked with ``check`` and
     ``breaking --against-target``; every one with ``--all``.
     """
-    from contractkit.targets import find_catalog
+    from contractkit import find_catalog
 
     found = find_catalog(catalog)
     first = arguments[0]

@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
+from contractkit import catalog_contracts, find_catalog
 from contractkit.cli._errors import EXIT_OK, error_boundary
 from contractkit.cli._output import write_atomic
 from contractkit.cli.checks import CatalogOption, MaxBytesOption, RemoteOption, RootOption
-from contractkit.targets import catalog_contracts, find_catalog
 
 
 class BundleFormat(enum.StrEnum):
@@ -42,7 +42,7 @@ def bundle(
     Refs to other files (contracts/common/...) become local refs to `components`, under the target's own name;
     local refs and recursion are kept. The bundle validates and compares equal to its source.
     """
-    from contractkit.codegen.bundle import bundle_contract, dump_bundle
+    from contractkit import bundle_contract, dump_bundle
 
     with error_boundary():
         to_stdout = output in (None, "-")
@@ -86,7 +86,7 @@ def package(
     package `<id_>.v<major>` with its models, the bundled contract (`CONTRACT`) and the shared models. Refuses
     when generated/ is missing or out of date: run `contractkit gen` first. Prints the wheels' paths.
     """
-    from contractkit.codegen.package import build_packages
+    from contractkit import build_packages
 
     with error_boundary():
         found, _ = catalog_contracts(contracts or [], find_catalog(catalog))

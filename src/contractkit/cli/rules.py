@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -18,6 +19,6 @@ def register(app: typer.Typer) -> None:
     def rules(format: Annotated[str, format_option(RULES)] = RULES.default) -> None:
         """List every rule with its engine, default severity and rationale."""
         with error_boundary():
-            from contractkit.rulebook.docs import render_rules
+            from contractkit import all_rules
 
-            typer.echo(render_rules(format), nl=False)
+            RULES[format].render(all_rules(), sys.stdout)

@@ -92,6 +92,16 @@ def resolve_base(repo: GitRepo, ref: str | None, environ: Mapping[str, str] | No
     return Base(ref, commit, ref if commit == target else _short(repo, commit))
 
 
+def target_base(start: Path | None = None) -> Base:
+    """Return the base of a change made in the repository around ``start`` (default: the working directory).
+
+    :func:`resolve_base` without a ref, for callers that hold no repository: ``contractkit breaking
+    --against-target`` and library users.
+    """
+    with GitRepo.discover(start or Path.cwd()) as repo:
+        return resolve_base(repo, None)
+
+
 def _target_ref(repo: GitRepo, environ: Mapping[str, str] | None) -> str:
     """Return the ref of the target branch to compare with (local or remote: the one further along)."""
     if not _exists(repo, "HEAD"):

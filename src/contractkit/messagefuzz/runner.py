@@ -363,11 +363,11 @@ def _judge_captured(run: _Run, op: CompiledOperation, capture: Capture) -> None:
 
 
 async def _purge_fuzz_letters(run: _Run, sent: dict[str, _Sent]) -> None:
-    from contractkit.messaging.dlq import DeadLetterQueue, Selection
+    from contractkit.messaging.dlq import DeadLetterQueue, DeadLetterSelection
 
     for name in sorted(run.topology.dead_letter_queues()):
         dlq = DeadLetterQueue(run.contract, run.url, queue=name)
-        await dlq.purge(Selection(message_ids=frozenset(sent)))
+        await dlq.purge(DeadLetterSelection(message_ids=frozenset(sent)))
 
 
 def _reproduce(run: _Run, include: tuple[str, ...], exclude: tuple[str, ...] = ()) -> str:

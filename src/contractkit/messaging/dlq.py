@@ -105,7 +105,7 @@ class ReasonGroup:
 
 
 @dataclass(frozen=True, slots=True)
-class Selection:
+class DeadLetterSelection:
     """Which dead letters a replay or purge takes (all the given criteria at once; nothing given: none).
 
     Attributes:
@@ -218,7 +218,7 @@ class DeadLetterQueue:
         return next((letter for letter in await self.letters() if letter.message_id == message_id), None)
 
     async def replay(
-        self, selection: Selection, *, to_origin: bool = False, include_replayed: bool = False
+        self, selection: DeadLetterSelection, *, to_origin: bool = False, include_replayed: bool = False
     ) -> ReplayReport:
         """Replay the selected dead letters after a fix (see the module docstring)."""
         import aio_pika
@@ -269,7 +269,7 @@ class DeadLetterQueue:
             await connection.close()
         return report
 
-    async def purge(self, selection: Selection) -> ReplayReport:
+    async def purge(self, selection: DeadLetterSelection) -> ReplayReport:
         """Delete the selected dead letters for good."""
         report = ReplayReport()
 
@@ -476,4 +476,4 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-__all__ = ["DeadLetter", "DeadLetterQueue", "ReasonGroup", "ReplayReport", "Selection", "group_by_reason"]
+__all__ = ["DeadLetter", "DeadLetterQueue", "DeadLetterSelection", "ReasonGroup", "ReplayReport", "group_by_reason"]
