@@ -129,7 +129,7 @@ class CompiledSpec:
     templated: dict[int, list[PathEntry]]
     interesting: frozenset[str]
     response_converter: SchemaConverter
-    tables: tuple[tuple[str, dict[str, PathEntry], dict[int, list[PathEntry]]], ...] = ()
+    tables: tuple[tuple[str, dict[str, PathEntry], dict[int, list[PathEntry]]], ...]
 
     def match(self, path: str) -> tuple[PathEntry, dict[str, str]] | None:
         """Return the route of ``path`` (base path stripped) and its raw path parameter values."""
