@@ -212,7 +212,9 @@ def fuzz(
             request_timeout=request_timeout,
         )
         spec = load_fuzz_spec(target, catalog=catalog)
-        url = resolve_base_url(base_url, spec)
+        from contractkit.fuzz.operations import select_operations
+
+        url = resolve_base_url(base_url, spec, select_operations(spec.document, options.include, options.exclude))
         sys.stderr.write(
             f"fuzzing `{spec.name}` at {url} (at most {options.max_examples} examples per operation and phase, "
             f"time budget {options.time_budget:g} s)\n"

@@ -8,6 +8,7 @@ from typing import Any
 from contractkit.errors import UsageError
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import SpecVersion, memory_document
+from contractkit.spec.servers import base_path, operation_base_path, servers_owner
 from contractkit.spec.walk import operations
 
 
@@ -23,6 +24,54 @@ def list_operations(document: dict[str, Any]) -> list[tuple[str, str | None]]:
         operation_id = op.cursor.raw("operationId")
         found.append((op.label, operation_id if isinstance(operation_id, str) else None))
     return found
+
+
+_WHOSE = {"document": "the document's `servers`", "operation": "its own `servers`"}
+
+
+def operation_bases(document: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Return, per operation label, its first base path and whose `servers` give it.
+
+    The base path is :func:`contractkit.spec.servers.operation_base_path` (the operation's own `servers`, else its
+    path item's, else the document's); the second item names that owner: ``operation``, ``path item`` or
+    ``document``.
+    """
+    spec = SpecVersion(SpecKind.OPENAPI, str(document.get("openapi", "3.1.0")))
+    found: dict[str, tuple[str, str]] = {}
+    for op in operations(memory_document(document, spec=spec), webhooks=False):
+        owner = servers_owner(op.path_item.value, op.cursor.value)
+        found[op.label] = (operation_base_path(document, op.path_item.value, op.cursor.value), owner)
+    return found
+
+
+def run_base_path(document: dict[str, Any], labels: Sequence[str]) -> str:
+    """Return the one base path the operations ``labels`` are served under: a run sends to one base URL.
+
+    Raises:
+        UsageError: two of them are served under different base paths (a path item's or an operation's own
+            `servers`); the message names an operation of each and why, the tip how to split the run.
+    """
+    bases = operation_bases(document)
+    default = base_path(document)
+    by_base: dict[str, list[str]] = {}
+    for label in labels:
+        by_base.setdefault(bases.get(label, (default, "document"))[0], []).append(label)
+    if len(by_base) <= 1:
+        return next(iter(by_base), default)
+    shown = []
+    for base, members in by_base.items():
+        owner = bases.get(members[0], (default, "document"))[1]
+        whose = _WHOSE.get(owner, f"its {owner}'s `servers`")
+        more = f" (and {len(members) - 1} more)" if len(members) > 1 else ""
+        shown.append(f"`{members[0]}`{more} under `{base or '/'}` ({whose})")
+    first = next(iter(by_base.values()))[0]
+    raise UsageError(
+        "the operations to fuzz are served under different base paths: " + "; ".join(shown) + "; a run sends "
+        "every request to one base URL, so some would be sent to the wrong one",
+        title="cannot fuzz these operations in one run",
+        tip="fuzz each base path in its own run, choosing its operations with --include or --exclude "
+        f"(for example --include '{first}').",
+    )
 
 
 def select_operations(document: dict[str, Any], include: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[str]:

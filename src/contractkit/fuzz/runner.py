@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from contractkit.errors import ConfigError, ToolFailed, UsageError
 from contractkit.fuzz.curl import render_curl
 from contractkit.fuzz.errors import ServiceUnreachable, schemathesis_missing
-from contractkit.fuzz.operations import select_operations
+from contractkit.fuzz.operations import run_base_path, select_operations
 from contractkit.fuzz.result import FailedCheck, FuzzResult, OperationRun, RunError, StopReason
 
 if TYPE_CHECKING:
@@ -58,6 +58,8 @@ def run_fuzz(spec: FuzzSpec, base_url: str | None, options: FuzzOptions, *, app:
         UsageError: ``options`` select no operation of the contract.
     """
     selected = select_operations(spec.document, options.include, options.exclude)
+    # One base URL per run: refused when the selected operations are served under different base paths.
+    own_base = run_base_path(spec.document, selected)
     try:
         import schemathesis
         from schemathesis.config import SchemathesisConfig
@@ -71,7 +73,7 @@ def run_fuzz(spec: FuzzSpec, base_url: str | None, options: FuzzOptions, *, app:
         check_reachable(base_url)
         target = base_url
     else:
-        target = (base_url or _APP_BASE + spec.base_path).rstrip("/")
+        target = (base_url or _APP_BASE + own_base).rstrip("/")
     seed = options.seed if options.seed is not None else random.randrange(2**31)
 
     config = SchemathesisConfig()

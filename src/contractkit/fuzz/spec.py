@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from contractkit.catalog.model import FuzzPolicy
 from contractkit.errors import ContractInvalid, UsageError
 from contractkit.kinds import SpecKind
 from contractkit.spec.servers import base_path
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,9 @@ class FuzzSpec:
         document: the contract as one document (external ``$ref`` targets moved into ``components``).
         base_path: the contract's first base path (``/b2b/v1``; ``""`` at the root): the first server URL's path,
             its variables at their default (:mod:`contractkit.spec.servers`, the rule the middleware routes by).
+            An operation whose path item or itself has its own `servers` is served under their first base path
+            instead: a run takes the one base path of the operations it fuzzes
+            (:func:`contractkit.fuzz.operations.run_base_path`).
         policy: the catalog entry's ``fuzz:`` settings (none for a file outside the catalog).
     """
 
@@ -60,17 +66,21 @@ def load_fuzz_spec(target: str | Path, *, catalog: Path | None = None) -> FuzzSp
     return FuzzSpec(name=name, path=path, document=document, base_path=base_path(document), policy=policy)
 
 
-def resolve_base_url(base_url: str, spec: FuzzSpec) -> str:
+def resolve_base_url(base_url: str, spec: FuzzSpec, operations: Sequence[str] | None = None) -> str:
     """Return the URL the operations' paths are appended to.
 
-    A ``base_url`` with no path (``http://127.0.0.1:8080``) gets the contract's first base path
-    (``http://127.0.0.1:8080/b2b/v1``; a templated server URL with its variables at their default); one with a
-    path is used as it is, so a service mounted elsewhere, or at the root (``http://127.0.0.1:8080/``), can be
-    reached.
+    A ``base_url`` with no path (``http://127.0.0.1:8080``) gets the first base path of the operations to fuzz
+    (``operations``, labels; all of the contract's when ``None``): the contract's first base path
+    (``http://127.0.0.1:8080/b2b/v1``; a templated server URL with its variables at their default), or the one of
+    their path items' or their own `servers`. One with a path is used as it is, so a service mounted elsewhere,
+    or at the root (``http://127.0.0.1:8080/``), can be reached.
 
     Raises:
-        UsageError: ``base_url`` is not an absolute http(s) URL.
+        UsageError: ``base_url`` is not an absolute http(s) URL; or the operations are served under different
+            base paths (:func:`contractkit.fuzz.operations.run_base_path`).
     """
+    from contractkit.fuzz.operations import list_operations, run_base_path
+
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(
@@ -78,5 +88,7 @@ def resolve_base_url(base_url: str, spec: FuzzSpec) -> str:
             title="invalid --base-url",
             tip="give the service's address, for example --base-url http://127.0.0.1:8080",
         )
-    path = parts.path.rstrip("/") if parts.path else spec.base_path
+    labels = [label for label, _ in list_operations(spec.document)] if operations is None else operations
+    own = run_base_path(spec.document, labels) if spec.document else spec.base_path
+    path = parts.path.rstrip("/") if parts.path else own
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))

@@ -13,7 +13,7 @@ from contractkit.runtime._engine import Compiled, compile_schema
 from contractkit.runtime._multipart import PartPlan
 from contractkit.runtime._params import Param, caster, compile_param, schema_types
 from contractkit.spec.normalise import SchemaConverter
-from contractkit.spec.servers import base_paths
+from contractkit.spec.servers import base_paths, operation_base_paths
 from contractkit.spec.walk import operations as walk_operations
 
 LOCATIONS = ("path", "query", "header", "cookie")
@@ -110,10 +110,15 @@ class CompiledSpec:
 
     Attributes:
         name: the contract's name (catalog id, or the file name, or ``info.title``).
-        bases: the server base paths to strip, longest first (``""`` when a server is at the root).
-        static: routes without templates, by path.
-        templated: routes with templates, by segment count, most literal segments first.
+        bases: the server base paths to strip, longest first (``""`` when a server is at the root): the document's
+            and those of path items and operations with their own `servers`.
+        static: routes without templates, by path, under the document's first base path (every route when no path
+            item or operation has its own `servers`).
+        templated: routes with templates, by segment count, most literal segments first (the same routes).
         interesting: the lower-case header names the validator reads.
+        tables: per base path, longest first, the routes served under it: ``(base, static, templated)``. Each
+            operation is routed under its own base paths (:func:`contractkit.spec.servers.operation_base_paths`);
+            bases that serve the same operations share one pair of tables.
     """
 
     name: str
@@ -124,17 +129,18 @@ class CompiledSpec:
     templated: dict[int, list[PathEntry]]
     interesting: frozenset[str]
     response_converter: SchemaConverter
+    tables: tuple[tuple[str, dict[str, PathEntry], dict[int, list[PathEntry]]], ...]
 
     def match(self, path: str) -> tuple[PathEntry, dict[str, str]] | None:
         """Return the route of ``path`` (base path stripped) and its raw path parameter values."""
-        for base in self.bases:
+        for base, static, templated in self.tables:
             if base and not (path.startswith(base) and (len(path) == len(base) or path[len(base)] == "/")):
                 continue
             rest = path[len(base) :] or "/"
-            entry = self.static.get(rest)
+            entry = static.get(rest)
             if entry is not None:
                 return entry, {}
-            for candidate in self.templated.get(rest.count("/"), ()):
+            for candidate in templated.get(rest.count("/"), ()):
                 assert candidate.regex is not None
                 found = candidate.regex.match(rest)
                 if found is not None:
@@ -217,19 +223,50 @@ def compile_spec(root: dict[str, Any], name: str) -> CompiledSpec:
     assert isinstance(components, dict)
     schemes = components.get("securitySchemes") if isinstance(components.get("securitySchemes"), dict) else {}
     assert isinstance(schemes, dict)
-    static: dict[str, PathEntry] = {}
-    templated: dict[int, list[PathEntry]] = {}
     interesting = {"content-type", "content-length", "transfer-encoding", "cookie", "authorization", "x-request-id"}
     interesting |= {"traceparent", "origin", "access-control-request-method"}
-    routes: dict[str, dict[str, Operation]] = {}
-    # The operations a server receives: those of `paths`, by the one walk every tool shares.
+    # The operations a server receives: those of `paths`, by the one walk every tool shares; each under its own
+    # base paths (the operation's `servers`, else its path item's, else the document's).
+    served: dict[str, set[tuple[str, str]]] = {base: set() for base in base_paths(root)}
+    compiled: dict[tuple[str, str], Operation] = {}
     for found in walk_operations(memory_document(root, name), webhooks=False):
         declared = [p.value for p in found.parameters() if isinstance(p.value, dict) and "name" in p.value]
         assert isinstance(found.cursor.value, dict)  # the walk yields operation objects only
         op = _operation(root, found.path, found.method, found.cursor.value, declared, schemes, request, resolve)
-        routes.setdefault(found.path, {})[op.method] = op
+        compiled[(found.path, op.method)] = op
+        for base in operation_base_paths(root, found.path_item.value, found.cursor.value):
+            served.setdefault(base, set()).add((found.path, op.method))
         interesting.update(p.name for p in op.params["header"])
         interesting.update(c.name for alt in op.security for c in alt if c.where == "header")
+    bases = tuple(sorted(served, key=len, reverse=True))
+    shared: dict[frozenset[tuple[str, str]], tuple[dict[str, PathEntry], dict[int, list[PathEntry]]]] = {}
+    for keys in served.values():
+        if frozenset(keys) not in shared:
+            shared[frozenset(keys)] = _tables([key for key in compiled if key in keys], compiled)
+    tables = tuple((base, *shared[frozenset(served[base])]) for base in bases)
+    static, templated = shared[frozenset(served[base_paths(root)[0]])]
+    return CompiledSpec(
+        name=name,
+        oas30=oas30,
+        root=root,
+        bases=bases,
+        static=static,
+        templated=templated,
+        interesting=frozenset(interesting),
+        response_converter=SchemaConverter(root, direction="response"),
+        tables=tables,
+    )
+
+
+def _tables(
+    keys: list[tuple[str, str]], compiled: dict[tuple[str, str], Operation]
+) -> tuple[dict[str, PathEntry], dict[int, list[PathEntry]]]:
+    """Return the route tables of the operations ``keys`` (path template, method), in contract order."""
+    routes: dict[str, dict[str, Operation]] = {}
+    for template, method in keys:
+        routes.setdefault(template, {})[method] = compiled[(template, method)]
+    static: dict[str, PathEntry] = {}
+    templated: dict[int, list[PathEntry]] = {}
     for template, operations in routes.items():
         allow = tuple(operations)
         if "GET" in operations and "HEAD" not in operations:
@@ -243,16 +280,7 @@ def compile_spec(root: dict[str, Any], name: str) -> CompiledSpec:
     for entries in templated.values():
         # More literal text first: `/orders/mine` style routes win over `/orders/{id}`, then longer literals.
         entries.sort(key=lambda e: (-sum(1 for s in e.template.split("/") if s and "{" not in s), -len(e.template)))
-    return CompiledSpec(
-        name=name,
-        oas30=oas30,
-        root=root,
-        bases=tuple(sorted(base_paths(root), key=len, reverse=True)),
-        static=static,
-        templated=templated,
-        interesting=frozenset(interesting),
-        response_converter=SchemaConverter(root, direction="response"),
-    )
+    return static, templated
 
 
 def _operation(

@@ -1,6 +1,7 @@
 """The base paths of an OpenAPI document: where its `paths` live on a server, by one rule for every tool.
 
-The rule (the middleware routes by it, the fuzzer sends to the first one, the breaking engine keys by the first):
+The rule (the middleware routes each operation by its base paths, the fuzzer sends an operation to its first one,
+the breaking engine keys an operation by its first one):
 
 - Each entry of the document's `servers`, in order, gives the path of its URL. An absolute URL
   (``https://api.example.com/b2b/v1``) gives its path (``/b2b/v1``); a relative one is resolved against ``/``
@@ -14,13 +15,20 @@ The rule (the middleware routes by it, the fuzzer sends to the first one, the br
 - Duplicates are dropped; the order is the document's, so the first base path is the first server's with its
   defaults: the one a tool uses when it needs a single one (the fuzzer's URL, the breaking engine's keys).
 
-Path-item and operation `servers` are not read (no tool here routes by them).
+The base paths of one operation (:func:`operation_base_paths`) are those of the first non-empty `servers` of the
+operation, then of its path item, then of the document (OpenAPI 3.0/3.1: an operation's or a path item's `servers`
+is "an alternative server array" that replaces the document's; an absent or empty array replaces nothing). The same
+URL and variable rules apply at every level; a relative URL there resolves as a document-level one does, against
+``/`` (the specification resolves a relative server URL against where the document is served, never against the
+document's own `servers`), so a path item's ``/v2`` serves its operations at ``/v2/...`` whatever the document's
+servers say. Webhooks and callbacks are called by the API, not served by it: their `servers` locate nothing here.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from contractkit.loaders.types import JsonValue
@@ -34,11 +42,46 @@ def base_paths(document: JsonValue) -> tuple[str, ...]:
     servers = document.get("servers") if isinstance(document, dict) else None
     if not isinstance(servers, list) or not servers:
         return ("",)
-    found: dict[str, None] = {}
-    for server in servers:
-        for url in server_urls(server):
-            found.setdefault(url_path(url))
-    return tuple(found) or ("",)
+    return _paths_of(servers)
+
+
+def operation_base_paths(document: JsonValue, path_item: JsonValue, operation: JsonValue) -> tuple[str, ...]:
+    """Return the base paths an operation is served under, first first; never empty.
+
+    Args:
+        document: the OpenAPI document (its root value).
+        path_item: the operation's Path Item Object (a `$ref`'d one: its target).
+        operation: the Operation Object.
+
+    Returns:
+        The base paths of the operation's own `servers` if it has a non-empty list, else of its path item's, else
+        the document's (:func:`base_paths`).
+    """
+    owner = servers_owner(path_item, operation)
+    if owner == "document":
+        return base_paths(document)
+    holder = operation if owner == "operation" else path_item
+    assert isinstance(holder, dict)  # servers_owner found a non-empty list there
+    servers = holder["servers"]
+    assert isinstance(servers, list)
+    return _paths_of(servers)
+
+
+def servers_owner(path_item: JsonValue, operation: JsonValue) -> Literal["operation", "path item", "document"]:
+    """Return whose `servers` give an operation's base paths: its own, its path item's, or the document's.
+
+    The first of the operation and the path item with a non-empty `servers` list; ``document`` when neither has.
+    """
+    for holder, owner in ((operation, "operation"), (path_item, "path item")):
+        servers = holder.get("servers") if isinstance(holder, dict) else None
+        if isinstance(servers, list) and servers:
+            return "operation" if owner == "operation" else "path item"
+    return "document"
+
+
+def operation_base_path(document: JsonValue, path_item: JsonValue, operation: JsonValue) -> str:
+    """Return an operation's first base path (:func:`operation_base_paths`): the one a single-URL tool uses."""
+    return operation_base_paths(document, path_item, operation)[0]
 
 
 def base_path(document: JsonValue) -> str:
@@ -65,6 +108,14 @@ def server_urls(server: JsonValue) -> list[str]:
 def url_path(url: str) -> str:
     """Return the path of a server URL as a base path: relative URLs resolved against ``/``, no trailing ``/``."""
     return urlsplit(urljoin("/", url)).path.rstrip("/")
+
+
+def _paths_of(servers: list[JsonValue]) -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    for server in servers:
+        for url in server_urls(server):
+            found.setdefault(url_path(url))
+    return tuple(found) or ("",)
 
 
 def _fill(template: str, values: dict[str, str]) -> str:

@@ -1,9 +1,12 @@
 """Pairing the operations of two OpenAPI documents, and comparing each pair.
 
-Operations pair by method and full path: the first base path (:mod:`contractkit.spec.servers`: the first
-server's URL path, its variables at their default) is prefixed and template names are erased, so ``/a/{id}``
-and ``/a/{key}`` are one path, and moving ``/v1`` between `servers` and `paths` changes nothing. Webhooks
-(3.1) pair by method and name. Each pair is compared by area: security, parameters, request body, responses.
+Operations pair by method and full path: the operation's first base path (:mod:`contractkit.spec.servers`: the
+first URL path of its own `servers`, else its path item's, else the document's, variables at their default) is
+prefixed and template names are erased, so ``/a/{id}`` and ``/a/{key}`` are one path, and moving ``/v1`` between
+`servers` and `paths`, or an operation from the document's `servers` to its path item's with the same URL, changes
+nothing. An operation whose base path changed is paired by its bare path and reported by the base-path rule, once
+per change of base path. Webhooks (3.1) pair by method and name. Each pair is compared by area: security,
+parameters, request body, responses.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from contractkit.breaking.openapi.security import compare_security
 from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, change_rule
 from contractkit.loaders.document import Cursor, Document
 from contractkit.spec.servers import base_path as first_base_path
+from contractkit.spec.servers import operation_base_path, servers_owner
 from contractkit.spec.walk import Operation, operations
 
 API_PATH_REMOVED = change_rule(
@@ -88,7 +92,7 @@ class Keyed:
     """An operation with the keys it is paired by: method and normalised path (template names erased).
 
     Attributes:
-        key: (method, full path): the first server's base path, then the path.
+        key: (method, full path): the operation's first base path, then the path.
         bare: (method, path) without the base path, to pair operations when the server URL changed.
         operation: the operation.
     """
@@ -96,6 +100,8 @@ class Keyed:
     key: tuple[str, str]
     bare: tuple[str, str]
     operation: Operation
+    base_path: str = ""
+    servers: Cursor | None = None
 
     @property
     def label(self) -> str:
@@ -110,16 +116,24 @@ def base_path(doc: Document) -> str:
 
 def keyed_operations(doc: Document) -> dict[tuple[str, str], Keyed]:
     """Return the operations by (method, normalised full path); webhooks by (method, ``webhook name``)."""
-    prefix = base_path(doc)
     result: dict[tuple[str, str], Keyed] = {}
     for operation in operations(doc):
         if operation.webhook:
             key = bare = (operation.method, f"webhook {operation.path}")
-        else:
-            key = (operation.method, TEMPLATE.sub("{}", prefix + operation.path))
-            bare = (operation.method, TEMPLATE.sub("{}", operation.path))
-        result[key] = Keyed(key, bare, operation)
+            result[key] = Keyed(key, bare, operation)
+            continue
+        prefix = operation_base_path(doc.data, operation.path_item.value, operation.cursor.value)
+        key = (operation.method, TEMPLATE.sub("{}", prefix + operation.path))
+        bare = (operation.method, TEMPLATE.sub("{}", operation.path))
+        result[key] = Keyed(key, bare, operation, prefix, _servers(doc, operation))
     return result
+
+
+def _servers(doc: Document, operation: Operation) -> Cursor | None:
+    """Return the `servers` an operation's base paths come from: its own, its path item's, or the document's."""
+    owner = servers_owner(operation.path_item.value, operation.cursor.value)
+    holder = {"operation": operation.cursor, "path item": operation.path_item}.get(owner, doc.cursor())
+    return holder.get("servers")
 
 
 def pair_operations(
@@ -150,12 +164,18 @@ def compare_operations(ctx: DiffContext) -> None:
     new = keyed_operations(ctx.revision)
     pairs, removed, added, moved = pair_operations(old, new)
     if moved:
-        ctx.report(
-            API_BASE_PATH_CHANGED,
-            f"the base path changed from `{base_path(ctx.base) or '/'}` to `{base_path(ctx.revision) or '/'}`",
-            base=ctx.base.cursor().get("servers"),
-            revision=ctx.revision.cursor().get("servers"),
-        )
+        # One finding per change of base path (the document's, or a path item's or an operation's own `servers`).
+        changes: dict[tuple[str, str], tuple[Keyed, Keyed]] = {}
+        for before, after in pairs:
+            if before.key != after.key and not before.operation.webhook:
+                changes.setdefault((before.base_path, after.base_path), (before, after))
+        for (old_base, new_base), (before, after) in changes.items():
+            ctx.report(
+                API_BASE_PATH_CHANGED,
+                f"the base path changed from `{old_base or '/'}` to `{new_base or '/'}`",
+                base=before.servers,
+                revision=after.servers,
+            )
     for before, after in pairs:
         _compare_pair(ctx, before, after)
     # A path survives when some operation of it was paired, or the other version has it too.

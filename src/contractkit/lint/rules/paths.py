@@ -11,7 +11,7 @@ from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
 from contractkit.loaders.document import Cursor, Document
-from contractkit.spec.walk import HTTP_METHODS
+from contractkit.spec.walk import HTTP_METHODS, operations
 
 _KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*", re.ASCII)
 _TEMPLATE = re.compile(r"\{[^{}]*\}")
@@ -262,3 +262,34 @@ class _SegmentIndex:
                 return []
         numbers = range(len(self.paths)) if possible is None else sorted(possible)
         return [self.paths[number] for number in numbers]
+
+
+@lint_rule(
+    "webhook-servers",
+    severity=Severity.WARNING,
+    summary="`servers` on a webhook locate nothing: the API sends it to the URL the partner registered",
+    specs=(SpecKind.OPENAPI,),
+)
+def webhook_servers(ctx: LintContext) -> None:
+    """A webhook is a request the API sends, not one it serves: `servers` there say nothing a tool can use.
+
+    OpenAPI lets a path item and an operation override `servers`, and a webhook's path item is a Path Item
+    Object like any other, so the schema accepts them. But the base paths of a contract
+    (`contractkit.spec.servers`) are where the API receives requests; a webhook goes to the address each
+    partner registered, so the middleware, the fuzzer and the breaking engine read no `servers` of a webhook,
+    and a reader who takes them for the partner's URL is misled.
+
+    Fix: remove `servers` from the webhook; say where it is sent in its `description`.
+    """
+    seen: set[int] = set()
+    hint = "remove `servers` from the webhook; say where it is sent in its `description`"
+    for operation in operations(ctx.doc):
+        if not operation.webhook:
+            continue
+        shared = operation.path_item.get("servers")
+        if shared is not None and id(operation.path_item.value) not in seen:
+            seen.add(id(operation.path_item.value))  # one finding per path item, not one per method
+            ctx.report(shared, f"webhook `{operation.path}` declares `servers`, which locate nothing", hint=hint)
+        own = operation.cursor.get("servers")
+        if own is not None:
+            ctx.report(own, f"`{operation.label}` declares `servers`, which locate nothing", hint=hint)
