@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from contractkit.findings import Finding, Location, Report, Severity
+    from contractkit.fuzz.operations import select_operations
     from contractkit.fuzz.options import FuzzOptions
     from contractkit.fuzz.result import FuzzResult
     from contractkit.fuzz.runner import run_fuzz
@@ -105,6 +106,7 @@ _EXPORTS = {
     "run_fuzz": "contractkit.fuzz.runner",
     "run_gate": "contractkit.gate.run",
     "run_message_fuzz": "contractkit.messagefuzz",
+    "select_operations": "contractkit.fuzz.operations",
     "target_base": "contractkit.gate.changes",
     "validate": "contractkit.api",
 }
@@ -160,6 +162,7 @@ __all__ = [  # every name is imported on first use (`__getattr__`); tests/librar
     "run_fuzz",
     "run_gate",
     "run_message_fuzz",
+    "select_operations",
     "target_base",
     "validate",
 ]

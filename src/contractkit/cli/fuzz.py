@@ -195,7 +195,7 @@ def fuzz(
                 tip="e.g. `contractkit fuzz b2b-orders --base-url http://127.0.0.1:8080` or "
                 "`contractkit fuzz order-events --amqp-url amqp://guest:guest@127.0.0.1:5672/`.",
             )
-        from contractkit import load_fuzz_spec, resolve_base_url, run_fuzz
+        from contractkit import load_fuzz_spec, resolve_base_url, run_fuzz, select_operations
         from contractkit.outputs import FUZZ
 
         options = FuzzOptions(
@@ -212,8 +212,6 @@ def fuzz(
             request_timeout=request_timeout,
         )
         spec = load_fuzz_spec(target, catalog=catalog)
-        from contractkit.fuzz.operations import select_operations
-
         url = resolve_base_url(base_url, spec, select_operations(spec.document, options.include, options.exclude))
         sys.stderr.write(
             f"fuzzing `{spec.name}` at {url} (at most {options.max_examples} examples per operation and phase, "
