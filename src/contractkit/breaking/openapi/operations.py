@@ -7,6 +7,8 @@ prefixed and template names are erased, so ``/a/{id}`` and ``/a/{key}`` are one 
 nothing. An operation whose base path changed is paired by its bare path and reported by the base-path rule, once
 per change of base path. Webhooks (3.1) pair by method and name. Each pair is compared by area: security,
 parameters, request body, responses.
+An operation removed or added is judged by a group of rules (:data:`REMOVED_RULES`, :data:`ADDED_RULES`); the
+rules that report at their own nodes (the base path, an `operationId`, a deprecation) are called by name.
 """
 
 from __future__ import annotations
@@ -20,13 +22,50 @@ from contractkit.breaking.openapi.fixes import DEPRECATE
 from contractkit.breaking.openapi.parameters import compare_parameters
 from contractkit.breaking.openapi.schemas import REQUEST, RESPONSE
 from contractkit.breaking.openapi.security import compare_security
-from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, AnyChangeRule, breaking_rule, fired
 from contractkit.loaders.document import Cursor, Document
 from contractkit.spec.servers import base_path as first_base_path
 from contractkit.spec.servers import operation_base_path, servers_owner
 from contractkit.spec.walk import Operation, operations
 
-API_PATH_REMOVED = change_rule(
+
+@dataclass(frozen=True, slots=True)
+class OperationRemoved:
+    """An operation of the base that no operation of the revision pairs with, for the rules below.
+
+    Attributes:
+        keyed: the removed operation.
+        path_kept: its path survives: some operation of the path was paired, or the revision has the path.
+        first: the first removed operation of its path (a removed path is said once, not once per method).
+    """
+
+    keyed: Keyed
+    path_kept: bool
+    first: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OperationAdded:
+    """An operation of the revision that no operation of the base pairs with, for the rules below.
+
+    Attributes:
+        keyed: the added operation.
+        path_kept: its path was there: some operation of the path was paired, or the base has the path.
+    """
+
+    keyed: Keyed
+    path_kept: bool
+
+
+#: The rules on a removed operation, in the order their findings are said.
+REMOVED_RULES: list[AnyChangeRule] = []
+#: The rules on an added operation, in the order their findings are said.
+ADDED_RULES: list[AnyChangeRule] = []
+#: The rules the walkers call by name, each reporting at its own nodes (the base path, an `operationId`...).
+CALLED_RULES: list[AnyChangeRule] = []
+
+
+@breaking_rule(
     id="api-path-removed",
     level=ERROR,
     direction="operation",
@@ -34,8 +73,20 @@ API_PATH_REMOVED = change_rule(
     fix=DEPRECATE,
     category=CHANGE,
     removes="path",
+    group=REMOVED_RULES,
 )
-API_OPERATION_REMOVED = change_rule(
+def api_path_removed(change: OperationRemoved) -> str | None:
+    """A path (or a webhook) was removed with every operation it had.
+
+    Clients that still call it get a 404 (a partner registered for the webhook stops receiving it). Said once
+    per path, at its first operation; the deprecation policy judges it by the path's `deprecated` operations.
+    """
+    if change.path_kept or not change.first:
+        return None
+    return f"{_kind(change.keyed)} `{change.keyed.operation.path}` was removed"
+
+
+@breaking_rule(
     id="api-operation-removed",
     level=ERROR,
     direction="operation",
@@ -43,45 +94,104 @@ API_OPERATION_REMOVED = change_rule(
     fix=DEPRECATE,
     category=CHANGE,
     removes="operation",
+    group=REMOVED_RULES,
 )
-API_BASE_PATH_CHANGED = change_rule(
+def api_operation_removed(change: OperationRemoved) -> str | None:
+    """One method of a path that is still there was removed (`DELETE /orders/{id}` while `GET` stays).
+
+    Clients that call it get a 404 or a 405. A deprecated operation past its sunset date may go (the deprecation
+    policy judges the removal by the operation's `deprecated` flag).
+    """
+    return "operation was removed" if change.path_kept else None
+
+
+@breaking_rule(
     id="api-base-path-changed",
     level=WARNING,
     direction="operation",
-    summary="the path of the first `servers` URL changed: clients that call the old full URLs get 404, unless the old "
-    "base path is still served",
+    summary="the base path of operations (the path of their first `servers` URL) changed: clients that call the old "
+    "full URLs get 404, unless the old base path is still served",
     fix="keep serving the old base path (an alias or a redirect) until clients have moved.",
     category=CHANGE,
+    group=CALLED_RULES,
 )
-API_PATH_ADDED = change_rule(
+def api_base_path_changed(old: str, new: str) -> str | None:
+    """The path of the first server URL of operations changed (`/v1` to `/v2`) while the operations stayed.
+
+    The server is the operation's own `servers`, else its path item's, else the document's; one finding is said
+    per change of base path, at the `servers` that give the new one.
+
+    Operations are still paired by their paths without the base path, so their own changes are reported;
+    clients configured with the old full URLs get 404 unless the old base path keeps being served.
+    """
+    return f"the base path changed from `{old or '/'}` to `{new or '/'}`" if old != new else None
+
+
+@breaking_rule(
     id="api-path-added",
     level=INFO,
     direction="operation",
     summary="a new path breaks no existing client",
     category=CHANGE,
+    group=ADDED_RULES,
 )
-API_OPERATION_ADDED = change_rule(
+def api_path_added(change: OperationAdded) -> str | None:
+    """A new path (or webhook) with its operations: no existing client calls it, so none breaks; for the changelog."""
+    return None if change.path_kept else f"{_kind(change.keyed)} `{change.keyed.operation.path}` was added"
+
+
+@breaking_rule(
     id="api-operation-added",
     level=INFO,
     direction="operation",
     summary="a new operation breaks no existing client",
     category=CHANGE,
+    group=ADDED_RULES,
 )
-API_OPERATION_ID_CHANGED = change_rule(
+def api_operation_added(change: OperationAdded) -> str | None:
+    """A new method on a path that was already there: existing clients never call it; listed for the changelog."""
+    return "operation was added" if change.path_kept else None
+
+
+@breaking_rule(
     id="api-operation-id-changed",
     level=WARNING,
     direction="operation",
     summary="generated SDKs name methods after the `operationId`: renaming it breaks their callers (not the wire)",
     fix="keep the old `operationId`; rename only in a new major version.",
     category=CHANGE,
+    group=CALLED_RULES,
 )
-API_OPERATION_DEPRECATED = change_rule(
+def api_operation_id_changed(old: Operation, new: Operation) -> str | None:
+    """An operation's `operationId` was renamed or removed.
+
+    The requests on the wire are unchanged, but SDKs generated from the contract name their methods after it:
+    code that calls the old method no longer compiles once the SDK is regenerated.
+    """
+    old_id, new_id = old.cursor.raw("operationId"), new.cursor.raw("operationId")
+    if old_id is None or old_id == new_id:
+        return None
+    if new_id is None:
+        return f"`operationId` `{old_id}` was removed"
+    return f"`operationId` changed from `{old_id}` to `{new_id}`"
+
+
+@breaking_rule(
     id="api-operation-deprecated",
     level=INFO,
     direction="operation",
     summary="a deprecation warns clients before a removal",
     category=CHANGE,
+    group=CALLED_RULES,
 )
+def api_operation_deprecated(old: Operation, new: Operation) -> str | None:
+    """An operation was marked `deprecated: true`: it still works, and clients are warned to move off it.
+
+    Nothing breaks; the changelog lists it, and the deprecation policy later lets it be removed after its sunset.
+    """
+    if not old.cursor.raw("deprecated") and new.cursor.raw("deprecated") is True:
+        return "operation was deprecated"
+    return None
 
 
 TEMPLATE = re.compile(r"\{[^}/]*\}")
@@ -159,7 +269,7 @@ def pair_operations(
 
 
 def compare_operations(ctx: DiffContext) -> None:
-    """Report added, removed and changed operations."""
+    """Report added, removed and changed operations (:data:`REMOVED_RULES`, :data:`ADDED_RULES`)."""
     old = keyed_operations(ctx.base)
     new = keyed_operations(ctx.revision)
     pairs, removed, added, moved = pair_operations(old, new)
@@ -170,12 +280,9 @@ def compare_operations(ctx: DiffContext) -> None:
             if before.key != after.key and not before.operation.webhook:
                 changes.setdefault((before.base_path, after.base_path), (before, after))
         for (old_base, new_base), (before, after) in changes.items():
-            ctx.report(
-                API_BASE_PATH_CHANGED,
-                f"the base path changed from `{old_base or '/'}` to `{new_base or '/'}`",
-                base=before.servers,
-                revision=after.servers,
-            )
+            text = api_base_path_changed(old_base, new_base)
+            if text is not None:
+                ctx.report(api_base_path_changed, text, base=before.servers, revision=after.servers)
     for before, after in pairs:
         _compare_pair(ctx, before, after)
     # A path survives when some operation of it was paired, or the other version has it too.
@@ -185,33 +292,25 @@ def compare_operations(ctx: DiffContext) -> None:
     reported_paths: set[str] = set()
     for before in removed:
         path = before.key[1]
-        if path not in old_paths:
-            # One finding per removed path (on its first operation), not one per method.
-            if path not in reported_paths:
+        kept = path in old_paths
+        removal = OperationRemoved(before, kept, not kept and path not in reported_paths)
+        for rule, text in fired(REMOVED_RULES, removal):
+            if kept:
+                near = counterpart.get(path) or _path_item(new, path)
+                ctx.report(rule, text, base=before.operation.cursor, near=near, operation=before.label)
+            else:
                 reported_paths.add(path)
                 ctx.report(
-                    API_PATH_REMOVED,
-                    f"{_kind(before)} `{before.operation.path}` was removed",
+                    rule,
+                    text,
                     base=before.operation.path_item,
                     near=ctx.revision.cursor().get("webhooks" if before.operation.webhook else "paths"),
                     operation=before.label,
                 )
-            continue
-        near = counterpart.get(path) or _path_item(new, path)
-        ctx.report(
-            API_OPERATION_REMOVED,
-            "operation was removed",
-            base=before.operation.cursor,
-            near=near,
-            operation=before.label,
-        )
     for after in added:
-        if after.key[1] not in new_paths:
-            text = f"{_kind(after)} `{after.operation.path}` was added"
-            ctx.report(API_PATH_ADDED, text, revision=after.operation.cursor, operation=after.label)
-        else:
-            text = "operation was added"
-            ctx.report(API_OPERATION_ADDED, text, revision=after.operation.cursor, operation=after.label)
+        addition = OperationAdded(after, after.key[1] in new_paths)
+        for rule, text in fired(ADDED_RULES, addition):
+            ctx.report(rule, text, revision=after.operation.cursor, operation=after.label)
 
 
 def _kind(keyed: Keyed) -> str:
@@ -227,25 +326,14 @@ def _compare_pair(ctx: DiffContext, before: Keyed, after: Keyed) -> None:
     label = after.label
     # A webhook's request is sent by the API and read by the partner: the directions swap.
     sent, received = (RESPONSE, REQUEST) if new.webhook else (REQUEST, RESPONSE)
-    old_id, new_id = old.cursor.raw("operationId"), new.cursor.raw("operationId")
-    if old_id is not None and old_id != new_id:
-        ctx.report(
-            API_OPERATION_ID_CHANGED,
-            f"`operationId` changed from `{old_id}` to `{new_id}`"
-            if new_id is not None
-            else f"`operationId` `{old_id}` was removed",
-            base=old.cursor.get("operationId"),
-            revision=new.cursor.get("operationId") or new.cursor,
-            operation=label,
-        )
-    if not old.cursor.raw("deprecated") and new.cursor.raw("deprecated") is True:
-        ctx.report(
-            API_OPERATION_DEPRECATED,
-            "operation was deprecated",
-            base=old.cursor,
-            revision=new.cursor.get("deprecated"),
-            operation=label,
-        )
+    text = api_operation_id_changed(old, new)
+    if text is not None:
+        base, revision = old.cursor.get("operationId"), new.cursor.get("operationId") or new.cursor
+        ctx.report(api_operation_id_changed, text, base=base, revision=revision, operation=label)
+    text = api_operation_deprecated(old, new)
+    if text is not None:
+        deprecated = new.cursor.get("deprecated")
+        ctx.report(api_operation_deprecated, text, base=old.cursor, revision=deprecated, operation=label)
     compare_security(ctx, old, new, label)
     compare_parameters(ctx, old, new, label, sent)
     compare_request_body(ctx, old, new, label, sent)

@@ -3,51 +3,125 @@
 Parameters pair by location and name: header names case-insensitively, path parameters by their position in
 the template (renaming `{id}` to `{key}` changes nothing). Path-level parameters count unless the operation
 overrides them. The schema comes from `schema` or from the one media type of `content`; moving between the
-two, or changing `style`/`explode`, changes the serialisation.
+two, or changing `style`/`explode`, changes the serialisation. A parameter both sides have is worked out once
+into a :class:`ParameterChange`, one only a side has into a :class:`ParameterPresence`, for the rules below.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from contractkit.breaking.context import DiffContext
 from contractkit.breaking.openapi.fixes import DEPRECATE, NEW_VERSION
 from contractkit.breaking.openapi.schemas import SchemaDiff
-from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, AnyChangeRule, breaking_rule, fired
 from contractkit.loaders.document import Cursor
 from contractkit.spec.walk import Operation
 
-PARAM_REQUIRED_ADDED = change_rule(
+
+@dataclass(frozen=True, slots=True)
+class ParameterChange:
+    """A parameter both versions of an operation have, worked out once for the rules below.
+
+    Attributes:
+        text: the parameter as the messages name it (``query parameter `limit```), from the revision.
+        was_required: the base's parameter is `required: true`.
+        now_required: the revision's parameter is.
+        old_form: how the base writes the value on the wire (:func:`serialisation`).
+        new_form: how the revision does.
+    """
+
+    text: str
+    was_required: bool
+    now_required: bool
+    old_form: str
+    new_form: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterPresence:
+    """A parameter only one version of an operation has, for the rules below.
+
+    Attributes:
+        text: the parameter as the messages name it (``query parameter `limit```).
+        required: the parameter is `required: true`.
+        added: the revision has it (else only the base has it: removed).
+    """
+
+    text: str
+    required: bool
+    added: bool
+
+
+#: The rules on a parameter both versions have, in the order their findings are said.
+PARAMETER_RULES: list[AnyChangeRule] = []
+#: The rules on a parameter added or removed, in the order their findings are said.
+PRESENCE_RULES: list[AnyChangeRule] = []
+
+
+@breaking_rule(
     id="request-required-parameter-added",
     level=ERROR,
     direction="request",
     summary="clients that do not send the new parameter are rejected",
     fix="make it optional with a server-side default.",
     category=CHANGE,
+    group=PRESENCE_RULES,
 )
-PARAM_OPTIONAL_ADDED = change_rule(
+def request_required_parameter_added(change: ParameterPresence) -> str | None:
+    """An operation gained a parameter that every request must carry.
+
+    No existing client sends it: a server that validates requests rejects all of them with a 400 until they are
+    updated.
+    """
+    return f"required {change.text} was added" if change.added and change.required else None
+
+
+@breaking_rule(
     id="request-optional-parameter-added",
     level=INFO,
     direction="request",
     summary="an optional parameter breaks no client",
     category=CHANGE,
+    group=PRESENCE_RULES,
 )
-PARAM_BECAME_REQUIRED = change_rule(
+def request_optional_parameter_added(change: ParameterPresence) -> str | None:
+    """An operation gained an optional parameter: existing clients omit it and keep working; for the changelog."""
+    return f"optional {change.text} was added" if change.added and not change.required else None
+
+
+@breaking_rule(
     id="request-parameter-became-required",
     level=ERROR,
     direction="request",
     summary="clients that omitted the parameter are now rejected",
     fix="keep it optional with a server-side default.",
     category=CHANGE,
+    group=PARAMETER_RULES,
 )
-PARAM_BECAME_OPTIONAL = change_rule(
+def request_parameter_became_required(change: ParameterChange) -> str | None:
+    """An optional parameter was made `required: true`.
+
+    Clients that leave it out (they were allowed to) are rejected with a 400 by a server that validates requests.
+    """
+    return f"{change.text} became required" if change.now_required and not change.was_required else None
+
+
+@breaking_rule(
     id="request-parameter-became-optional",
     level=INFO,
     direction="request",
     summary="accepting a missing parameter breaks no client",
     category=CHANGE,
+    group=PARAMETER_RULES,
 )
-PARAM_REMOVED = change_rule(
+def request_parameter_became_optional(change: ParameterChange) -> str | None:
+    """A required parameter may now be left out: clients that send it keep working; listed for the changelog."""
+    return f"{change.text} became optional" if change.was_required and not change.now_required else None
+
+
+@breaking_rule(
     id="request-parameter-removed",
     level=WARNING,
     direction="request",
@@ -55,8 +129,19 @@ PARAM_REMOVED = change_rule(
     fix=DEPRECATE,
     category=CHANGE,
     removes="parameter",
+    group=PRESENCE_RULES,
 )
-PARAM_STYLE_CHANGED = change_rule(
+def request_parameter_removed(change: ParameterPresence) -> str | None:
+    """A parameter the operation took is gone from its contract.
+
+    Clients keep sending it: a server that rejects unknown parameters refuses their requests, a lenient one
+    ignores what they asked for (a filter, a page size) without telling them. The deprecation policy judges the
+    removal by the parameter's `deprecated` flag.
+    """
+    return None if change.added else f"{change.text} was removed"
+
+
+@breaking_rule(
     id="request-parameter-style-changed",
     level=ERROR,
     direction="request",
@@ -64,7 +149,17 @@ PARAM_STYLE_CHANGED = change_rule(
     "misreads",
     fix=NEW_VERSION,
     category=CHANGE,
+    group=PARAMETER_RULES,
 )
+def request_parameter_style_changed(change: ParameterChange) -> str | None:
+    """A parameter's value is written differently on the wire: its `style`, `explode`, or `schema`/`content` changed.
+
+    Old clients keep writing an array as `ids=1&ids=2` where the server now reads `ids=1,2` (say): the server
+    misreads or rejects what they send. Defaults are spelled out, so writing the default explicitly changes nothing.
+    """
+    if change.old_form == change.new_form:
+        return None
+    return f"serialisation of {change.text} changed from `{change.old_form}` to `{change.new_form}`"
 
 
 _TEMPLATE = re.compile(r"\{([^}/]*)\}")
@@ -95,30 +190,30 @@ def effective_parameters(operation: Operation) -> dict[tuple[str, str], Cursor]:
 
 
 def compare_parameters(ctx: DiffContext, old: Operation, new: Operation, label: str, direction: str) -> None:
-    """Report removed, added and changed parameters of one operation pair."""
+    """Report removed, added and changed parameters of one operation pair.
+
+    A parameter only one side has is judged by :data:`PRESENCE_RULES`, one both sides have by
+    :data:`PARAMETER_RULES` (then its schema is compared).
+    """
     before, after = effective_parameters(old), effective_parameters(new)
     for key, param in before.items():
         counterpart = after.get(key)
         if counterpart is None:
-            text = f"{_param_text(param)} was removed"
-            ctx.report(PARAM_REMOVED, text, base=param, near=new.cursor, operation=label)
+            removal = ParameterPresence(_param_text(param), param.raw("required") is True, added=False)
+            for rule, text in fired(PRESENCE_RULES, removal):
+                ctx.report(rule, text, base=param, near=new.cursor, operation=label)
             continue
         text = _param_text(counterpart)  # a path parameter may have been renamed with its template
-        was, now = param.raw("required") is True, counterpart.raw("required") is True
-        if was != now:
-            rule = PARAM_BECAME_REQUIRED if now else PARAM_BECAME_OPTIONAL
-            state = "required" if now else "optional"
-            ctx.report(rule, f"{text} became {state}", base=param, revision=counterpart, operation=label)
         scalar = _scalar(param) or _scalar(counterpart)
-        old_form, new_form = serialisation(param, scalar=scalar), serialisation(counterpart, scalar=scalar)
-        if old_form != new_form:
-            ctx.report(
-                PARAM_STYLE_CHANGED,
-                f"serialisation of {text} changed from `{old_form}` to `{new_form}`",
-                base=param,
-                revision=counterpart,
-                operation=label,
-            )
+        change = ParameterChange(
+            text,
+            param.raw("required") is True,
+            counterpart.raw("required") is True,
+            serialisation(param, scalar=scalar),
+            serialisation(counterpart, scalar=scalar),
+        )
+        for rule, said in fired(PARAMETER_RULES, change):
+            ctx.report(rule, said, base=param, revision=counterpart, operation=label)
         old_schema, new_schema = param_schema(param), param_schema(counterpart)
         if old_schema is not None and new_schema is not None:
             textual = param.get("content") is None and counterpart.get("content") is None
@@ -126,10 +221,9 @@ def compare_parameters(ctx: DiffContext, old: Operation, new: Operation, label: 
     for key, param in after.items():
         if key in before:
             continue
-        required = param.raw("required") is True
-        rule = PARAM_REQUIRED_ADDED if required else PARAM_OPTIONAL_ADDED
-        text = f"{'required' if required else 'optional'} {_param_text(param)} was added"
-        ctx.report(rule, text, base=old.cursor, revision=param, operation=label)
+        addition = ParameterPresence(_param_text(param), param.raw("required") is True, added=True)
+        for rule, text in fired(PRESENCE_RULES, addition):
+            ctx.report(rule, text, base=old.cursor, revision=param, operation=label)
 
 
 def _param_text(param: Cursor) -> str:
