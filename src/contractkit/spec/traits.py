@@ -66,6 +66,8 @@ class Traited:
 
     def raw(self, name: str) -> JsonValue | None:
         """Return the raw value of field ``name`` with the traits applied (a lone layer's ``$ref`` not followed)."""
+        if len(self.order) == 1:
+            return self.cursor.raw(name)
         found = _contributors(self.order, name)
         if not found:
             return None
