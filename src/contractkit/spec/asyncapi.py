@@ -423,7 +423,7 @@ class _Reader:
         name = traited.raw("name")
         parts = cursor.parts
         component = parts[2] if len(parts) == 3 and parts[:2] == ("components", "messages") else None
-        deprecated = any((found := traited.get(flag)) is not None and found.value is True for flag in _DEPRECATED)
+        deprecated = any(traited.raw(flag) is True for flag in _DEPRECATED)
         return Message(
             key=key,
             name=name if isinstance(name, str) else key,
