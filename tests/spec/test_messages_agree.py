@@ -1,9 +1,9 @@
 """Lint's walk, the AsyncAPI view, the breaking model and codegen see the same messages (issue 16).
 
-Each reads AsyncAPI messages for its own purpose (lint through `spec.walk`, the messaging runtime through
-`spec.asyncapi`, breaking through its model, codegen through its own naming walk), and all apply message traits
-through `spec.traits`. Before, lint's walk ignored traits: a `name` or `headers` given by a trait was linted as
-missing while the breaking check diffed it and the runtime validated against it.
+Each reads AsyncAPI messages for its own purpose (lint through `spec.walk`; the messaging runtime, breaking's model
+and codegen through the view of `spec.asyncapi`), and all apply message traits through `spec.traits`. Before,
+lint's walk ignored traits: a `name` or `headers` given by a trait was linted as missing while the breaking check
+diffed it and the runtime validated against it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from contractkit.codegen import asyncapi as codegen_asyncapi
 from contractkit.codegen.schemas import SchemaSet
 from contractkit.loaders import FileStore, open_document
 from contractkit.loaders.document import Cursor, Document
+from contractkit.spec.asyncapi import Message as ViewMessage
 from contractkit.spec.asyncapi import read_asyncapi
 from contractkit.spec.walk import messages
 
@@ -77,9 +78,10 @@ def _by_codegen(doc: Document, monkeypatch: pytest.MonkeyPatch) -> dict[Identity
     visited: dict[Identity, tuple[Cursor, Seen]] = {}
     original = codegen_asyncapi._message
 
-    def record(schemas: SchemaSet, message: Cursor, name: str, seen: set[Identity]) -> None:
+    def record(schemas: SchemaSet, message: ViewMessage, name: str, seen: set[Identity]) -> None:
         payload, headers = codegen_asyncapi.message_schemas(message)
-        visited.setdefault(message.identity, (message, Seen(None, _keys(headers), payload is not None)))
+        cursor = message.cursor
+        visited.setdefault(cursor.identity, (cursor, Seen(None, _keys(headers), payload is not None)))
         original(schemas, message, name, seen)
 
     with monkeypatch.context() as patch:

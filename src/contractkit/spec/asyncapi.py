@@ -14,8 +14,14 @@ messages               ``message``, or ``message.oneOf``           ``operation.m
 =====================  ==========================================  ==========================================
 
 Message and operation traits are applied by :func:`contractkit.spec.traits.apply_traits`, the one merge every
-reader shares: 2.x merges a trait over the object (the trait wins, JSON Merge Patch), 3.x keeps what the object
-says itself. A message without ``contentType`` takes ``defaultContentType``.
+reader shares (JSON Merge Patch, deep: 2.x merges a trait over the object, the trait wins; 3.x keeps what the
+object says itself). A message without ``contentType`` takes ``defaultContentType``.
+
+This is the one walk of AsyncAPI ``channels`` and ``operations`` (``tests/spec/test_one_asyncapi_walk.py``): the
+messaging runtime and the message fuzzer read it, the breaking check builds its model from it
+(:mod:`contractkit.breaking.asyncapi.model`: channel ``parameters``, 3.x ``reply``, the raw AMQP binding objects,
+2.x anonymous ``oneOf`` variants), and codegen collects message schemas from it (:attr:`AsyncApiView.components`
+and the channels' messages).
 
 AMQP bindings (0.3.0) are read into :class:`AmqpChannel` and :class:`AmqpOperation`. Binding 0.3.0 cannot say
 a queue's arguments or which exchange a queue is bound to; the house convention writes them as ``x-`` keys of
@@ -39,6 +45,7 @@ SEND: Action = "send"
 RECEIVE: Action = "receive"
 _ACTIONS_2X: dict[str, Action] = {"subscribe": SEND, "publish": RECEIVE}
 BOUND_TO = "x-bound-to"
+_DEPRECATED = ("deprecated", "x-deprecated")
 
 __all__ = [
     "BOUND_TO",
@@ -53,6 +60,8 @@ __all__ = [
     "Message",
     "Operation",
     "QueueBinding",
+    "Reply",
+    "message_key_2x",
     "read_asyncapi",
 ]
 
@@ -145,6 +154,11 @@ class Message:
         content_encoding: the AMQP binding's ``contentEncoding``.
         correlation_id: the correlation id's ``location`` (``$message.header#/correlation-id``).
         component: the ``components/messages`` key it is defined under, when it is one.
+        amqp: the AMQP binding object as written (traits applied), for a reader that compares it whole.
+        deprecated: marked ``deprecated`` or ``x-deprecated`` (by itself or a trait).
+        anonymous: a 2.x inline ``oneOf`` variant with no ``messageId``, component or ``name``: its key is its
+            position (``message0``), so no other version's message can be matched to it.
+        position: its index in a 2.x ``message.oneOf`` (``None``: the operation's one message, or 3.x).
     """
 
     key: str
@@ -158,6 +172,10 @@ class Message:
     content_encoding: str | None
     correlation_id: str | None
     component: str | None
+    amqp: Cursor | None = None
+    deprecated: bool = False
+    anonymous: bool = False
+    position: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +185,10 @@ class Channel:
     Attributes:
         key: the 3.x ``channels`` key (the address in 2.x).
         address: the address: for AMQP the routing key, or the queue's name.
-        messages: key -> message.
+        messages: key -> message (3.x: the channel's ``messages``; 2.x: those of its operations, the first of a key).
         amqp: the AMQP binding, when there is one.
+        parameters: name -> parameter object.
+        amqp_binding: the AMQP binding object as written (``amqp`` is its typed reading).
     """
 
     key: str
@@ -176,11 +196,33 @@ class Channel:
     cursor: Cursor
     messages: Mapping[str, Message]
     amqp: AmqpChannel | None
+    parameters: Mapping[str, Cursor] = field(default_factory=lambda: MappingProxyType({}))
+    amqp_binding: Cursor | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The reply of a 3.x request/reply operation.
+
+    Attributes:
+        cursor: the reply object.
+        channel: the reply channel (``None``: it names none, or not one of ``channels``).
+        messages: the messages of the reply (``reply.messages``, else all of its channel's; none without a channel).
+    """
+
+    cursor: Cursor
+    channel: Channel | None
+    messages: tuple[Message, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """An operation of the application: it sends messages to a channel, or receives them from one."""
+    """An operation of the application: it sends messages to a channel, or receives them from one.
+
+    Attributes:
+        amqp_binding: the AMQP binding object as written, traits applied (``amqp`` is its typed reading).
+        reply: the 3.x ``reply``, when it has one.
+    """
 
     key: str
     action: Action
@@ -188,6 +230,8 @@ class Operation:
     cursor: Cursor
     messages: tuple[Message, ...]
     amqp: AmqpOperation | None
+    amqp_binding: Cursor | None = None
+    reply: Reply | None = None
 
     @property
     def label(self) -> str:
@@ -203,6 +247,10 @@ class AsyncApiView:
         version: the ``asyncapi`` version (``3.0.0``).
         title, info_version: ``info.title`` and ``info.version``.
         doc_id: the document's ``id`` (``urn:...``), when it has one.
+        channels: key -> channel (the address in 2.x).
+        operations: key -> operation.
+        components: the ``components/messages``, key -> message (traits applied; used by a channel or not), when
+            read ``with_components``.
     """
 
     version: str
@@ -211,6 +259,7 @@ class AsyncApiView:
     doc_id: str | None
     channels: Mapping[str, Channel]
     operations: Mapping[str, Operation]
+    components: Mapping[str, Message] = field(default_factory=lambda: MappingProxyType({}))
 
     def messages(self) -> Iterator[Message]:
         """Yield every distinct message that a channel carries (once, however many channels carry it)."""
@@ -222,13 +271,20 @@ class AsyncApiView:
                     yield message
 
 
-def read_asyncapi(doc: Document) -> AsyncApiView:
-    """Return the view of an AsyncAPI 2.x or 3.x document."""
+def read_asyncapi(doc: Document, *, with_components: bool = False) -> AsyncApiView:
+    """Return the view of an AsyncAPI 2.x or 3.x document.
+
+    Args:
+        doc: the document.
+        with_components: read :attr:`AsyncApiView.components` too (every ``components/messages`` entry, used by a
+            channel or not: what codegen generates); left empty otherwise.
+    """
     root = doc.cursor()
     info = root.get("info")
     default = root.raw("defaultContentType")
     reader = _Reader(default if isinstance(default, str) else None, doc.spec.version.startswith("2."))
     channels, operations = reader.read_2x(root) if reader.v2 else reader.read_3x(root)
+    components = reader.components(root) if with_components else {}
     title = info.raw("title") if info is not None else None
     version = info.raw("version") if info is not None else None
     doc_id = root.raw("id")
@@ -239,6 +295,7 @@ def read_asyncapi(doc: Document) -> AsyncApiView:
         doc_id if isinstance(doc_id, str) else None,
         MappingProxyType(channels),
         MappingProxyType(operations),
+        MappingProxyType(components),
     )
 
 
@@ -258,14 +315,15 @@ class _Reader:
                 if op is None or not isinstance(op.value, dict):
                     continue
                 chosen = list(self._messages_2x(op))
-                messages.update({m.key: m for m in chosen if m.key not in messages})
+                for message in chosen:
+                    messages.setdefault(message.key, message)
                 found.append((action, op, chosen))
-            channel = Channel(address, address, item, MappingProxyType(messages), _amqp_channel(item))
+            channel = self._channel(address, address, item, messages)
             channels[address] = channel
             for action, op, chosen in found:
                 operation_id = op.raw("operationId")
                 op_key = operation_id if isinstance(operation_id, str) else f"{action.upper()} {address}"
-                operations[op_key] = Operation(op_key, action, channel, op, tuple(chosen), self._amqp_operation(op))
+                operations[op_key] = self._operation(op_key, action, channel, op, tuple(chosen))
         return channels, operations
 
     def _messages_2x(self, op: Cursor) -> Iterator[Message]:
@@ -280,7 +338,8 @@ class _Reader:
         for index, variant in enumerate(variants.elements()):
             raw = refs[index] if isinstance(refs, list) and index < len(refs) else None
             ref = raw.get("$ref") if isinstance(raw, dict) else None
-            yield self._message(variant, _key_2x(variant, ref if isinstance(ref, str) else None, f"message{index}"))
+            key = message_key_2x(variant, ref if isinstance(ref, str) else None)
+            yield self._message(variant, key or f"message{index}", anonymous=key is None, position=index)
 
     def read_3x(self, root: Cursor) -> tuple[dict[str, Channel], dict[str, Operation]]:
         channels: dict[str, Channel] = {}
@@ -288,13 +347,7 @@ class _Reader:
         for key, item in _items(root.get("channels")):
             address = item.raw("address")
             messages = {name: self._message(m, name) for name, m in _items(item.get("messages"))}
-            channel = Channel(
-                key,
-                address if isinstance(address, str) else key,
-                item,
-                MappingProxyType(messages),
-                _amqp_channel(item),
-            )
+            channel = self._channel(key, address if isinstance(address, str) else key, item, messages)
             channels[key] = by_identity[item.identity] = channel
         operations: dict[str, Operation] = {}
         for key, op in _items(root.get("operations")):
@@ -303,36 +356,55 @@ class _Reader:
             found_channel = by_identity.get(target.identity) if target is not None else None
             if action not in (SEND, RECEIVE) or found_channel is None:
                 continue  # `contractkit validate` reports it
-            channel = found_channel
-            listed = op.get("messages")
-            if listed is None:
-                chosen = tuple(channel.messages.values())
-            else:
-                by_cursor = {m.cursor.identity: m for m in channel.messages.values()}
-                chosen = tuple(by_cursor.get(m.identity) or self._message(m, m.key) for m in listed.elements())
-            operations[key] = Operation(
-                key, SEND if action == SEND else RECEIVE, channel, op, chosen, self._amqp_operation(op)
+            chosen = self._chosen(op.get("messages"), found_channel)
+            reply = self._reply(op.get("reply"), by_identity)
+            operations[key] = self._operation(
+                key, SEND if action == SEND else RECEIVE, found_channel, op, chosen, reply
             )
         return channels, operations
 
-    def _amqp_operation(self, op: Cursor) -> AmqpOperation | None:
-        bindings = apply_traits(op).get("bindings")
-        amqp = bindings.get("amqp") if bindings is not None else None
-        if amqp is None or not isinstance(amqp.value, dict):
-            return None
-        raw = amqp.value
-        cc = raw.get("cc")
-        return AmqpOperation(
-            delivery_mode=_int(raw.get("deliveryMode")),
-            mandatory=_bool(raw.get("mandatory")),
-            ack=_bool(raw.get("ack")),
-            priority=_int(raw.get("priority")),
-            expiration=_int(raw.get("expiration")),
-            timestamp=_bool(raw.get("timestamp")),
-            cc=tuple(str(c) for c in cc) if isinstance(cc, list) else (),
-        )
+    def _chosen(self, listed: Cursor | None, channel: Channel) -> tuple[Message, ...]:
+        """The messages an operation (or reply) lists, each a ref into its channel's; all of the channel's if none."""
+        if listed is None:
+            return tuple(channel.messages.values())
+        by_cursor = {m.cursor.identity: m for m in channel.messages.values()}
+        return tuple(by_cursor.get(m.identity) or self._message(m, m.key) for m in listed.elements())
 
-    def _message(self, cursor: Cursor, key: str) -> Message:
+    def _reply(self, reply: Cursor | None, by_identity: Mapping[tuple[str, tuple[str, ...]], Channel]) -> Reply | None:
+        if reply is None:
+            return None
+        target = reply.get("channel")
+        channel = by_identity.get(target.identity) if target is not None else None
+        messages = self._chosen(reply.get("messages"), channel) if channel is not None else ()
+        return Reply(reply, channel, messages)
+
+    def _channel(self, key: str, address: str, item: Cursor, messages: dict[str, Message]) -> Channel:
+        declared = item.get("parameters")
+        parameters = MappingProxyType(dict(declared.items())) if declared is not None else MappingProxyType({})
+        bindings = item.get("bindings")
+        binding = bindings.get("amqp") if bindings is not None else None
+        return Channel(key, address, item, MappingProxyType(messages), _amqp_channel(binding), parameters, binding)
+
+    def _operation(
+        self,
+        key: str,
+        action: Action,
+        channel: Channel,
+        op: Cursor,
+        messages: tuple[Message, ...],
+        reply: Reply | None = None,
+    ) -> Operation:
+        bindings = apply_traits(op).get("bindings")
+        binding = bindings.get("amqp") if bindings is not None else None
+        return Operation(key, action, channel, op, messages, _amqp_operation(binding), binding, reply)
+
+    def components(self, root: Cursor) -> dict[str, Message]:
+        """The ``components/messages``, key -> message."""
+        components = root.get("components")
+        declared = components.get("messages") if components is not None else None
+        return {key: self._message(cursor, key) for key, cursor in _items(declared)}
+
+    def _message(self, cursor: Cursor, key: str, *, anonymous: bool = False, position: int | None = None) -> Message:
         traited = apply_traits(cursor)
         content_type = traited.get("contentType")
         headers = traited.get("headers")
@@ -351,6 +423,7 @@ class _Reader:
         name = traited.raw("name")
         parts = cursor.parts
         component = parts[2] if len(parts) == 3 and parts[:2] == ("components", "messages") else None
+        deprecated = any(traited.raw(flag) is True for flag in _DEPRECATED)
         return Message(
             key=key,
             name=name if isinstance(name, str) else key,
@@ -363,7 +436,27 @@ class _Reader:
             content_encoding=_str(amqp_raw.get("contentEncoding")),
             correlation_id=location if isinstance(location, str) else None,
             component=component,
+            amqp=amqp,
+            deprecated=deprecated,
+            anonymous=anonymous,
+            position=position,
         )
+
+
+def _amqp_operation(amqp: Cursor | None) -> AmqpOperation | None:
+    if amqp is None or not isinstance(amqp.value, dict):
+        return None
+    raw = amqp.value
+    cc = raw.get("cc")
+    return AmqpOperation(
+        delivery_mode=_int(raw.get("deliveryMode")),
+        mandatory=_bool(raw.get("mandatory")),
+        ack=_bool(raw.get("ack")),
+        priority=_int(raw.get("priority")),
+        expiration=_int(raw.get("expiration")),
+        timestamp=_bool(raw.get("timestamp")),
+        cc=tuple(str(c) for c in cc) if isinstance(cc, list) else (),
+    )
 
 
 def message_key_2x(message: Cursor, ref: str | None) -> str | None:
@@ -382,9 +475,7 @@ def _key_2x(message: Cursor, ref: str | None, fallback: str) -> str:
     return key if key is not None else fallback
 
 
-def _amqp_channel(item: Cursor) -> AmqpChannel | None:
-    bindings = item.get("bindings")
-    amqp = bindings.get("amqp") if bindings is not None else None
+def _amqp_channel(amqp: Cursor | None) -> AmqpChannel | None:
     if amqp is None or not isinstance(amqp.value, dict):
         return None
     raw = amqp.value
