@@ -75,3 +75,10 @@ def test_the_rule_list_does_not_depend_on_the_order_rules_are_registered(
     monkeypatch.setattr("contractkit.rulebook.RULES", reversed_rules)
     assert list(reversed_rules) != list(RULES)
     assert render_rules(fmt) == expected
+
+
+@pytest.mark.parametrize("module", ["value_types", "constraints", "properties", "unions"])
+def test_the_schema_rule_modules_declare_their_rules_as_functions(module: str) -> None:
+    text = (BREAKING / "openapi" / f"{module}.py").read_text()
+    assert DECLARED.findall(text) == []
+    assert DECORATED.findall(text) != []

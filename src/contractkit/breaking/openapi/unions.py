@@ -13,10 +13,16 @@ values another variant of the other version accepts anyway changes nothing a cli
 So a catch-all branch (``anyOf: [{type: string}, {type: string, enum: [...]}]``) absorbs the enum changes of
 its sibling, and a variant merged into a wider one is not "removed". What "covers" means is
 :func:`covers`: certain, never guessed.
+
+Each rule is a function: the walker works out a :class:`VariantChange` for each variant added or removed (and
+each discriminator value added to a mapping), and a :class:`SelectionChange` for each change of how a variant is
+selected (the discriminator's property, a variant's values, a mapping's), and calls :data:`VARIANT_RULES` or
+:data:`SELECTION_RULES` with it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from contractkit.breaking.openapi.fixes import NEW_VERSION
@@ -31,14 +37,75 @@ from contractkit.breaking.openapi.variants import (
     shape,
     variant_name,
 )
-from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, WARNING, AnyChangeRule, breaking_rule, fired
 
 if TYPE_CHECKING:
     from contractkit.breaking.openapi.schemas import SchemaDiff
     from contractkit.loaders.document import Cursor
 
-# --- schemas: request side (what clients send) -----------------------------------------------------------
-REQ_VARIANT_REMOVED = change_rule(
+
+@dataclass(frozen=True, slots=True)
+class VariantChange:
+    """A variant of a choice that no variant of the other version covers, added or removed, for :data:`VARIANT_RULES`.
+
+    Attributes:
+        request: the schema is read from requests (clients write it); else from responses.
+        added: the variant is the revision's; else the base's (removed).
+        keyword: the choice's keyword (`oneOf`, `anyOf`).
+        name: the variant as messages name it (``#2``, `Cat`); ``None`` when it is the single schema of its
+            version (the other one is a choice).
+        value: the discriminator value of a mapping that selects the added variant, when that is the change (a
+            discriminator without `oneOf`, on a parent that subtypes extend with `allOf`).
+    """
+
+    request: bool
+    added: bool
+    keyword: str
+    name: str | None
+    value: str | None = None
+
+    def removal(self) -> str:
+        """Say the variant removed."""
+        if self.name is None:  # the single old schema is none of the new choice's variants
+            return f"{AT} became a `{self.keyword}` that has no variant like the old schema"
+        return f"variant {self.name} of {AT} was removed"
+
+    def addition(self) -> str:
+        """Say the variant added."""
+        if self.value is not None:
+            return f"discriminator value `{self.value}` was added to {AT}"
+        if self.name is None:  # a choice became a single schema that is none of its variants
+            return f"{AT} was a `{self.keyword}` and became a schema unlike any of its variants"
+        return f"variant {self.name} was added to {AT}"
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionChange:
+    """How a payload selects its variant changed, for :data:`SELECTION_RULES`.
+
+    The discriminator's property, the values that select a variant, or the schema a mapping's value selects.
+
+    Attributes:
+        request: the schema is read from requests (clients write it); else from responses.
+        lost: a value that selected a variant no longer selects it (payloads clients send go astray).
+        gained: a value selects a variant it did not (payloads clients read are taken for another variant).
+        said: what changed, naming the place with :data:`~contractkit.breaking.openapi.said.AT`.
+    """
+
+    request: bool
+    lost: bool
+    gained: bool
+    said: str
+
+
+#: The rules of a variant added to or removed from a choice (exactly one says it).
+VARIANT_RULES: list[AnyChangeRule] = []
+#: The rules of a change of how a variant is selected (the discriminator).
+SELECTION_RULES: list[AnyChangeRule] = []
+
+
+# --- variants -----------------------------------------------------------------------------------------------
+@breaking_rule(
     id="request-variant-removed",
     level=ERROR,
     direction="request",
@@ -46,26 +113,32 @@ REQ_VARIANT_REMOVED = change_rule(
     fix="keep accepting the variant.",
     category=CHANGE,
     schema=True,
+    group=VARIANT_RULES,
 )
-REQ_VARIANT_ADDED = change_rule(
+def request_variant_removed(change: VariantChange) -> str | None:
+    """A request `oneOf`/`anyOf` lost a variant whose values no remaining variant accepts.
+
+    Clients that send a payload of that shape (or of the single schema that became a choice without it) are
+    rejected with a 400.
+    """
+    return change.removal() if change.request and not change.added else None
+
+
+@breaking_rule(
     id="request-variant-added",
     level=INFO,
     direction="request",
     summary="accepting another shape breaks no client",
     category=CHANGE,
     schema=True,
+    group=VARIANT_RULES,
 )
-REQ_DISCRIMINATOR_CHANGED = change_rule(
-    id="request-discriminator-changed",
-    level=ERROR,
-    direction="request",
-    summary="the property or mapping that selects the `oneOf` variant changed: old payloads select nothing",
-    fix=NEW_VERSION,
-    category=CHANGE,
-    schema=True,
-)
-# --- schemas: response side (what clients read) ----------------------------------------------------------
-RESP_VARIANT_ADDED = change_rule(
+def request_variant_added(change: VariantChange) -> str | None:
+    """A request `oneOf`/`anyOf` gained a variant: every payload clients send today is still accepted."""
+    return change.addition() if change.request and change.added else None
+
+
+@breaking_rule(
     id="response-variant-added",
     level=WARNING,
     direction="response",
@@ -73,16 +146,52 @@ RESP_VARIANT_ADDED = change_rule(
     fix="tell clients to ignore unknown variants (a discriminator with a default branch) before adding one.",
     category=CHANGE,
     schema=True,
+    group=VARIANT_RULES,
 )
-RESP_VARIANT_REMOVED = change_rule(
+def response_variant_added(change: VariantChange) -> str | None:
+    """A response `oneOf`/`anyOf` gained a variant (or a discriminator mapping a new value) no old one covered.
+
+    Clients that handle each variant they know (a `switch` on the type, a generated sealed class) may fail on a
+    payload of the new one.
+    """
+    return change.addition() if not change.request and change.added else None
+
+
+@breaking_rule(
     id="response-variant-removed",
     level=INFO,
     direction="response",
     summary="sending fewer shapes is safe",
     category=CHANGE,
     schema=True,
+    group=VARIANT_RULES,
 )
-RESP_DISCRIMINATOR_CHANGED = change_rule(
+def response_variant_removed(change: VariantChange) -> str | None:
+    """A response `oneOf`/`anyOf` lost a variant: clients only stop getting payloads of that shape."""
+    return change.removal() if not change.request and not change.added else None
+
+
+# --- the discriminator --------------------------------------------------------------------------------------
+@breaking_rule(
+    id="request-discriminator-changed",
+    level=ERROR,
+    direction="request",
+    summary="the property or mapping that selects the `oneOf` variant changed: old payloads select nothing",
+    fix=NEW_VERSION,
+    category=CHANGE,
+    schema=True,
+    group=SELECTION_RULES,
+)
+def request_discriminator_changed(change: SelectionChange) -> str | None:
+    """The discriminator of a request choice changed: its property, a value removed, or what a value selects.
+
+    Clients that send the old discriminator value (or set the old property) select no variant, or another one,
+    and are rejected or misread.
+    """
+    return change.said if change.request and change.lost else None
+
+
+@breaking_rule(
     id="response-discriminator-changed",
     level=ERROR,
     direction="response",
@@ -90,10 +199,15 @@ RESP_DISCRIMINATOR_CHANGED = change_rule(
     fix=NEW_VERSION,
     category=CHANGE,
     schema=True,
+    group=SELECTION_RULES,
 )
+def response_discriminator_changed(change: SelectionChange) -> str | None:
+    """The discriminator of a response choice changed: its property, a new value, or what a value selects.
 
-
-__all__ = ["compare_variants", "covers", "union_covers"]
+    Clients select the variant to parse by the discriminator: a payload with the new property or value selects
+    nothing they know, or the wrong model.
+    """
+    return change.said if not change.request and change.gained else None
 
 
 def compare_variants(
@@ -108,9 +222,9 @@ def compare_variants(
         The depth of a cycle a variant pair hit (see ``SchemaDiff``), or a large number.
     """
     if old.discriminator is not None and new.discriminator is not None and old.discriminator != new.discriminator:
-        rule = REQ_DISCRIMINATOR_CHANGED if diff.request else RESP_DISCRIMINATOR_CHANGED
         text = f"discriminator of {AT} changed from `{old.discriminator}` to `{new.discriminator}`"
-        diff.say(rule, text, old, new)
+        for rule, message in fired(SELECTION_RULES, SelectionChange(diff.request, True, True, text)):
+            diff.say(rule, message, old, new)
     old_variants = old.variants or ([old.sole or old.cursor] if promote else [])
     new_variants = new.variants or ([new.sole or new.cursor] if promote else [])
     if not old_variants and not new_variants:
@@ -142,22 +256,16 @@ def compare_variants(
         variant = old_variants[index]
         if _types_covered(diff, variant, covered) or union_covers(new_views, old_views[index]):
             continue  # its values are still accepted (or still possible): nothing was removed
-        rule = REQ_VARIANT_REMOVED if diff.request else RESP_VARIANT_REMOVED
-        if not old.variants:  # the single old schema is none of the new choice's variants
-            text = f"{AT} became a `{keyword}` that has no variant like the old schema"
-        else:
-            text = f"variant {variant_name(variant, keyword, index)} of {AT} was removed"
-        diff.say(rule, text, variant, new)
+        label = variant_name(variant, keyword, index) if old.variants else None
+        for rule, message in fired(VARIANT_RULES, VariantChange(diff.request, False, keyword, label)):
+            diff.say(rule, message, variant, new)
     for index in added:
         variant = new_variants[index]
         if _types_covered(diff, variant, covered) or union_covers(old_views, new_views[index]):
             continue  # it accepts (or sends) nothing the old choice did not
-        rule = REQ_VARIANT_ADDED if diff.request else RESP_VARIANT_ADDED
-        if not new.variants:  # a choice became a single schema that is none of its variants
-            text = f"{AT} was a `{keyword}` and became a schema unlike any of its variants"
-        else:
-            text = f"variant {variant_name(variant, keyword, index)} was added to {AT}"
-        diff.say(rule, text, old, variant)
+        label = variant_name(variant, keyword, index) if new.variants else None
+        for rule, message in fired(VARIANT_RULES, VariantChange(diff.request, True, keyword, label)):
+            diff.say(rule, message, old, variant)
     return lowest
 
 
@@ -190,31 +298,34 @@ def _discriminator_values(
     if not was or not now or was == now:
         return
     # Clients sending an old value, or reading a new one, no longer agree with the API on the variant.
-    if (diff.request and was - now) or (not diff.request and now - was):
-        rule = REQ_DISCRIMINATOR_CHANGED if diff.request else RESP_DISCRIMINATOR_CHANGED
-        text = (
-            f"discriminator value(s) of {variant} changed from {values_text(sorted(was))} to {values_text(sorted(now))}"
-        )
-        diff.say(rule, text, before, after)
+    text = f"discriminator value(s) of {variant} changed from {values_text(sorted(was))} to {values_text(sorted(now))}"
+    for rule, message in fired(SELECTION_RULES, SelectionChange(diff.request, bool(was - now), bool(now - was), text)):
+        diff.say(rule, message, before, after)
 
 
 def _mapping(diff: SchemaDiff, old: SchemaView, new: SchemaView) -> None:
     """A discriminator without `oneOf` (on a parent that subtypes extend with `allOf`): compare its mapping."""
     if old.discriminator is None or new.discriminator is None:
         return
+    request = diff.request
     before, after = mapping_targets(old), mapping_targets(new)
     for value, target in before.items():
         counterpart = after.get(value)
-        if counterpart is None:
-            if diff.request:
-                diff.say(REQ_DISCRIMINATOR_CHANGED, f"discriminator value `{value}` of {AT} was removed", target, new)
+        if counterpart is None:  # clients reading payloads never see the value again
+            change = SelectionChange(request, True, False, f"discriminator value `{value}` of {AT} was removed")
+            for rule, message in fired(SELECTION_RULES, change):
+                diff.say(rule, message, target, new)
         elif not _same_schema(target, counterpart):
-            rule = REQ_DISCRIMINATOR_CHANGED if diff.request else RESP_DISCRIMINATOR_CHANGED
-            diff.say(rule, f"discriminator value `{value}` of {AT} now selects another schema", target, counterpart)
-    if not diff.request:
+            change = SelectionChange(
+                request, True, True, f"discriminator value `{value}` of {AT} now selects another schema"
+            )
+            for rule, message in fired(SELECTION_RULES, change):
+                diff.say(rule, message, target, counterpart)
+    if not request:  # a request value added selects a variant no client sends: nothing to say
         for value, target in after.items():
             if value not in before:
-                diff.say(RESP_VARIANT_ADDED, f"discriminator value `{value}` was added to {AT}", old, target)
+                for rule, message in fired(VARIANT_RULES, VariantChange(request, True, "", None, value)):
+                    diff.say(rule, message, old, target)
 
 
 def _same_schema(left: Cursor, right: Cursor) -> bool:
