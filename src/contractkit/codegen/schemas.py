@@ -52,7 +52,6 @@ _MANY = ("oneOf", "anyOf", "allOf")
 _STRUCTURE = ("properties", "items", "additionalProperties", "not", "contains", "prefixItems", *_MANY)
 # The same for a draft-07 tuple (`items: [...]`, `prefixItems` in 2020-12): its members are named in items' place.
 _TUPLE_ORDER = ("properties", "prefixItems", "items", "additionalProperties", "not", "contains", *_MANY)
-_RANKS = {order: {keyword: i for i, keyword in enumerate(order)} for order in (_STRUCTURE, _TUPLE_ORDER)}
 # Validation keywords that dcg writes as ``Field(...)`` constraints: where a union member, an array item or a map
 # value carries one, dcg makes a named type alias for it (``Stop``, ``Input1``), so contractkit names it first.
 _CONSTRAINTS = frozenset(
@@ -75,7 +74,14 @@ _CONSTRAINTS = frozenset(
 # and dcg would otherwise make a union of a list and an empty class out of `{type: object, items: ...}`).
 _ARRAY_ONLY = ("items", "prefixItems", "contains", "minItems", "maxItems", "uniqueItems")
 # Every keyword codegen reads (the rest, examples, xml, x-*, if/then/else, dependencies..., is left out).
-_READ = _PLAIN | frozenset(_STRUCTURE)
+_HOLDERS = frozenset(_STRUCTURE)
+_READ = _PLAIN | _HOLDERS
+# What codegen keeps of a node, by (its `type` allows arrays, OAS 3.0: `nullable` is a keyword).
+_KEEP = {
+    (array, oas30): _READ - (set() if array else set(_ARRAY_ONLY)) | ({"nullable"} if oas30 else set())
+    for array in (True, False)
+    for oas30 in (True, False)
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,11 +279,7 @@ class SchemaSet:
                 location=cursor.location,
                 tip="`contractkit validate` checks every schema of the contract.",
             )
-        array = _may_be_array(value)
-
-        def keep(key: str) -> bool:
-            return (key in _READ and (array or key not in _ARRAY_ONLY)) or (key == "nullable" and self._openapi30)
-
+        keep = _KEEP[_may_be_array(value), self._openapi30]
         holders: dict[str, Cursor | None] = {}  # the cursor of `properties`, `oneOf`, ... (refs followed), once
 
         def sub(keyword: str, path: tuple[str, ...], value: JsonValue) -> JsonValue:
@@ -294,8 +296,8 @@ class SchemaSet:
         converted = convert_keywords(value, self._dialect, sub, keep=keep, order=order)
         null = converted.pop("nullable", None) is True
         # dcg's input as it always was: the plain keywords in source order, then those holding schemas, in `order`.
-        rank = _RANKS[order]
-        out: dict[str, JsonValue] = dict(sorted(converted.items(), key=lambda item: rank.get(item[0], -1)))
+        out: dict[str, JsonValue] = {key: sub for key, sub in converted.items() if key not in _HOLDERS}
+        out.update((key, converted[key]) for key in order if key in converted)
         _simplify_all_of(out)
         discriminator = value.get("discriminator")
         if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):

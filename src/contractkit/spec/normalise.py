@@ -87,7 +87,8 @@ of its own (``_bounds``), the 3.0 rule :func:`exclusive_bounds` spells, which it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Collection
 from typing import Any, Literal
 
 from contractkit.loaders.pointer import escape, parse_pointer
@@ -323,8 +324,9 @@ def ref_siblings(schema: dict[str, Any], dialect: Dialect) -> dict[str, Any]:
 Sub = Callable[[str, tuple[str, ...], Any], Any]
 
 
-def _readable(key: str) -> bool:
-    return key not in _DROPPED and not key.startswith("x-")
+@functools.cache
+def _ranks(order: tuple[str, ...]) -> dict[str, int]:
+    return {keyword: i for i, keyword in enumerate(order)}
 
 
 def convert_keywords(
@@ -332,8 +334,8 @@ def convert_keywords(
     dialect: Dialect,
     sub: Sub,
     *,
-    keep: Callable[[str], bool] = _readable,
-    order: Sequence[str] = (),
+    keep: Collection[str] | None = None,
+    order: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Return one Schema Object's own keywords in JSON Schema 2020-12, each of its subschemas converted by ``sub``.
 
@@ -348,8 +350,8 @@ def convert_keywords(
         dialect: its dialect.
         sub: converts each subschema; called with the 2020-12 keyword (``prefixItems`` for a draft-07 tuple), the
             path from ``schema`` (``("items", "0")``) and the value.
-        keep: which of the source keywords are read (the others are left out, their subschemas never converted);
-            by default all but annotations, ``x-*`` and the keywords that would make the copy resolve on its own.
+        keep: the source keywords read (the others are left out, their subschemas never converted); by default
+            all but annotations, ``x-*`` and the keywords that would make the copy resolve on its own.
         order: 2020-12 keywords whose subschemas are converted first, in this order (the rest in source order);
             the result keeps the source order.
 
@@ -359,7 +361,7 @@ def convert_keywords(
     out: dict[str, Any] = {}
     slots: list[tuple[str, tuple[str, ...], Any, Any, Any]] = []  # (keyword, path, value, container, slot)
     for key, value in schema.items():
-        if not keep(key):
+        if (key in _DROPPED or key.startswith("x-")) if keep is None else key not in keep:
             continue
         if key == "items" and isinstance(value, list):  # draft 4-7 tuple form
             out["prefixItems"] = items = list(value)
@@ -383,8 +385,8 @@ def convert_keywords(
                     slots.append(("dependentSchemas", (key, name), dependency, schemas, name))
         else:
             out[key] = value
-    if order:
-        rank = {keyword: i for i, keyword in enumerate(order)}
+    if order and len(slots) > 1:
+        rank = _ranks(order)
         slots.sort(key=lambda slot: rank.get(slot[0], len(rank)))
     for keyword, path, value, container, slot in slots:
         container[slot] = sub(keyword, path, value)
