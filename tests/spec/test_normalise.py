@@ -33,6 +33,15 @@ CASES = [
     pytest.param("oas3.1", "plain", {"type": "string", "nullable": True}, {"type": "string", "nullable": True},
                  id="31-nullable-is-no-keyword"),
     pytest.param(
+        "oas3.0", "request", {"nullable": True, "properties": {"id": {"type": "string", "readOnly": True}}},
+        {"anyOf": [{"type": "null"}, {"properties": {"id": False}}]}, id="30-nullable-untyped-wraps-last",
+    ),
+    pytest.param("oas3.0", "plain", {"nullable": True, "format": "int32"},
+                 {"anyOf": [{"type": "null"}, {"format": "int32", "minimum": -(2**31), "maximum": 2**31 - 1}]},
+                 id="30-nullable-untyped-int32"),
+    pytest.param("oas3.0", "plain", {"type": ["string", "integer"], "nullable": True},
+                 {"type": ["string", "integer", "null"]}, id="30-nullable-type-list"),
+    pytest.param(
         "oas3.0", "plain", {"type": "number", "minimum": 0, "exclusiveMinimum": True, "exclusiveMaximum": False},
         {"type": "number", "exclusiveMinimum": 0}, id="30-exclusive-booleans",
     ),

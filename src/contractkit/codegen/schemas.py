@@ -9,7 +9,6 @@ their key as name and are recorded as imports from ``contracts_common.<module>``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,11 +16,11 @@ from contractkit.codegen.naming import Names, pascal, snake, variant_names
 from contractkit.errors import ContractInvalid
 from contractkit.loaders.document import Cursor, Document
 from contractkit.loaders.types import JsonValue
-from contractkit.spec.normalise import exclusive_bounds
+from contractkit.spec.normalise import Dialect, convert_keywords, nullable, ref_siblings
 
 Identity = tuple[str, tuple[str, ...]]
 
-# Keywords copied as they are; everything else (examples, xml, x-*, if/then/else, ...) is left out.
+# Keywords dcg reads as they are (in their 2020-12 spelling: `spec.normalise.convert_keywords`).
 _PLAIN = frozenset(
     {
         "type",
@@ -49,6 +48,10 @@ _PLAIN = frozenset(
 # Keywords whose value is one schema; the word names a hoisted inline schema.
 _ONE = {"items": "Item", "additionalProperties": "Value", "not": "Not", "contains": "Item"}
 _MANY = ("oneOf", "anyOf", "allOf")
+# The keywords holding schemas that dcg reads, in the order their schemas are named (a name goes to the first).
+_STRUCTURE = ("properties", "items", "additionalProperties", "not", "contains", "prefixItems", *_MANY)
+# The same for a draft-07 tuple (`items: [...]`, `prefixItems` in 2020-12): its members are named in items' place.
+_TUPLE_ORDER = ("properties", "prefixItems", "items", "additionalProperties", "not", "contains", *_MANY)
 # Validation keywords that dcg writes as ``Field(...)`` constraints: where a union member, an array item or a map
 # value carries one, dcg makes a named type alias for it (``Stop``, ``Input1``), so contractkit names it first.
 _CONSTRAINTS = frozenset(
@@ -70,6 +73,15 @@ _CONSTRAINTS = frozenset(
 # Keywords that only apply to arrays: dropped from a schema whose `type` rules arrays out (they are no-ops there,
 # and dcg would otherwise make a union of a list and an empty class out of `{type: object, items: ...}`).
 _ARRAY_ONLY = ("items", "prefixItems", "contains", "minItems", "maxItems", "uniqueItems")
+# Every keyword codegen reads (the rest, examples, xml, x-*, if/then/else, dependencies..., is left out).
+_HOLDERS = frozenset(_STRUCTURE)
+_READ = _PLAIN | _HOLDERS
+# What codegen keeps of a node, by (its `type` allows arrays, OAS 3.0: `nullable` is a keyword).
+_KEEP = {
+    (array, oas30): _READ - (set() if array else set(_ARRAY_ONLY)) | ({"nullable"} if oas30 else set())
+    for array in (True, False)
+    for oas30 in (True, False)
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +125,17 @@ class SchemaSet:
     aliases: dict[str, str] = field(default_factory=dict)
     examples: list[Example] = field(default_factory=list)
     _by_identity: dict[Identity, str] = field(default_factory=dict)
+    _dialect: Dialect = "oas3.1"
     _openapi30: bool = False
 
     def __post_init__(self) -> None:
         self.common_dir = self.common_dir.resolve() if self.common_dir is not None else None
-        self._openapi30 = self.doc.spec.kind.value == "openapi" and self.doc.spec.version.startswith("3.0")
+        spec = self.doc.spec
+        if spec.kind.value != "openapi":
+            self._dialect = "draft-07"
+        elif spec.version.startswith("3.0"):
+            self._dialect = "oas3.0"
+        self._openapi30 = self._dialect == "oas3.0"
 
     # -- naming -------------------------------------------------------------------------------------------
 
@@ -214,7 +232,20 @@ class SchemaSet:
         if isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
             if isinstance(cursor.value, bool):
                 return cursor.value
-            return {"$ref": f"#/$defs/{self._ref_name(cursor)}"}
+            target: JsonValue = {"$ref": f"#/$defs/{self._ref_name(cursor)}"}
+            siblings = ref_siblings(raw, self._dialect)
+            if not siblings:
+                return target
+            # OAS 3.1: the siblings apply beside the target (annotations alone fold back into the bare ref).
+            beside = Cursor(self.doc, parent.file, (*parent.parts, key), siblings)
+            out: dict[str, JsonValue] = {"allOf": [target, self._convert(beside, hoist_as or owner)]}
+            _simplify_all_of(out)
+            if hoist_as is None or not self.needs_class(out):
+                return out
+            name = self.names.claim(beside.identity, hoist_as, *fallbacks, hoist_as + "Schema")  # not dcg's `Cat1`
+            self._by_identity[beside.identity] = name
+            self.defs[name] = out
+            return {"$ref": f"#/$defs/{name}"}
         if hoist_as is not None and (force or self.needs_class(cursor.value)):
             return {"$ref": f"#/$defs/{self.add(cursor, hoist_as, *fallbacks, hoist_as + 'Schema')}"}
         return self._convert(cursor, hoist_as or owner)
@@ -248,46 +279,45 @@ class SchemaSet:
                 location=cursor.location,
                 tip="`contractkit validate` checks every schema of the contract.",
             )
-        out: dict[str, JsonValue] = {key: value[key] for key in value if key in _PLAIN}
-        if not _may_be_array(value):
-            for key in _ARRAY_ONLY:
-                out.pop(key, None)
-        if self._openapi30:
-            exclusive_bounds(out)  # the one normaliser's rule (out holds value's bounds as they are)
-        properties = cursor.get("properties")
-        if properties is not None:
-            out["properties"] = {
-                key: self._child(properties, key, owner + pascal(key)) for key in _keys(properties.value)
-            }
-        for key, word in _ONE.items():
-            sub = value.get(key)
-            if key in value and (key not in _ARRAY_ONLY or _may_be_array(value)):
-                if key == "items" and isinstance(sub, list):  # draft-07 tuple form
-                    items = cursor.get(key)
-                    assert items is not None
-                    out["prefixItems"] = [self._child(items, str(i), f"{owner}{word}{i + 1}") for i in range(len(sub))]
-                    continue
-                # A constrained item or map value would get a name from dcg: name it here instead.
-                hoist = (key == "additionalProperties" and isinstance(sub, dict) and len(sub) > 1) or (
-                    key in ("items", "additionalProperties") and self._named_by_dcg(sub)
-                )
-                out[key] = self._child(cursor, key, owner + word, force=hoist)
-        prefix = value.get("prefixItems")
-        if isinstance(prefix, list) and _may_be_array(value):
-            items = cursor.get("prefixItems")
-            assert items is not None
-            out["prefixItems"] = [self._child(items, str(i), f"{owner}Item{i + 1}") for i in range(len(prefix))]
-        for key in _MANY:
-            members = cursor.get(key)
-            if members is not None and isinstance(members.value, list):
-                out[key] = [self._member(key, members, i, owner) for i in range(len(members.value))]
+        keep = _KEEP[_may_be_array(value), self._openapi30]
+        holders: dict[str, Cursor | None] = {}  # the cursor of `properties`, `oneOf`, ... (refs followed), once
+
+        def sub(keyword: str, path: tuple[str, ...], value: JsonValue) -> JsonValue:
+            if len(path) == 1:
+                return self._sub(cursor, cursor, owner, keyword, path[0])
+            if path[0] not in holders:
+                holders[path[0]] = cursor.get(path[0])
+            holder = holders[path[0]]
+            if holder is None:  # a broken `$ref` in place of `properties`, ...: validate reports it
+                return value
+            return self._sub(cursor, holder, owner, keyword, path[1])
+
+        order = _TUPLE_ORDER if isinstance(value.get("items"), list) else _STRUCTURE
+        converted = convert_keywords(value, self._dialect, sub, keep=keep, order=order)
+        null = converted.pop("nullable", None) is True
+        # dcg's input as it always was: the plain keywords in source order, then those holding schemas, in `order`.
+        out: dict[str, JsonValue] = {key: sub for key, sub in converted.items() if key not in _HOLDERS}
+        out.update((key, converted[key]) for key in order if key in converted)
         _simplify_all_of(out)
         discriminator = value.get("discriminator")
         if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
             out["discriminator"] = self._discriminator(cursor, discriminator)
-        if self._openapi30 and value.get("nullable") is True:
-            return _nullable(out)
-        return out
+        return nullable(out, null_first=False) if null else out
+
+    def _sub(self, cursor: Cursor, holder: Cursor, owner: str, keyword: str, key: str) -> JsonValue:
+        """Convert the subschema ``holder[key]`` of ``cursor`` (held by the 2020-12 ``keyword``), naming it for dcg."""
+        if keyword == "properties":
+            return self._child(holder, key, owner + pascal(key))
+        if keyword == "prefixItems":
+            return self._child(holder, key, f"{owner}Item{int(key) + 1}")
+        if keyword in _MANY:
+            return self._member(keyword, holder, int(key), owner)
+        # A constrained item or map value would get a name from dcg: name it here instead.
+        value = _raw(cursor.value, key)
+        hoist = (keyword == "additionalProperties" and isinstance(value, dict) and len(value) > 1) or (
+            keyword in ("items", "additionalProperties") and self._named_by_dcg(value)
+        )
+        return self._child(cursor, key, owner + _ONE[keyword], force=hoist)
 
     def _member(self, key: str, members: Cursor, index: int, owner: str) -> JsonValue:
         """Convert member ``index`` of an ``allOf``/``oneOf``/``anyOf``.
@@ -389,11 +419,6 @@ def _raw(value: JsonValue, key: str) -> JsonValue:
     return None
 
 
-def _keys(value: JsonValue) -> Iterator[str]:
-    if isinstance(value, dict):
-        yield from value
-
-
 _ANNOTATIONS = frozenset({"description", "title", "default", "readOnly", "writeOnly", "deprecated"})
 
 
@@ -445,17 +470,3 @@ def _may_be_array(value: dict[str, JsonValue]) -> bool:
     if isinstance(kind, list):
         return "array" in kind
     return True
-
-
-def _nullable(out: dict[str, JsonValue]) -> JsonValue:
-    kind = out.get("type")
-    if isinstance(kind, str):
-        out["type"] = [kind, "null"]
-        if isinstance(out.get("enum"), list) and None not in out["enum"]:  # type: ignore[operator]
-            out["enum"] = [*out["enum"], None]  # type: ignore[misc]
-        return out
-    if isinstance(kind, list):
-        if "null" not in kind:
-            out["type"] = [*kind, "null"]
-        return out
-    return {"anyOf": [out, {"type": "null"}]}

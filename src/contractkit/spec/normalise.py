@@ -6,6 +6,12 @@ after :func:`contractkit.spec.schemas.standalone_schema` gathered a payload's re
 ``example-invalid`` (``lint/rules/examples.py``, with jsonschema's 2020-12 validator). So an example lint accepts
 is a body the middleware accepts (``tests/workflow/test_parts_agree.py`` holds them to it).
 
+codegen reads a schema's keywords through the same per-node function, :func:`convert_keywords` (with
+:func:`nullable` and :func:`ref_siblings`), and keeps only its own job around it: naming and hoisting the schemas
+that become classes, rewriting refs to those names, keeping the annotations datamodel-code-generator reads
+(``description``, ``default``) and the discriminator as it is (``tests/codegen/test_keywords_agree.py``: the models
+accept what the middleware accepts, keyword by keyword).
+
 What changes on the way (done once, at start-up; ``tests/spec/test_normalise.py`` is the table):
 
 - every local ``$ref`` is followed in the document and the target converted once into ``$defs`` (so recursion
@@ -16,8 +22,10 @@ What changes on the way (done once, at start-up; ``tests/spec/test_normalise.py`
 - the siblings of a ``$ref`` apply in OAS 3.1 (JSON Schema 2020-12: ``allOf: [ref, siblings]``) and are dropped in
   OAS 3.0 and AsyncAPI's draft-07, as those specifications say;
 - OAS 3.0 ``nullable: true`` becomes a ``"null"`` in ``type`` (and in ``enum``); without a ``type`` it wraps
-  the schema in ``anyOf: [{type: null}, ...]``; boolean ``exclusiveMinimum``/``exclusiveMaximum`` become the
-  numeric keywords (:func:`exclusive_bounds`);
+  the schema in ``anyOf: [{type: null}, ...]``, last, once the rest of the node is done (before issue 16's codegen
+  merge it wrapped first, so a typeless nullable schema's ``readOnly`` properties, ``format: int32`` bounds and
+  discriminator were lost in the wrapper); boolean ``exclusiveMinimum``/``exclusiveMaximum`` become the numeric
+  keywords (:func:`exclusive_bounds`);
 - draft-07 forms become 2020-12 ones: ``items: [...]`` is ``prefixItems`` (and ``additionalItems`` then
   ``items``), ``dependencies`` is ``dependentRequired``/``dependentSchemas`` (before issue 16 the tuple branch was
   never reached: ``items: [...]`` went through as it was);
@@ -37,7 +45,8 @@ What the readers of a schema did before this module was the one normaliser (issu
 
 - **job**: runtime/_schema made 2020-12 for jsonschema-rs; lint's ``examples._Schemas`` made dereferenced copies
   for openapi-schema-validator; spec/schemas made a message's draft-07 schema standalone for that converter;
-  codegen/schemas makes datamodel-code-generator's input; breaking/openapi/schema_view a comparison view.
+  codegen/schemas made datamodel-code-generator's input with its own keyword list; breaking/openapi/schema_view a
+  comparison view.
 - **3.0 ``nullable``**: runtime ``type: [T, null]`` or ``anyOf`` (null first); lint left it to OAS30Validator;
   codegen the same as the runtime with null last; breaking a flag.
 - **3.0 boolean ``exclusiveMinimum``**: runtime and codegen numeric; lint left it to the draft-4 validator;
@@ -51,27 +60,35 @@ What the readers of a schema did before this module was the one normaliser (issu
 - **``format``**: runtime int32/int64 bounds (jsonschema-rs asserts the rest); lint the OAS format checker;
   codegen keeps it; breaking folds size formats into bounds.
 - **``$ref`` siblings**: runtime and lint 3.1 only; spec/schemas always (also AsyncAPI's draft-07, which ignores
-  them); codegen drops them; breaking reads 3.0 ``nullable`` beside a ref.
+  them); codegen dropped them (also in 3.1: a model accepted ``{$ref: Short, maxLength: 3}`` longer); breaking
+  reads 3.0 ``nullable`` beside a ref.
 - **recursion**: ``$defs`` pointers (runtime, spec/schemas), URN ``$ref`` (lint), a named class (codegen), lazy
   views (breaking).
 - **annotations stripped**: runtime 7 and ``x-`` (kept ``$id``/``$schema``, which move a nested ``$defs`` pointer's
   base), lint 15 and ``x-``, spec/schemas none, codegen keeps docs for docstrings.
-- **draft-07 forms**: ``items: [...]`` to ``prefixItems`` in the runtime only; ``additionalItems`` and
-  ``dependencies`` left as 2020-12 ignores them (so the message runtime did not enforce them; lint did, draft-07).
+- **draft-07 forms**: ``items: [...]`` to ``prefixItems`` in the runtime and codegen (each its own code);
+  ``additionalItems`` and ``dependencies`` left as 2020-12 ignores them (so the message runtime did not enforce
+  them; lint did, draft-07).
 - **file refs**: inlined before the runtime; followed by cursor in lint, spec/schemas, codegen (shared files
   imported) and breaking.
 - **broken ref**: runtime ``true``; lint skips the example; spec/schemas raises; codegen raises.
 
-The first three do one job, a JSON Schema 2020-12 to validate instances, and are this module now (``spec/schemas``
-keeps only the gathering of a message's refs across files into ``$defs``). codegen's ``SchemaSet`` shapes a
-schema for datamodel-code-generator (hoisting and naming classes, ``allOf`` simplified, annotations kept for
-docstrings), and breaking's ``schema_view`` is a comparison view (one normal form for two spellings of a meaning):
-different jobs; codegen takes :func:`exclusive_bounds` from here, and keeps its own ``nullable`` (null last, the
-order dcg's ``Optional`` output depends on).
+The first three do one job, a JSON Schema 2020-12 to validate instances, and are :class:`SchemaConverter` now
+(``spec/schemas`` keeps only the gathering of a message's refs across files into ``$defs``). codegen's
+``SchemaSet`` reads each node through :func:`convert_keywords` (its ``keep`` the keywords dcg reads, its ``sub`` the
+naming and hoisting, its ``order`` the order names are given in), applies :func:`nullable` with ``null`` last (the
+order dcg's ``Optional`` output depends on) and :func:`ref_siblings` (so 3.1 siblings now shape the model: the one
+change of its output, hoisted under a name of contractkit's). What stays codegen's own: which keywords dcg reads,
+``allOf`` simplified, the discriminator kept as a mapping to class names. breaking's ``schema_view`` is a
+comparison view (one normal form for two spellings of a meaning), a different job: it reads ``nullable`` as a flag
+(also beside a 3.0 ``$ref``, which the validators ignore) and exclusive bounds as a ``Bound(value, exclusive)``
+of its own (``_bounds``), the 3.0 rule :func:`exclusive_bounds` spells, which it could call on a copy.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Collection
 from typing import Any, Literal
 
 from contractkit.loaders.pointer import escape, parse_pointer
@@ -167,45 +184,24 @@ class SchemaConverter:
         ref = schema.get("$ref")
         if isinstance(ref, str):
             target = {"$ref": self._ref(ref)}
-            if not self.siblings:
-                return target
-            rest = {k: v for k, v in schema.items() if k != "$ref"}
+            rest = ref_siblings(schema, self.dialect)
             if not rest:
                 return target
             converted = self.convert(rest)
             if converted is True:
                 return target
             return {"allOf": [target, converted]}
-        out: dict[str, Any] = {}
-        for key, value in schema.items():
-            if key in _DROPPED or key.startswith("x-"):
-                continue
-            if key == "items" and isinstance(value, list):  # draft 4-7 tuple form
-                out["prefixItems"] = [self.convert(item) for item in value]
-            elif key in SCHEMA_LISTS and isinstance(value, list):
-                out[key] = [self.convert(item) for item in value]
-            elif key in SCHEMA_MAPS and isinstance(value, dict):
-                out[key] = {name: self.convert(item) for name, item in value.items()}
-            elif key in SCHEMA_VALUES:
-                out[key] = self.convert(value) if isinstance(value, dict | bool) else value
-            elif key == "dependencies" and isinstance(value, dict):  # draft 4-7
-                for name, dependency in value.items():
-                    if isinstance(dependency, list):
-                        out.setdefault("dependentRequired", {})[name] = dependency
-                    else:
-                        out.setdefault("dependentSchemas", {})[name] = self.convert(dependency)
-            else:
-                out[key] = value
-        if isinstance(schema.get("items"), list) and "additionalItems" in out:
-            out["items"] = out.pop("additionalItems")  # the 2020-12 spelling of the tuple's rest
-        if self.oas30:
-            exclusive_bounds(out)
-            _nullable(out)
+        out = convert_keywords(schema, self.dialect, self._sub)
+        null = self.oas30 and out.pop("nullable", None) is True
         _integer_range(out)
         self._read_write_only(out)
         if isinstance(schema.get("discriminator"), dict):
             self._discriminator(out, schema["discriminator"])
-        return out
+        return nullable(out) if null else out
+
+    def _sub(self, keyword: str, path: tuple[str, ...], value: Any) -> Any:
+        # A value that is no schema where one schema belongs is left as it is; in a list or a map it accepts anything.
+        return self.convert(value) if len(path) > 1 or isinstance(value, dict | bool) else value
 
     def _ref(self, ref: str) -> str:
         """Return the ``$defs`` pointer standing for the local ``ref``, converting its target the first time."""
@@ -297,19 +293,108 @@ def exclusive_bounds(out: dict[str, Any]) -> None:
                 out[key] = out.pop(bound)
 
 
-def _nullable(out: dict[str, Any]) -> None:
-    """OpenAPI 3.0 ``nullable: true``: ``null`` joins the ``type`` (and the ``enum``), or wraps a typeless schema."""
-    if out.pop("nullable", False) is not True:
-        return
+def nullable(out: dict[str, Any], *, null_first: bool = True) -> JsonSchema:
+    """Return ``out`` (a converted schema whose OpenAPI 3.0 ``nullable`` was ``true``) accepting ``null`` too.
+
+    ``null`` joins the ``type`` (and the ``enum``, for one type), or a typeless schema becomes
+    ``anyOf: [{type: null}, out]``: ``null`` first for the validators; codegen puts it last (``null_first=False``),
+    the order datamodel-code-generator's ``Optional`` output depends on.
+    """
     kind = out.get("type")
     if isinstance(kind, str):
         out["type"] = [kind, "null"]
         if isinstance(out.get("enum"), list) and None not in out["enum"]:
             out["enum"] = [*out["enum"], None]
-    elif kind is None:
-        rest = dict(out)
-        out.clear()
-        out["anyOf"] = [{"type": "null"}, rest]
+        return out
+    if isinstance(kind, list):  # not OpenAPI 3.0, but its meaning is plain
+        if "null" not in kind:
+            out["type"] = [*kind, "null"]
+        return out
+    return {"anyOf": [{"type": "null"}, out] if null_first else [out, {"type": "null"}]}
+
+
+def ref_siblings(schema: dict[str, Any], dialect: Dialect) -> dict[str, Any]:
+    """Return the keywords beside a ``$ref`` that apply: all of them in OAS 3.1 (2020-12), none in 3.0 and draft-07."""
+    if dialect != "oas3.1":
+        return {}
+    return {key: value for key, value in schema.items() if key != "$ref"}
+
+
+#: Converts one subschema: (the 2020-12 keyword holding it, its path from the node, its value) -> the converted one.
+Sub = Callable[[str, tuple[str, ...], Any], Any]
+
+
+@functools.cache
+def _ranks(order: tuple[str, ...]) -> dict[str, int]:
+    return {keyword: i for i, keyword in enumerate(order)}
+
+
+def convert_keywords(
+    schema: dict[str, Any],
+    dialect: Dialect,
+    sub: Sub,
+    *,
+    keep: Collection[str] | None = None,
+    order: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Return one Schema Object's own keywords in JSON Schema 2020-12, each of its subschemas converted by ``sub``.
+
+    The per-node rules of every reader of a schema (the validators' :class:`SchemaConverter`, codegen's
+    ``SchemaSet``): draft-07 ``items: [...]`` is ``prefixItems`` (and ``additionalItems`` then ``items``),
+    ``dependencies`` is ``dependentRequired``/``dependentSchemas``, OAS 3.0 boolean exclusive bounds are numbers.
+    ``nullable`` is left in the result for the caller to pop and apply with :func:`nullable` once it has finished
+    the node (it may wrap it). A ``$ref`` is the caller's (see :func:`ref_siblings`).
+
+    Args:
+        schema: the Schema Object (refs not followed).
+        dialect: its dialect.
+        sub: converts each subschema; called with the 2020-12 keyword (``prefixItems`` for a draft-07 tuple), the
+            path from ``schema`` (``("items", "0")``) and the value.
+        keep: the source keywords read (the others are left out, their subschemas never converted); by default
+            all but annotations, ``x-*`` and the keywords that would make the copy resolve on its own.
+        order: 2020-12 keywords whose subschemas are converted first, in this order (the rest in source order);
+            the result keeps the source order.
+
+    Returns:
+        A new dict (the source is not changed).
+    """
+    out: dict[str, Any] = {}
+    slots: list[tuple[str, tuple[str, ...], Any, Any, Any]] = []  # (keyword, path, value, container, slot)
+    for key, value in schema.items():
+        if (key in _DROPPED or key.startswith("x-")) if keep is None else key not in keep:
+            continue
+        if key == "items" and isinstance(value, list):  # draft 4-7 tuple form
+            out["prefixItems"] = items = list(value)
+            slots.extend(("prefixItems", (key, str(i)), item, items, i) for i, item in enumerate(value))
+        elif key in SCHEMA_LISTS and isinstance(value, list):
+            out[key] = members = list(value)
+            slots.extend((key, (key, str(i)), item, members, i) for i, item in enumerate(value))
+        elif key in SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = named = dict(value)
+            slots.extend((key, (key, name), item, named, name) for name, item in value.items())
+        elif key in SCHEMA_VALUES:
+            out[key] = value
+            slots.append((key, (key,), value, out, key))
+        elif key == "dependencies" and isinstance(value, dict):  # draft 4-7
+            for name, dependency in value.items():
+                if isinstance(dependency, list):
+                    out.setdefault("dependentRequired", {})[name] = dependency
+                else:
+                    schemas = out.setdefault("dependentSchemas", {})
+                    schemas[name] = dependency
+                    slots.append(("dependentSchemas", (key, name), dependency, schemas, name))
+        else:
+            out[key] = value
+    if order and len(slots) > 1:
+        rank = _ranks(order)
+        slots.sort(key=lambda slot: rank.get(slot[0], len(rank)))
+    for keyword, path, value, container, slot in slots:
+        container[slot] = sub(keyword, path, value)
+    if isinstance(schema.get("items"), list) and "additionalItems" in out:
+        out["items"] = out.pop("additionalItems")  # the 2020-12 spelling of the tuple's rest
+    if dialect == "oas3.0":
+        exclusive_bounds(out)
+    return out
 
 
 def _branch_refs(converter: SchemaConverter, out: dict[str, Any]) -> list[str]:
