@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.breaking.ignores import IGNORE_EXPIRED, Ignore, apply_ignores, read_ignores
+from contractkit.breaking.ignores import Ignore, apply_ignores, ignore_expired, read_ignores
 from contractkit.errors import ConfigError
 from contractkit.findings import Finding, Location, Severity
 
@@ -121,7 +121,7 @@ def test_expiry_uses_the_injected_date(today: dt.date, applies: bool) -> None:
         return
     change, expired = result
     assert change.accepted is None
-    assert expired.rule_id == IGNORE_EXPIRED.id == "ignore-expired"
+    assert expired.rule_id == ignore_expired.id == "ignore-expired"
     assert expired.severity is Severity.WARNING
     assert expired.location == Location("ignores.yaml", "/ignores/0", 2, 5)
     assert expired.message == (

@@ -10,34 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractkit.breaking.registry import CHANGE, ERROR, INFO, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, AnyChangeRule, breaking_rule, fired
 from contractkit.catalog.model import Catalog, Contract
 from contractkit.errors import ConfigError
 from contractkit.findings import Finding, Location
 from contractkit.kinds import SpecKind
 from contractkit.loaders.source import SourceFile
 
-__all__ = ["CONTRACT_ADDED", "CONTRACT_REMOVED", "BaseEntry", "added", "read_base_catalog", "removed"]
+__all__ = [
+    "CATALOG_RULES",
+    "BaseEntry",
+    "added",
+    "contract_added",
+    "contract_removed",
+    "read_base_catalog",
+    "removed",
+]
 
 _BOTH = (SpecKind.OPENAPI, SpecKind.ASYNCAPI)
-
-CONTRACT_REMOVED = change_rule(
-    id="contract-removed",
-    level=ERROR,
-    direction="catalog",
-    summary="every client of a contract that leaves the catalog loses the API (or its governance) at once",
-    fix="mark it `lifecycle: deprecated` first, and remove it once no client uses it.",
-    category=CHANGE,
-    specs=_BOTH,
-)
-CONTRACT_ADDED = change_rule(
-    id="contract-added",
-    level=INFO,
-    direction="catalog",
-    summary="a new contract breaks no existing client",
-    category=CHANGE,
-    specs=_BOTH,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,26 +79,68 @@ def removed(base: dict[str, BaseEntry], catalog: Catalog, current: SourceFile, r
         ref: the base revision, for the message.
     """
     anchor = current.location(("contracts",))
-    return [
-        Finding(
-            CONTRACT_REMOVED.id,
-            CONTRACT_REMOVED.level,
-            f"contract `{entry.id}` was removed from the catalog (it was in it at `{ref}`)",
-            anchor,
-            hint=CONTRACT_REMOVED.fix,
-            contract=entry.id,
-            base_location=entry.location,
-        )
-        for entry in base.values()
-        if catalog.get(entry.id) is None
-    ]
+    return [finding for entry in base.values() for _, finding in fired(CATALOG_RULES, entry, catalog, anchor, ref)]
 
 
 def added(contract: Contract, why: str) -> Finding:
     """Return the ``contract-added`` change for ``contract``, saying ``why`` it counts as new."""
+    finding: Finding = contract_added(contract, why)
+    return finding
+
+
+#: The rule about a contract of the base catalog, called with its entry, the catalog, where the changes point
+#: (the ``contracts`` key of the current catalog) and the base revision.
+CATALOG_RULES: list[AnyChangeRule] = []
+#: The rule about a new contract (called by :func:`added`: the caller knows why it is new).
+NEW_CONTRACT_RULES: list[AnyChangeRule] = []
+
+
+@breaking_rule(
+    id="contract-removed",
+    level=ERROR,
+    direction="catalog",
+    summary="every client of a contract that leaves the catalog loses the API (or its governance) at once",
+    fix="mark it `lifecycle: deprecated` first, and remove it once no client uses it.",
+    category=CHANGE,
+    specs=_BOTH,
+    group=CATALOG_RULES,
+)
+def contract_removed(entry: BaseEntry, catalog: Catalog, anchor: Location, ref: str) -> Finding | None:
+    """A contract of the base catalog (matched by its `id`) is no longer listed in the catalog.
+
+    Every client of the API loses it at once, or it silently leaves governance: no more lint, gate or breaking
+    check. Deprecating it first (`lifecycle: deprecated`) gives its clients the time to move.
+    """
+    if catalog.get(entry.id) is not None:
+        return None
     return Finding(
-        CONTRACT_ADDED.id,
-        CONTRACT_ADDED.level,
+        contract_removed.id,
+        contract_removed.level,
+        f"contract `{entry.id}` was removed from the catalog (it was in it at `{ref}`)",
+        anchor,
+        hint=contract_removed.fix,
+        contract=entry.id,
+        base_location=entry.location,
+    )
+
+
+@breaking_rule(
+    id="contract-added",
+    level=INFO,
+    direction="catalog",
+    summary="a new contract breaks no existing client",
+    category=CHANGE,
+    specs=_BOTH,
+    group=NEW_CONTRACT_RULES,
+)
+def contract_added(contract: Contract, why: str) -> Finding:
+    """A contract that the base catalog did not list (or whose file did not exist then): it has no clients to break.
+
+    The finding says why the contract counts as new: not in the base catalog, or its file did not exist.
+    """
+    return Finding(
+        contract_added.id,
+        contract_added.level,
         f"contract `{contract.id}` is new: {why}",
         contract.location or Location(contract.path.as_posix()),
         contract=contract.id,

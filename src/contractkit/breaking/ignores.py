@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractkit.breaking.registry import NOTE, WARNING, change_rule
+from contractkit.breaking.registry import NOTE, WARNING, AnyChangeRule, breaking_rule, fired
 from contractkit.errors import ConfigError, ContractkitError
 from contractkit.findings import Finding, Location
 from contractkit.kinds import SpecKind
@@ -33,20 +33,10 @@ from contractkit.loaders.files import FileStore
 from contractkit.loaders.pointer import parse_pointer, to_pointer
 from contractkit.loaders.source import SourceFile
 
-__all__ = ["IGNORES_FILE", "IGNORE_EXPIRED", "Ignore", "apply_ignores", "read_ignores"]
+__all__ = ["IGNORES_FILE", "IGNORE_RULES", "Ignore", "apply_ignores", "ignore_expired", "read_ignores"]
 
 #: The default ignores file, next to the catalog.
 IGNORES_FILE = "breaking-ignores.yaml"
-
-IGNORE_EXPIRED = change_rule(
-    id="ignore-expired",
-    level=WARNING,
-    direction="ignores",
-    summary="an approval of a breaking change has a deadline: once it passes, the change fails the gate again",
-    fix="remove the entry if the change is no longer needed, or set a later `expires` if it is still approved.",
-    category=NOTE,
-    specs=(SpecKind.OPENAPI, SpecKind.ASYNCAPI),
-)
 
 _KEYS = ("rule", "contract", "operation", "location", "pointer", "reason", "expires")
 _SCOPES = ("contract", "operation", "location", "pointer")
@@ -144,22 +134,44 @@ def apply_ignores(findings: Iterable[Finding], ignores: Sequence[Ignore], *, tod
         entry = next((e for e in live if finding.accepted is None and e.matches(finding)), None)
         result.append(dataclasses.replace(finding, accepted=entry.reason) if entry is not None else finding)
     for entry in ignores:
-        if entry.expired(today):
-            covered = sum(1 for f in result if f.accepted is None and entry.matches(f))
-            again = {0: "", 1: "; the change it accepted fails again"}.get(
-                covered, f"; the {covered} changes it accepted fail again"
-            )
-            result.append(
-                Finding(
-                    IGNORE_EXPIRED.id,
-                    IGNORE_EXPIRED.level,
-                    f"the ignore entry for `{entry.rule}` expired on {entry.expires.isoformat()}{again}",
-                    entry.location,
-                    hint=IGNORE_EXPIRED.fix,
-                    contract=entry.contract,
-                )
-            )
+        result += [note for _, note in fired(IGNORE_RULES, entry, result, today)]
     return result
+
+
+#: The rule about the ignores file itself, called with an entry, the findings so far and the day of the run.
+IGNORE_RULES: list[AnyChangeRule] = []
+
+
+@breaking_rule(
+    id="ignore-expired",
+    level=WARNING,
+    direction="ignores",
+    summary="an approval of a breaking change has a deadline: once it passes, the change fails the gate again",
+    fix="remove the entry if the change is no longer needed, or set a later `expires` if it is still approved.",
+    category=NOTE,
+    specs=(SpecKind.OPENAPI, SpecKind.ASYNCAPI),
+    group=IGNORE_RULES,
+)
+def ignore_expired(entry: Ignore, findings: list[Finding], today: dt.date) -> Finding | None:
+    """An entry of the ignores file is past its `expires` date, so it no longer accepts the change it names.
+
+    The run says so at the entry's line, and how many changes it accepted that fail again: a note about the run,
+    not a change of the API (it fails nothing by itself).
+    """
+    if not entry.expired(today):
+        return None
+    covered = sum(1 for f in findings if f.accepted is None and entry.matches(f))
+    again = {0: "", 1: "; the change it accepted fails again"}.get(
+        covered, f"; the {covered} changes it accepted fail again"
+    )
+    return Finding(
+        ignore_expired.id,
+        ignore_expired.level,
+        f"the ignore entry for `{entry.rule}` expired on {entry.expires.isoformat()}{again}",
+        entry.location,
+        hint=ignore_expired.fix,
+        contract=entry.contract,
+    )
 
 
 def _entry(source: SourceFile, index: int, raw: object) -> Ignore:

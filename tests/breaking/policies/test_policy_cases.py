@@ -20,7 +20,7 @@ import yaml
 from contractkit.breaking import diff_documents
 from contractkit.breaking.ignores import apply_ignores, read_ignores
 from contractkit.breaking.policies import POLICY_RULES, DeprecationPolicy, Policies, apply_policies
-from contractkit.breaking.policies.deprecation import REMOVED_BEFORE_SUNSET
+from contractkit.breaking.policies.deprecation import removed_before_sunset
 from contractkit.loaders import FileStore, open_document
 from tests.cases import CaseSuite, Outcome, golden_rules
 
@@ -60,5 +60,5 @@ def test_policy_case(case: Path, update_goldens: bool) -> None:
 
 
 def test_every_policy_rule_has_a_firing_case() -> None:
-    missing = sorted({*POLICY_RULES, REMOVED_BEFORE_SUNSET.id} - golden_rules(SUITE.root))
+    missing = sorted({*POLICY_RULES, removed_before_sunset.id} - golden_rules(SUITE.root))
     assert not missing, f"policy rules without a case that fires them: {missing}"

@@ -21,11 +21,29 @@ from contractkit.breaking.asyncapi.fixes import ASYNC
 from contractkit.breaking.asyncapi.model import SEND, Message
 from contractkit.breaking.context import DiffContext
 from contractkit.breaking.openapi.schemas import REQUEST, RESPONSE, SchemaDiff
-from contractkit.breaking.registry import CHANGE, CHANGE_RULES, ERROR, INFO, WARNING, AnyChangeRule, change_rule
+from contractkit.breaking.registry import (
+    CHANGE,
+    CHANGE_RULES,
+    ERROR,
+    INFO,
+    WARNING,
+    AnyChangeRule,
+    breaking_rule,
+    fired,
+)
 from contractkit.loaders.document import Cursor
 from contractkit.rules.registry import Rule, RuleKind, register
 
-CONTENT_TYPE_CHANGED = change_rule(
+#: The rules about a message as a whole, called with its name in messages, the base's message and the revision's.
+MESSAGE_RULES: list[AnyChangeRule] = []
+#: The rules about a message's payload schema that are not the schema rules, called like :data:`MESSAGE_RULES`.
+PAYLOAD_RULES: list[AnyChangeRule] = []
+#: The rules about a message's headers declared or dropped, called like :data:`MESSAGE_RULES` plus the reading
+#: sides (``request``: producers write the message; ``response``: consumers read it).
+HEADER_RULES: list[AnyChangeRule] = []
+
+
+@breaking_rule(
     id="message-content-type-changed",
     level=ERROR,
     direction="message",
@@ -33,8 +51,33 @@ CONTENT_TYPE_CHANGED = change_rule(
     fix="keep the content type; send the new encoding as a new message on a new channel.",
     category=CHANGE,
     specs=ASYNC,
+    group=MESSAGE_RULES,
 )
-PAYLOAD_FORMAT_CHANGED = change_rule(
+def message_content_type_changed(name: str, old: Message, new: Message) -> str | None:
+    """A message's content type changed (its own `contentType`, or the document's `defaultContentType`).
+
+    The other side still decodes the bytes as the old type (JSON, Avro, Protobuf...) and fails on every message.
+    """
+    if old.content_type != new.content_type and (old.content_type or new.content_type):
+        return f"content type of {name} changed from `{old.content_type}` to `{new.content_type}`"
+    return None
+
+
+@breaking_rule(
+    id="message-deprecated",
+    level=INFO,
+    direction="message",
+    summary="a deprecation warns producers and consumers before a removal",
+    category=CHANGE,
+    specs=ASYNC,
+    group=MESSAGE_RULES,
+)
+def message_deprecated(name: str, old: Message, new: Message) -> str | None:
+    """A message is now marked `deprecated` (itself or by a trait): nothing breaks yet, its removal is announced."""
+    return f"{name} was deprecated" if new.deprecated and not old.deprecated else None
+
+
+@breaking_rule(
     id="message-schema-format-changed",
     level=ERROR,
     direction="message",
@@ -43,8 +86,20 @@ PAYLOAD_FORMAT_CHANGED = change_rule(
     fix="keep the schema format; publish the new one on a new channel.",
     category=CHANGE,
     specs=ASYNC,
+    group=PAYLOAD_RULES,
 )
-PAYLOAD_NOT_COMPARED = change_rule(
+def message_schema_format_changed(name: str, old: Message, new: Message) -> str | None:
+    """The payload schema's `schemaFormat` changed, say from JSON Schema to Avro (any AsyncAPI version is one).
+
+    Readers generated from the old schema cannot read messages in the new format; the payloads are not compared.
+    """
+    if _normalised_format(old.schema_format) == _normalised_format(new.schema_format):
+        return None
+    before, after = (f"`{f}`" if f else "the AsyncAPI default" for f in (old.schema_format, new.schema_format))
+    return f"payload schema format of {name} changed from {before} to {after}"
+
+
+@breaking_rule(
     id="message-payload-not-compared",
     level=WARNING,
     direction="message",
@@ -53,8 +108,24 @@ PAYLOAD_NOT_COMPARED = change_rule(
     fix="check the change with the schema format's own compatibility tool (e.g. a schema registry).",
     category=CHANGE,
     specs=ASYNC,
+    group=PAYLOAD_RULES,
 )
-HEADERS_REMOVED = change_rule(
+def message_payload_not_compared(name: str, old: Message, new: Message) -> str | None:
+    """A payload schema in another format than JSON Schema (Avro, Protobuf, RAML) changed, in the same format.
+
+    contractkit cannot tell whether the change breaks readers or writers, so it asks for a review rather than
+    passing it silently.
+    """
+    if old.payload is None or new.payload is None or _is_json_schema(new.schema_format):
+        return None
+    if _normalised_format(old.schema_format) != _normalised_format(new.schema_format):
+        return None  # another format: message-schema-format-changed says it
+    if old.payload.value != new.payload.value:
+        return f"the `{new.schema_format}` payload schema of {name} changed"
+    return None
+
+
+@breaking_rule(
     id="message-headers-removed",
     level=WARNING,
     direction="message",
@@ -62,8 +133,19 @@ HEADERS_REMOVED = change_rule(
     fix="keep declaring the headers.",
     category=CHANGE,
     specs=ASYNC,
+    group=HEADER_RULES,
 )
-HEADERS_ADDED = change_rule(
+def message_headers_removed(name: str, old: Message, new: Message, directions: list[str]) -> str | None:
+    """A message the application sends no longer declares its headers schema.
+
+    Consumers that read a header (a correlation id, a tenant) may no longer get it.
+    """
+    if old.headers is not None and new.headers is None and RESPONSE in directions:
+        return f"{name} no longer declares headers"
+    return None
+
+
+@breaking_rule(
     id="message-headers-added",
     level=WARNING,
     direction="message",
@@ -71,15 +153,17 @@ HEADERS_ADDED = change_rule(
     fix="declare the headers optional (no `required`) until every producer sends them.",
     category=CHANGE,
     specs=ASYNC,
+    group=HEADER_RULES,
 )
-MESSAGE_DEPRECATED = change_rule(
-    id="message-deprecated",
-    level=INFO,
-    direction="message",
-    summary="a deprecation warns producers and consumers before a removal",
-    category=CHANGE,
-    specs=ASYNC,
-)
+def message_headers_added(name: str, old: Message, new: Message, directions: list[str]) -> str | None:
+    """A message the application receives declares required headers for the first time.
+
+    Its producers were never asked for them and may not send them: the application rejects or misreads their
+    messages.
+    """
+    if old.headers is None and new.headers is not None and REQUEST in directions and _requires(new.headers):
+        return f"{name} now declares required headers"
+    return None
 
 
 # Payload schema formats that are JSON Schema (or the AsyncAPI and OpenAPI supersets of it).
@@ -91,11 +175,8 @@ def compare_message(
 ) -> None:
     """Report every change of one message, for each reading side in ``actions`` (``send``, ``receive``)."""
     name = f"message `{new.key}`" + (f" on {where}" if where else "")
-    if old.content_type != new.content_type and (old.content_type or new.content_type):
-        text = f"content type of {name} changed from `{old.content_type}` to `{new.content_type}`"
-        ctx.report(CONTENT_TYPE_CHANGED, text, base=old.cursor, revision=new.cursor, operation=label)
-    if new.deprecated and not old.deprecated:
-        ctx.report(MESSAGE_DEPRECATED, f"{name} was deprecated", base=old.cursor, revision=new.cursor, operation=label)
+    for rule, text in fired(MESSAGE_RULES, name, old, new):
+        ctx.report(rule, text, base=old.cursor, revision=new.cursor, operation=label)
     directions = sorted({RESPONSE if action == SEND else REQUEST for action in actions})
     _payload(ctx, old, new, directions, label, name)
     _headers(ctx, old, new, directions, label, name)
@@ -103,18 +184,15 @@ def compare_message(
 
 
 def _payload(ctx: DiffContext, old: Message, new: Message, directions: list[str], label: str | None, name: str) -> None:
+    for rule, text in fired(PAYLOAD_RULES, name, old, new):
+        if rule is message_schema_format_changed:
+            ctx.report(rule, text, base=old.cursor, revision=new.cursor, operation=label)
+        else:
+            ctx.report(rule, text, base=old.payload, revision=new.payload, operation=label)
+    if old.payload is None or new.payload is None or not _is_json_schema(new.schema_format):
+        return  # no schema (anything goes, before or after), or one the schema rules cannot read
     if _normalised_format(old.schema_format) != _normalised_format(new.schema_format):
-        before, after = (f"`{f}`" if f else "the AsyncAPI default" for f in (old.schema_format, new.schema_format))
-        text = f"payload schema format of {name} changed from {before} to {after}"
-        ctx.report(PAYLOAD_FORMAT_CHANGED, text, base=old.cursor, revision=new.cursor, operation=label)
-        return
-    if old.payload is None or new.payload is None:
-        return  # no schema: anything goes, before or after
-    if not _is_json_schema(new.schema_format):
-        if old.payload.value != new.payload.value:
-            text = f"the `{new.schema_format}` payload schema of {name} changed"
-            ctx.report(PAYLOAD_NOT_COMPARED, text, base=old.payload, revision=new.payload, operation=label)
-        return
+        return  # readers of the old format cannot read the new one: comparing the schemas means nothing
     openapi_30 = (new.schema_format or "").startswith("application/vnd.oai.openapi") and "version=3.0" in (
         new.schema_format or ""
     )
@@ -129,12 +207,9 @@ def _headers(ctx: DiffContext, old: Message, new: Message, directions: list[str]
         return
     if old.headers is None or new.headers is None:
         # Consumers (sent messages) lose headers they read; producers (received ones) may not send required ones.
-        if old.headers is not None and RESPONSE in directions:
-            text = f"{name} no longer declares headers"
-            ctx.report(HEADERS_REMOVED, text, base=old.headers, near=new.cursor, operation=label)
-        elif new.headers is not None and REQUEST in directions and _requires(new.headers):
-            text = f"{name} now declares required headers"
-            ctx.report(HEADERS_ADDED, text, base=old.cursor, revision=new.headers, operation=label)
+        for rule, text in fired(HEADER_RULES, name, old, new, directions):
+            base = old.headers if old.headers is not None else old.cursor
+            ctx.report(rule, text, base=base, revision=new.headers, near=new.cursor, operation=label)
         return
     for direction in directions:
         SchemaDiff(ctx, direction, label or "", f"headers of {name}", renames=schema_rules()).compare(

@@ -13,11 +13,24 @@ from contractkit.breaking.asyncapi.fixes import ASYNC, DEPRECATE
 from contractkit.breaking.asyncapi.messages import compare_message
 from contractkit.breaking.asyncapi.model import RECEIVE, SEND, AsyncModel, Channel, Message, Operation
 from contractkit.breaking.context import DiffContext
-from contractkit.breaking.registry import CHANGE, ERROR, INFO, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, AnyChangeRule, breaking_rule, fired
 from contractkit.loaders.document import Cursor
 
+__all__ = ["compare_operations", "compare_unused_messages"]
+
+#: The rules about an operation removed or added, called with its key, the base's operation and the revision's
+#: (``None`` in the version that lacks it).
+OPERATION_PAIR_RULES: list[AnyChangeRule] = []
+#: The rules about an operation of both versions, called with the base's, the revision's and the channel renames;
+#: an operation whose action changed is not compared further.
+OPERATION_RULES: list[AnyChangeRule] = []
+#: The rules about a message removed from or added to an operation (or channel), called with its key, where it is
+#: (``channel `x```, or empty for an operation's) and the base's message and the revision's (``None`` when absent).
+MESSAGE_PAIR_RULES: list[AnyChangeRule] = []
+
+
 # --- operations -------------------------------------------------------------------------------------------
-OPERATION_REMOVED = change_rule(
+@breaking_rule(
     id="async-operation-removed",
     level=ERROR,
     direction="operation",
@@ -26,16 +39,36 @@ OPERATION_REMOVED = change_rule(
     category=CHANGE,
     specs=ASYNC,
     removes="operation",
+    group=OPERATION_PAIR_RULES,
 )
-OPERATION_ADDED = change_rule(
+def async_operation_removed(key: str, before: Operation | None, after: Operation | None) -> str | None:
+    """An operation of the base (a send or a receive on a channel) is gone, and was not found again by its channel.
+
+    If the application no longer sends, consumers wait for messages that never come; if it no longer receives,
+    producers send messages nobody reads. The deprecation policy lets the removal through after its sunset.
+    """
+    if before is not None and after is None:
+        return f"operation `{key}` ({before.action} on `{before.address}`) was removed"
+    return None
+
+
+@breaking_rule(
     id="async-operation-added",
     level=INFO,
     direction="operation",
     summary="a new operation breaks no producer or consumer",
     category=CHANGE,
     specs=ASYNC,
+    group=OPERATION_PAIR_RULES,
 )
-OPERATION_ACTION_CHANGED = change_rule(
+def async_operation_added(key: str, before: Operation | None, after: Operation | None) -> str | None:
+    """An operation the base did not have: no producer or consumer relied on it, so none breaks."""
+    if before is None and after is not None:
+        return f"operation `{key}` ({after.action} on `{after.address}`) was added"
+    return None
+
+
+@breaking_rule(
     id="async-operation-action-changed",
     level=ERROR,
     direction="operation",
@@ -44,8 +77,20 @@ OPERATION_ACTION_CHANGED = change_rule(
     fix="add a new operation; remove the old one in a new major version.",
     category=CHANGE,
     specs=ASYNC,
+    group=OPERATION_RULES,
 )
-OPERATION_CHANNEL_CHANGED = change_rule(
+def async_operation_action_changed(before: Operation, after: Operation, renames: dict[str, str]) -> str | None:
+    """An operation that sent messages now receives them, or the reverse (`send`/`receive`, 2.x `subscribe`/`publish`).
+
+    Every message now flows the other way: its consumers become producers of nothing and its producers are read
+    by nobody. Its messages are not compared further.
+    """
+    if before.action != after.action:
+        return f"operation `{after.key}` changed from `{before.action}` to `{after.action}`"
+    return None
+
+
+@breaking_rule(
     id="async-operation-channel-changed",
     level=ERROR,
     direction="operation",
@@ -53,17 +98,36 @@ OPERATION_CHANNEL_CHANGED = change_rule(
     fix="keep the operation on its channel; add a new operation on the new one.",
     category=CHANGE,
     specs=ASYNC,
+    group=OPERATION_RULES,
 )
-OPERATION_DEPRECATED = change_rule(
+def async_operation_channel_changed(before: Operation, after: Operation, renames: dict[str, str]) -> str | None:
+    """An operation moved to another channel (a channel renamed in place is not a move).
+
+    The other side still publishes to, or listens on, the old channel, and never meets the operation there.
+    """
+    if renames.get(before.address, before.address) != after.address:
+        return f"operation `{after.key}` moved from channel `{before.address}` to `{after.address}`"
+    return None
+
+
+@breaking_rule(
     id="async-operation-deprecated",
     level=INFO,
     direction="operation",
     summary="a deprecation warns producers and consumers before a removal",
     category=CHANGE,
     specs=ASYNC,
+    group=OPERATION_RULES,
 )
+def async_operation_deprecated(before: Operation, after: Operation, renames: dict[str, str]) -> str | None:
+    """An operation is now marked `deprecated` (or `x-deprecated`): nothing breaks yet, its removal is announced."""
+    if _deprecated(after.cursor) and not _deprecated(before.cursor):
+        return f"operation `{after.key}` was deprecated"
+    return None
+
+
 # --- messages ---------------------------------------------------------------------------------------------
-MESSAGE_REMOVED = change_rule(
+@breaking_rule(
     id="message-removed",
     level=ERROR,
     direction="message",
@@ -72,8 +136,19 @@ MESSAGE_REMOVED = change_rule(
     category=CHANGE,
     specs=ASYNC,
     removes="message",
+    group=MESSAGE_PAIR_RULES,
 )
-MESSAGE_ADDED = change_rule(
+def message_removed(key: str, where: str, before: Message | None, after: Message | None) -> str | None:
+    """A message an operation (or channel) carried is gone, and was not found again by its name or schema.
+
+    Producers that still send it are rejected or ignored; consumers that wait for it wait forever.
+    """
+    if before is not None and after is None:
+        return f"message `{key}`" + (f" on {where}" if where else "") + " was removed"
+    return None
+
+
+@breaking_rule(
     id="message-added",
     level=INFO,
     direction="message",
@@ -81,10 +156,16 @@ MESSAGE_ADDED = change_rule(
     "know",
     category=CHANGE,
     specs=ASYNC,
+    group=MESSAGE_PAIR_RULES,
 )
+def message_added(key: str, where: str, before: Message | None, after: Message | None) -> str | None:
+    """A new message type on an operation (or channel), which the base did not carry.
 
-
-__all__ = ["compare_operations", "compare_unused_messages"]
+    Consumers that dispatch on the message type ignore a type they do not know, so none of them breaks.
+    """
+    if before is None and after is not None:
+        return f"message `{key}`" + (f" on {where}" if where else "") + " was added"
+    return None
 
 
 def compare_operations(ctx: DiffContext, old: AsyncModel, new: AsyncModel, renames: dict[str, str]) -> None:
@@ -94,14 +175,14 @@ def compare_operations(ctx: DiffContext, old: AsyncModel, new: AsyncModel, renam
     for key, before in old.operations.items():
         pair = pairs.get(key)
         if pair is None:
-            text = f"operation `{key}` ({before.action} on `{before.address}`) was removed"
-            ctx.report(OPERATION_REMOVED, text, base=before.cursor, near=_near(ctx), operation=before.label)
+            for rule, text in fired(OPERATION_PAIR_RULES, key, before, None):
+                ctx.report(rule, text, base=before.cursor, near=_near(ctx), operation=before.label)
             continue
         _compare(ctx, before, pair[1], renames)
     for key, after in new.operations.items():
         if id(after) not in paired_new:
-            text = f"operation `{key}` ({after.action} on `{after.address}`) was added"
-            ctx.report(OPERATION_ADDED, text, revision=after.cursor, operation=after.label)
+            for rule, text in fired(OPERATION_PAIR_RULES, key, None, after):
+                ctx.report(rule, text, revision=after.cursor, operation=after.label)
 
 
 def compare_unused_messages(ctx: DiffContext, old: AsyncModel, new: AsyncModel, renames: dict[str, str]) -> None:
@@ -141,16 +222,10 @@ def _pairs(old: AsyncModel, new: AsyncModel, renames: dict[str, str]) -> dict[st
 
 def _compare(ctx: DiffContext, before: Operation, after: Operation, renames: dict[str, str]) -> None:
     label = after.label
-    if before.action != after.action:
-        text = f"operation `{after.key}` changed from `{before.action}` to `{after.action}`"
-        ctx.report(OPERATION_ACTION_CHANGED, text, base=before.cursor, revision=after.cursor, operation=label)
-        return  # every message now flows the other way: comparing them as before means nothing
-    if renames.get(before.address, before.address) != after.address:
-        text = f"operation `{after.key}` moved from channel `{before.address}` to `{after.address}`"
-        ctx.report(OPERATION_CHANNEL_CHANGED, text, base=before.cursor, revision=after.cursor, operation=label)
-    if _deprecated(after.cursor) and not _deprecated(before.cursor):
-        text = f"operation `{after.key}` was deprecated"
-        ctx.report(OPERATION_DEPRECATED, text, base=before.cursor, revision=after.cursor, operation=label)
+    for rule, text in fired(OPERATION_RULES, before, after, renames):
+        ctx.report(rule, text, base=before.cursor, revision=after.cursor, operation=label)
+        if rule is async_operation_action_changed:
+            return  # every message now flows the other way: comparing them as before means nothing
     compare_operation_bindings(ctx, before.amqp, after.amqp, label)
     _messages(ctx, before.messages, after.messages, (after.action,), label, None, near=after.cursor)
 
@@ -171,14 +246,14 @@ def _messages(
     for key, before in old.items():
         after = pairs.get(key)
         if after is None:
-            text = f"message `{key}`" + (f" on {where}" if where else "") + " was removed"
-            ctx.report(MESSAGE_REMOVED, text, base=before.cursor, near=near, operation=label)
+            for rule, text in fired(MESSAGE_PAIR_RULES, key, where, before, None):
+                ctx.report(rule, text, base=before.cursor, near=near, operation=label)
             continue
         compare_message(ctx, before, after, actions=actions, label=label, where=where)
     for key, after in new.items():
         if id(after) not in paired_new:
-            text = f"message `{key}`" + (f" on {where}" if where else "") + " was added"
-            ctx.report(MESSAGE_ADDED, text, revision=after.cursor, operation=label)
+            for rule, text in fired(MESSAGE_PAIR_RULES, key, where, None, after):
+                ctx.report(rule, text, revision=after.cursor, operation=label)
 
 
 def _pair_messages(old: dict[str, Message], new: dict[str, Message]) -> dict[str, Message]:

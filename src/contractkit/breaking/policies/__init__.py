@@ -13,18 +13,10 @@ from __future__ import annotations
 from contractkit.breaking.policies.apply import apply_policies
 from contractkit.breaking.policies.config import Policies
 from contractkit.breaking.policies.deprecation import DeprecationPolicy
-from contractkit.breaking.policies.stability import STABILITY_DECREASED
-from contractkit.breaking.policies.versioning import (
-    VERSION_BUMP_TOO_SMALL,
-    VERSION_DECREASED,
-    VERSION_INVALID,
-    VERSION_NOT_BUMPED,
-)
+from contractkit.breaking.policies.stability import stability_decreased
+from contractkit.breaking.policies.versioning import VERSIONING_RULES
 
 #: The ids of the findings the policies add (besides ``removed-before-sunset``, which replaces a removal).
-POLICY_RULES = frozenset(
-    rule.id
-    for rule in (STABILITY_DECREASED, VERSION_BUMP_TOO_SMALL, VERSION_DECREASED, VERSION_INVALID, VERSION_NOT_BUMPED)
-)
+POLICY_RULES = frozenset(rule.id for rule in (stability_decreased, *VERSIONING_RULES))
 
 __all__ = ["POLICY_RULES", "DeprecationPolicy", "Policies", "apply_policies"]

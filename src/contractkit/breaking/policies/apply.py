@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from contractkit.breaking.changelog import BumpAdvice
-from contractkit.breaking.ignores import IGNORE_EXPIRED, Ignore, apply_ignores
+from contractkit.breaking.ignores import Ignore, apply_ignores, ignore_expired
 from contractkit.breaking.policies.config import Policies
-from contractkit.breaking.policies.stability import read_stability, soften, stability_decreased
+from contractkit.breaking.policies.stability import decreased_levels, read_stability, soften
 from contractkit.breaking.policies.versioning import check_versioning
 from contractkit.findings import Finding
 from contractkit.loaders.document import Document
@@ -51,10 +51,10 @@ def apply_policies(
     old = new = None
     if policies.stability:
         old, new = read_stability(base, draft=policies.draft), read_stability(revision, draft=policies.draft)
-        findings = soften(findings, old, new) + stability_decreased(old, new, base, revision, contract)
+        findings = soften(findings, old, new) + decreased_levels(old, new, base, revision, contract)
     if ignores:
         marked = apply_ignores(findings, ignores, today=today)
-        findings = [f for f in marked if f.rule_id != IGNORE_EXPIRED.id]
+        findings = [f for f in marked if f.rule_id != ignore_expired.id]
     advice, versioning = check_versioning(base, revision, findings, name=name, contract=contract)
     if not policies.versioning:
         return findings, advice

@@ -25,18 +25,22 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from contractkit.breaking.registry import CHANGE, ERROR, INFO, AnyChangeRule, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, INFO, AnyChangeRule, breaking_rule, fired
 from contractkit.findings import Finding
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor
 from contractkit.spec.markers import Sunset, deprecated, parent, sunset_header, sunset_of
 from contractkit.spec.walk import HTTP_METHODS
 
-__all__ = ["REMOVED_BEFORE_SUNSET", "DeprecationPolicy", "Verdict", "judge"]
+__all__ = ["DEPRECATION_RULES", "DeprecationPolicy", "Verdict", "judge", "removed_before_sunset"]
 
 BOTH = (SpecKind.OPENAPI, SpecKind.ASYNCAPI)
 
-REMOVED_BEFORE_SUNSET = change_rule(
+#: The deprecation rule, called with a removal whose node was deprecated with a sunset date, and today's date.
+DEPRECATION_RULES: list[AnyChangeRule] = []
+
+
+@breaking_rule(
     id="removed-before-sunset",
     level=ERROR,
     direction="deprecation",
@@ -45,7 +49,25 @@ REMOVED_BEFORE_SUNSET = change_rule(
     fix="keep it until the sunset date; the removal passes the gate from that day on.",
     category=CHANGE,
     specs=BOTH,
+    group=DEPRECATION_RULES,
 )
+def removed_before_sunset(finding: Finding, sunset: dt.date, today: dt.date) -> Finding | None:
+    """A deprecated node (an operation, path, parameter, property, header, channel...) was removed before its sunset.
+
+    The deprecation (`x-sunset`, or a `Sunset` response header) promised clients the node until that day: they
+    may not have moved yet. The removal replaces its own finding with this one, and passes from the sunset on.
+    """
+    if sunset <= today:
+        return None
+    day = sunset.isoformat()
+    return dataclasses.replace(
+        finding,
+        rule_id=removed_before_sunset.id,
+        severity=removed_before_sunset.level,
+        message=f"{finding.message} before its sunset date {day} (deprecated: the removal is allowed from {day})",
+        hint=removed_before_sunset.fix,
+    )
+
 
 _NO_SUNSET_FIX = (
     "give the deprecation an `x-sunset` date (or a `Sunset` response header, RFC 8594) and remove the node once "
@@ -134,16 +156,13 @@ class DeprecationPolicy:
             return dataclasses.replace(
                 finding, message=f"{finding.message} (deprecated, but {why})", hint=_NO_SUNSET_FIX
             )
-        day = sunset.date.isoformat()
-        if sunset.date <= self.today:
-            # Allowed: the removal needs no fix (the rule's "deprecate it first" is what was done).
-            return dataclasses.replace(
-                finding, severity=INFO, message=f"{finding.message} (deprecated, sunset {day} passed)", hint=None
-            )
+        early: list[Finding] = [judged for _, judged in fired(DEPRECATION_RULES, finding, sunset.date, self.today)]
+        if early:
+            return early[0]  # the sunset is still to come
+        # Allowed: the removal needs no fix (the rule's "deprecate it first" is what was done).
         return dataclasses.replace(
             finding,
-            rule_id=REMOVED_BEFORE_SUNSET.id,
-            severity=REMOVED_BEFORE_SUNSET.level,
-            message=f"{finding.message} before its sunset date {day} (deprecated: the removal is allowed from {day})",
-            hint=REMOVED_BEFORE_SUNSET.fix,
+            severity=INFO,
+            message=f"{finding.message} (deprecated, sunset {sunset.date.isoformat()} passed)",
+            hint=None,
         )

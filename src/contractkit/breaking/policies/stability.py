@@ -15,28 +15,25 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from contractkit.breaking.registry import CHANGE, ERROR, change_rule
+from contractkit.breaking.registry import CHANGE, ERROR, AnyChangeRule, breaking_rule, fired
 from contractkit.findings import Finding, Severity
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor, Document
 from contractkit.spec.markers import STABILITY_LEVELS, stability_level
 from contractkit.spec.walk import operations
 
-__all__ = ["FREE_LEVELS", "STABILITY_DECREASED", "Stability", "read_stability", "soften", "stability_decreased"]
+__all__ = [
+    "FREE_LEVELS",
+    "STABILITY_RULES",
+    "Stability",
+    "decreased_levels",
+    "read_stability",
+    "soften",
+    "stability_decreased",
+]
 
 #: Levels at which a contract or an operation may change freely.
 FREE_LEVELS = frozenset({"draft", "alpha"})
-
-STABILITY_DECREASED = change_rule(
-    id="stability-decreased",
-    level=ERROR,
-    direction="stability",
-    summary="clients built on a promise of stability (`x-stability-level`) lose it: a lower level lets the contract "
-    "break them later without notice",
-    fix="keep the level; publish the less stable form as a new operation (or contract) with its own level.",
-    category=CHANGE,
-    specs=(SpecKind.OPENAPI, SpecKind.ASYNCAPI),
-)
 
 
 @dataclass(slots=True)
@@ -111,44 +108,56 @@ def soften(findings: Iterable[Finding], base: Stability, revision: Stability) ->
     return result
 
 
-def stability_decreased(
+#: The stability rule, called with the level of the base and the revision's, and the operation (``None``: the
+#: contract's ``info``).
+STABILITY_RULES: list[AnyChangeRule] = []
+
+
+@breaking_rule(
+    id="stability-decreased",
+    level=ERROR,
+    direction="stability",
+    summary="clients built on a promise of stability (`x-stability-level`) lose it: a lower level lets the contract "
+    "break them later without notice",
+    fix="keep the level; publish the less stable form as a new operation (or contract) with its own level.",
+    category=CHANGE,
+    specs=(SpecKind.OPENAPI, SpecKind.ASYNCAPI),
+    group=STABILITY_RULES,
+)
+def stability_decreased(was: str, now: str, operation: str | None) -> str | None:
+    """The `x-stability-level` of the contract (its `info`) or of an operation went down, say `stable` to `beta`.
+
+    Clients chose the contract on that promise; a lower level (down to `draft` or `alpha`, which may change
+    freely) lets it break them later without notice. An operation without a level has its contract's.
+    """
+    if _rank(now) >= _rank(was):
+        return None
+    whose = "contract" if operation is None else "operation"
+    return f"the {whose}'s stability level went down from `{was}` to `{now}`"
+
+
+def decreased_levels(
     base: Stability, revision: Stability, base_doc: Document, revision_doc: Document, contract: str | None
 ) -> list[Finding]:
-    """Return a ``stability-decreased`` finding for ``info`` and for each operation whose level went down."""
+    """Return what :data:`STABILITY_RULES` say about ``info`` and about each operation of both versions."""
     found: list[Finding] = []
-    if _rank(revision.contract) < _rank(base.contract):
+    for rule, message in fired(STABILITY_RULES, base.contract, revision.contract, None):
         at = revision.contract_at or revision_doc.cursor().get("info") or revision_doc.cursor()
-        found.append(
-            _finding(
-                f"the contract's stability level went down from `{base.contract}` to `{revision.contract}`",
-                at,
-                base.contract_at,
-                None,
-                contract,
-            )
-        )
+        found.append(_finding(rule, message, at, base.contract_at, None, contract))
     for label in sorted(base.labels & revision.labels):
         if label not in base.operations and label not in revision.operations:
             continue  # both inherit the contract's level: reported once, above
-        was, now = base.of(label), revision.of(label)
-        if _rank(now) < _rank(was):
+        for rule, message in fired(STABILITY_RULES, base.of(label), revision.of(label), label):
             own = revision.operations.get(label)
             before = base.operations.get(label)
             at = own[1] if own is not None else _operation_cursors(revision_doc)[label]
-            found.append(
-                _finding(
-                    f"the operation's stability level went down from `{was}` to `{now}`",
-                    at,
-                    before[1] if before is not None else None,
-                    label,
-                    contract,
-                )
-            )
+            found.append(_finding(rule, message, at, before[1] if before is not None else None, label, contract))
     return found
 
 
-def _finding(message: str, at: Cursor, before: Cursor | None, operation: str | None, contract: str | None) -> Finding:
-    rule = STABILITY_DECREASED
+def _finding(
+    rule: AnyChangeRule, message: str, at: Cursor, before: Cursor | None, operation: str | None, contract: str | None
+) -> Finding:
     return Finding(
         rule.id,
         rule.level,

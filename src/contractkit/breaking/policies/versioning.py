@@ -25,10 +25,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from contractkit.breaking.changelog import BumpAdvice
-from contractkit.breaking.registry import ERROR, POLICY, WARNING, AnyChangeRule, change_rule, is_note
+from contractkit.breaking.registry import ERROR, POLICY, WARNING, AnyChangeRule, breaking_rule, fired, is_note
 from contractkit.findings import Finding, Severity
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Cursor, Document
@@ -36,55 +36,18 @@ from contractkit.loaders.equivalence import same_content
 from contractkit.loaders.types import JsonValue
 
 __all__ = [
-    "VERSION_BUMP_TOO_SMALL",
-    "VERSION_DECREASED",
-    "VERSION_INVALID",
-    "VERSION_NOT_BUMPED",
+    "VERSIONING_RULES",
     "Version",
     "check_versioning",
     "parse_version",
     "required_bump",
+    "version_bump_too_small",
+    "version_decreased",
+    "version_invalid",
+    "version_not_bumped",
 ]
 
 BOTH = (SpecKind.OPENAPI, SpecKind.ASYNCAPI)
-VERSION_DECREASED = change_rule(
-    id="version-decreased",
-    level=ERROR,
-    direction="versioning",
-    summary="a version that goes down tells clients and package managers that this contract is older than the last one",
-    fix="give the revision a version above the base's.",
-    category=POLICY,
-    specs=BOTH,
-)
-VERSION_NOT_BUMPED = change_rule(
-    id="version-not-bumped",
-    level=ERROR,
-    direction="versioning",
-    summary="two different contracts under one version: clients cannot tell which one they were built against",
-    fix="bump `info.version` as the changes need (`contractkit breaking` prints which bump).",
-    category=POLICY,
-    specs=BOTH,
-)
-VERSION_BUMP_TOO_SMALL = change_rule(
-    id="version-bump-too-small",
-    level=ERROR,
-    direction="versioning",
-    summary="a minor or patch release that breaks clients defeats semver: dependency ranges such as `^1.4` pull it in "
-    "(an error when a major bump is needed, a warning when a minor one is)",
-    fix="bump the part the changes need: major for a breaking change, minor for a new feature.",
-    category=POLICY,
-    specs=BOTH,
-)
-VERSION_INVALID = change_rule(
-    id="version-invalid",
-    level=WARNING,
-    direction="versioning",
-    summary="`info.version` is not a semantic version: the bump the changes need cannot be checked",
-    fix="write `info.version` as `MAJOR.MINOR.PATCH`.",
-    category=POLICY,
-    specs=BOTH,
-)
-
 #: Bumps, smallest first; ``pre`` is any increase (after a pre-release base, or under a new major path).
 _RANKS = {"none": 0, "pre": 1, "patch": 2, "minor": 3, "major": 4}
 _VERSION = re.compile(
@@ -203,6 +166,8 @@ def check_versioning(
 ) -> tuple[BumpAdvice, list[Finding]]:
     """Return the bump the changes need and the versioning findings (see the module docstring).
 
+    The findings are what :data:`VERSIONING_RULES` say about the :class:`VersionCheck`.
+
     Args:
         base: the base document.
         revision: the revision document.
@@ -217,68 +182,174 @@ def check_versioning(
     old, new = parse_version(base_text), parse_version(revision_text)
     report = _Reporter(revision_at or revision.cursor().get("info") or revision.cursor(), base_at, contract)
     if old is None or new is None:
-        invalid = (old is None) != (base_text is None) or (new is None) != (revision_text is None)
-        if invalid and required != "none":  # unchanged documents need no bump: there is nothing to check
-            whose, bad = (
-                ("`info.version`", revision_text)
-                if new is None and revision_text is not None
-                else ("the base's `info.version`", base_text)
-            )
-            report(
-                VERSION_INVALID,
-                f"{whose} `{bad}` is not a semantic version: the {required} bump the changes need cannot be checked",
-            )
-        return BumpAdvice(name, required, base_text, revision_text), report.found
-    needed, note = required, ""
-    if needed != "none" and old.pre:
-        needed, note = "pre", f"after the pre-release {base_text}, any later version will do"
-    elif needed == "major" and old.major == 0:
-        needed, note = "minor", "0.x: a minor bump is enough for breaking changes"
-    if needed == "major":
-        home = new_major_home(base, revision)
-        if home is not None:
-            needed, note = "pre", f"it lives under the new major version `{home}`"
-    given = _given(old, new)
-    ok = given != "decreased" and _RANKS[given] >= _RANKS[needed]
-    advice = BumpAdvice(name, required, base_text, revision_text, _minimum(old, needed), ok, note)
-    if given == "decreased":
-        report(VERSION_DECREASED, f"`info.version` went down from `{base_text}` to `{revision_text}`")
-    elif given == "none" and required != "none":
-        wanted = f" (`{advice.minimum}` or later)" if advice.minimum else ""
-        report(
-            VERSION_NOT_BUMPED,
-            f"`info.version` is still `{revision_text}` although the contract changed: it needs a {required} "
-            f"bump{wanted}",
-        )
-    elif not ok:
-        level = ERROR if required == "major" else WARNING
-        report(
-            VERSION_BUMP_TOO_SMALL,
-            f"`info.version` went from `{base_text}` to `{revision_text}`, a {given} bump: the changes need a "
-            f"{required} bump (`{advice.minimum}` or later)",
-            level=level,
-        )
-    return advice, report.found
+        advice, given = BumpAdvice(name, required, base_text, revision_text), None
+    else:
+        needed, note = required, ""
+        if needed != "none" and old.pre:
+            needed, note = "pre", f"after the pre-release {base_text}, any later version will do"
+        elif needed == "major" and old.major == 0:
+            needed, note = "minor", "0.x: a minor bump is enough for breaking changes"
+        if needed == "major":
+            home = new_major_home(base, revision)
+            if home is not None:
+                needed, note = "pre", f"it lives under the new major version `{home}`"
+        given = _given(old, new)
+        ok = given != "decreased" and _RANKS[given] >= _RANKS[needed]
+        advice = BumpAdvice(name, required, base_text, revision_text, _minimum(old, needed), ok, note)
+    check = VersionCheck(advice, old is not None, new is not None, given, report)
+    return advice, [finding for _, finding in fired(VERSIONING_RULES, check)]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class VersionCheck:
+    """What the versioning rules judge: the bump the changes need, and the one ``info.version`` was given.
+
+    Attributes:
+        advice: the bump needed and the versions (``advice.ok`` is ``None`` when a version is not semver).
+        old_valid: the base's version is a semantic version.
+        new_valid: the revision's version is.
+        given: the bump given (``decreased``, ``none``, ``pre``, ``patch``, ``minor``, ``major``), or ``None`` when
+            a version is not semver (or absent).
+        report: makes a finding at the revision's ``info.version`` (and the base's).
+    """
+
+    advice: BumpAdvice
+    old_valid: bool
+    new_valid: bool
+    given: str | None
+    report: _Reporter
+
+
+#: The versioning rules, in the order they are judged (at most one fires: they judge exclusive cases).
+VERSIONING_RULES: list[AnyChangeRule] = []
+
+
+@breaking_rule(
+    id="version-decreased",
+    level=ERROR,
+    direction="versioning",
+    summary="a version that goes down tells clients and package managers that this contract is older than the last one",
+    fix="give the revision a version above the base's.",
+    category=POLICY,
+    specs=BOTH,
+    group=VERSIONING_RULES,
+)
+def version_decreased(check: VersionCheck) -> Finding | None:
+    """The revision's `info.version` is lower than the base's (semver precedence, pre-releases included).
+
+    Clients, generated SDKs and package managers take the higher version for the newer contract, so they keep
+    the old one or downgrade.
+    """
+    if check.given != "decreased":
+        return None
+    advice = check.advice
+    message = f"`info.version` went down from `{advice.base_version}` to `{advice.revision_version}`"
+    return check.report(version_decreased, message)
+
+
+@breaking_rule(
+    id="version-not-bumped",
+    level=ERROR,
+    direction="versioning",
+    summary="two different contracts under one version: clients cannot tell which one they were built against",
+    fix="bump `info.version` as the changes need (`contractkit breaking` prints which bump).",
+    category=POLICY,
+    specs=BOTH,
+    group=VERSIONING_RULES,
+)
+def version_not_bumped(check: VersionCheck) -> Finding | None:
+    """The contract changed (a finding, or any difference outside `info.version`) but its version did not.
+
+    Two different contracts then share one version, and neither clients nor published SDKs can tell which one
+    they were built against.
+    """
+    advice = check.advice
+    if check.given != "none" or advice.required == "none":
+        return None
+    wanted = f" (`{advice.minimum}` or later)" if advice.minimum else ""
+    message = (
+        f"`info.version` is still `{advice.revision_version}` although the contract changed: it needs a "
+        f"{advice.required} bump{wanted}"
+    )
+    return check.report(version_not_bumped, message)
+
+
+@breaking_rule(
+    id="version-bump-too-small",
+    level=ERROR,
+    direction="versioning",
+    summary="a minor or patch release that breaks clients defeats semver: dependency ranges such as `^1.4` pull it in "
+    "(an error when a major bump is needed, a warning when a minor one is)",
+    fix="bump the part the changes need: major for a breaking change, minor for a new feature.",
+    category=POLICY,
+    specs=BOTH,
+    group=VERSIONING_RULES,
+)
+def version_bump_too_small(check: VersionCheck) -> Finding | None:
+    """The version went up, but by less than the changes need: a minor or patch bump for a breaking change.
+
+    Dependency ranges such as `^1.4` or `~1.4.2` pull the release in automatically, breaking the clients that
+    trusted them. It is an error when a major bump is needed, and a warning when a minor one is and only the
+    patch went up. In `0.x`, after a pre-release, and under a new major path, the relaxations of the versioning
+    policy apply.
+    """
+    advice, given = check.advice, check.given
+    if given is None or given == "decreased" or (given == "none" and advice.required != "none") or advice.ok:
+        return None
+    message = (
+        f"`info.version` went from `{advice.base_version}` to `{advice.revision_version}`, a {given} bump: the "
+        f"changes need a {advice.required} bump (`{advice.minimum}` or later)"
+    )
+    return check.report(version_bump_too_small, message, level=ERROR if advice.required == "major" else WARNING)
+
+
+@breaking_rule(
+    id="version-invalid",
+    level=WARNING,
+    direction="versioning",
+    summary="`info.version` is not a semantic version: the bump the changes need cannot be checked",
+    fix="write `info.version` as `MAJOR.MINOR.PATCH`.",
+    category=POLICY,
+    specs=BOTH,
+    group=VERSIONING_RULES,
+)
+def version_invalid(check: VersionCheck) -> Finding | None:
+    """The base's or the revision's `info.version` is not a semantic version (`v1.2` and `1.2` are read as one).
+
+    Nothing can check that the version says what the changes did; unchanged documents need no bump, and are not
+    reported.
+    """
+    advice = check.advice
+    base_text, revision_text = advice.base_version, advice.revision_version
+    invalid = check.old_valid == (base_text is None) or check.new_valid == (revision_text is None)
+    if check.given is not None or not invalid or advice.required == "none":
+        return None
+    whose, bad = (
+        ("`info.version`", revision_text)
+        if not check.new_valid and revision_text is not None
+        else ("the base's `info.version`", base_text)
+    )
+    message = (
+        f"{whose} `{bad}` is not a semantic version: the {advice.required} bump the changes need cannot be checked"
+    )
+    return check.report(version_invalid, message)
+
+
+@dataclass(frozen=True, slots=True)
 class _Reporter:
-    """Records versioning findings at the revision's ``info.version`` (and the base's)."""
+    """Makes versioning findings at the revision's ``info.version`` (and the base's)."""
 
     at: Cursor
     before: Cursor | None
     contract: str | None
-    found: list[Finding] = field(default_factory=list)
 
-    def __call__(self, rule: AnyChangeRule, message: str, *, level: Severity | None = None) -> None:
-        self.found.append(
-            Finding(
-                rule.id,
-                level or rule.level,
-                message,
-                self.at.location,
-                hint=rule.fix,
-                contract=self.contract,
-                base_location=self.before.location if self.before is not None else None,
-            )
+    def __call__(self, rule: AnyChangeRule, message: str, *, level: Severity | None = None) -> Finding:
+        return Finding(
+            rule.id,
+            level or rule.level,
+            message,
+            self.at.location,
+            hint=rule.fix,
+            contract=self.contract,
+            base_location=self.before.location if self.before is not None else None,
         )
