@@ -28,6 +28,7 @@ to the components they became.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 from contractkit.errors import ContractInvalid, UnresolvedRef
 from contractkit.loaders.document import Document
@@ -107,7 +108,9 @@ class Flattener:
     def walk(self, file: SourceFile, value: JsonValue, parts: tuple[str, ...], kind: str = ANY) -> JsonValue:
         """Return ``value`` (at ``parts`` of ``file``, a ``kind`` of object), every ref leaving the root flattened."""
         if self.hoist:
-            self._count(file, parts)
+            self.made += 1
+            if self.made > self.budget:
+                self._over_budget(file, parts)
         if isinstance(value, dict):
             ref = value.get("$ref")
             if isinstance(ref, str):
@@ -267,17 +270,15 @@ class Flattener:
             self.patches.append((out, name, key))
         return out
 
-    def _count(self, file: SourceFile, parts: tuple[str, ...]) -> None:
-        self.made += 1
-        if self.made > self.budget:
-            raise ContractInvalid(
-                f"the bundle would hold more than {self.budget:,} nodes ({self.written:,} are written): objects that "
-                "no `components` section can hold are copied at each `$ref` to them",
-                title=f"cannot bundle `{self.doc.name}`",
-                location=file.location(parts),
-                tip="refer to such objects (extensions, operations, strings) from fewer places, or make them "
-                "schemas under `components`.",
-            )
+    def _over_budget(self, file: SourceFile, parts: tuple[str, ...]) -> NoReturn:
+        raise ContractInvalid(
+            f"the bundle would hold more than {self.budget:,} nodes ({self.written:,} are written): objects that "
+            "no `components` section can hold are copied at each `$ref` to them",
+            title=f"cannot bundle `{self.doc.name}`",
+            location=file.location(parts),
+            tip="refer to such objects (extensions, operations, strings) from fewer places, or make them "
+            "schemas under `components`.",
+        )
 
     def _aliases(self, components: JsonObject) -> dict[Key, str]:
         """Return target -> root component name, for root components that are only a ref to an external object.
