@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from contractkit.loaders.document import load_document
-from contractkit.loaders.inline import inline_external
+from contractkit.spec.flatten import inline_external
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT / "contracts" / "b2b-orders" / "openapi.yaml"

@@ -33,8 +33,8 @@ from pydantic import TypeAdapter, ValidationError
 from contractkit.codegen.naming import snake
 from contractkit.lint.rules.examples import _Schemas, _validator_class
 from contractkit.loaders.document import load_document
-from contractkit.loaders.inline import inline_external
 from contractkit.runtime._engine import compile_schema
+from contractkit.spec.flatten import inline_external
 from contractkit.spec.normalise import SchemaConverter
 
 from ..ci_templates._support import ROOT

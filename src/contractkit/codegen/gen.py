@@ -457,7 +457,7 @@ def _bundle(doc: Document) -> JsonValue:
     try:
         from contractkit.codegen.bundle import bundle_document
     except ImportError:
-        from contractkit.loaders.inline import inline_external
+        from contractkit.spec.flatten import inline_external
 
         return inline_external(doc)
     return bundle_document(doc)

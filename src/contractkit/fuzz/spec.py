@@ -48,8 +48,8 @@ def load_fuzz_spec(target: str | Path, *, catalog: Path | None = None) -> FuzzSp
         ContractSyntaxError, UnresolvedRef: the contract cannot be read.
         ContractInvalid: it is an AsyncAPI document.
     """
-    from contractkit.codegen.bundle import bundle_document
     from contractkit.loaders.document import load_document
+    from contractkit.spec.flatten import bundle_document
     from contractkit.targets import find_catalog, resolve
 
     chosen = resolve(target, find_catalog(catalog))  # a file's own catalog gives its id, $ref root and fuzz settings

@@ -11,7 +11,7 @@ from typing import Any
 from contractkit.errors import ContractInvalid
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import load_document
-from contractkit.loaders.inline import inline_external
+from contractkit.spec.flatten import inline_external
 
 
 def load_spec(spec: object) -> tuple[dict[str, Any], str]:

@@ -16,6 +16,11 @@
   ``channels`` and ``operations``, read by the messaging runtime, the message fuzzer, the breaking model and codegen.
 - :mod:`contractkit.spec.schemas`: one schema of a document as a standalone JSON Schema (every ``$ref``, local or
   into another file, moved into ``$defs``), ready to compile.
+- :mod:`contractkit.spec.flatten`: the one ``$ref`` flattener, one walk over the refs that leave the root file, in two
+  modes: every external target copied in place (``inline_external``: validate, the runtime, lint's example check,
+  codegen) or hoisted into ``components`` under a name, what no section holds copied in place (``bundle_document``:
+  ``bundle``, ``package``, the fuzzer); with ``_shapes`` (what kind of object lives at each place) and ``_names``
+  (the names hoisted components take).
 - :mod:`contractkit.spec.normalise`: the one schema normaliser, an OpenAPI 3.0/3.1 or AsyncAPI Schema Object ->
   JSON Schema 2020-12 (the middleware's and the message runtime's validators, lint's example check).
 

@@ -16,7 +16,7 @@ What changes on the way (done once, at start-up; ``tests/spec/test_normalise.py`
 
 - every local ``$ref`` is followed in the document and the target converted once into ``$defs`` (so recursion
   works and nothing is resolved per request; external refs were inlined before, by
-  :func:`contractkit.loaders.inline.inline_external`). A ref that cannot be followed becomes ``true`` and is
+  :func:`contractkit.spec.flatten.inline_external`). A ref that cannot be followed becomes ``true`` and is
   recorded in :attr:`SchemaConverter.broken`: the caller decides (the runtime refuses such documents earlier, lint
   skips the examples under it);
 - the siblings of a ``$ref`` apply in OAS 3.1 (JSON Schema 2020-12: ``allOf: [ref, siblings]``) and are dropped in

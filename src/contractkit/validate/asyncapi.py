@@ -12,7 +12,7 @@ import jsonschema
 
 from contractkit.findings import Location
 from contractkit.loaders.document import Document
-from contractkit.loaders.inline import inline_external
+from contractkit.spec.flatten import inline_external
 from contractkit.validate.openapi import meta_problems
 
 # The schema each declared version is checked against. 2.x documents before 2.6 are checked as 2.6, which

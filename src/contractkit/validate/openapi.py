@@ -11,7 +11,6 @@ import jsonschema
 
 from contractkit.findings import Location
 from contractkit.loaders.document import Document
-from contractkit.loaders.inline import inline_external
 from contractkit.loaders.types import JsonValue
 from contractkit.schema_errors import (
     instance_path,
@@ -22,6 +21,7 @@ from contractkit.schema_errors import (
     unknown_keys,
 )
 from contractkit.schema_regex import with_bounded_patterns
+from contractkit.spec.flatten import inline_external
 
 _PARTS_ATTR = "_contractkit_parts"
 

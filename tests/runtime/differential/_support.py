@@ -41,8 +41,8 @@ from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from contractkit.loaders.document import load_document
-from contractkit.loaders.inline import inline_external
 from contractkit.runtime import RequestValidator
+from contractkit.spec.flatten import inline_external
 
 ROOT = Path(__file__).resolve().parents[3]
 CONTRACTS = ROOT / "contracts"

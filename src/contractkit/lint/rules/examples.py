@@ -24,12 +24,12 @@ from contractkit.kinds import SpecKind
 from contractkit.lint.context import LintContext
 from contractkit.lint.registry import lint_rule
 from contractkit.loaders.document import Cursor, Document
-from contractkit.loaders.inline import Inliner, inline_external
 from contractkit.loaders.pointer import to_pointer
 from contractkit.loaders.source import SourceFile
 from contractkit.loaders.types import JsonValue
 from contractkit.schema_errors import describe, instance_path, most_specific, short
 from contractkit.schema_regex import with_bounded_patterns
+from contractkit.spec.flatten import Flattener, inline_external
 from contractkit.spec.normalise import DISCRIMINATOR, Dialect, SchemaConverter, dialect_of
 from contractkit.spec.normalise import Direction as NormalDirection
 from contractkit.spec.walk import Operation, callback_operations, messages, operations, path_operations
@@ -92,7 +92,7 @@ class _Schemas:
         self.root = inline_external(doc)
         self.dialect: Dialect = dialect_of(self.root) if openapi else "draft-07"
         self.siblings = self.dialect == "oas3.1"
-        self._inliner = Inliner(doc)
+        self._inliner = Flattener(doc)
         self._converters: dict[Direction, SchemaConverter] = {}
         self._memo: dict[tuple[Identity, Direction], dict[str, Any] | None] = {}
 

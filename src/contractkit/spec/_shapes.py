@@ -1,8 +1,9 @@
 """What kind of object sits where in an OpenAPI or AsyncAPI document, and which ``components`` section holds it.
 
-The bundler walks a document with these tables to know, at every ``$ref``, what the reference stands for (a
-schema, a parameter, a message...) and so where its target goes. A key the tables do not know leads to
-:data:`ANY`: an unknown place, whose references go to ``schemas`` (or are inlined when that cannot hold them).
+When it hoists (bundles), the flattener (:mod:`contractkit.spec.flatten`) walks a document with these tables to
+know, at every ``$ref``, what the reference stands for (a schema, a parameter, a message...) and so where its
+target goes. A key the tables do not know leads to :data:`ANY`: an unknown place, whose references go to
+``schemas`` (or are copied in place when that cannot hold them).
 """
 
 from __future__ import annotations
