@@ -1,7 +1,7 @@
 """One test per directory under tests/breaking/asyncapi_cases/: an AsyncAPI base/revision pair and its findings.
 
 The cases cover the rules the AsyncAPI engine declares itself (channels, operations, messages, AMQP bindings:
-``change_rule(...)`` in the modules of ``breaking/asyncapi/``); the payload and header schema rules
+``@breaking_rule`` functions in the modules of ``breaking/asyncapi/``); the payload and header schema rules
 (``sent-message-*``, ``received-message-*``) are the OpenAPI body cases replayed (test_asyncapi_schema_rules.py).
 
 Every case is the order service's events (channels ``order.created`` and ``order.cancelled`` on the topic

@@ -1,6 +1,6 @@
 """What a breaking finding is about comes from its rule's category: the changelog, the gate and the text reporter.
 
-Each rule declares its category where it is declared (``change_rule(..., category=...)``); every reader asks
+Each rule declares its category where it is declared (``@breaking_rule(..., category=...)``); every reader asks
 :func:`~contractkit.breaking.registry.category_of` (``is_note``, ``is_policy``, ``is_change``), so a new rule of
 any category is counted right with no other edit.
 """
@@ -13,7 +13,16 @@ from collections.abc import Iterator
 import pytest
 
 from contractkit.breaking.changelog import Changelog, is_breaking
-from contractkit.breaking.registry import CHANGE, CHANGE_RULES, ERROR, NOTE, POLICY, category_of, change_rule, is_policy
+from contractkit.breaking.registry import (
+    CHANGE,
+    CHANGE_RULES,
+    ERROR,
+    NOTE,
+    POLICY,
+    breaking_rule,
+    category_of,
+    is_policy,
+)
 from contractkit.findings import Finding, Location, Report, Severity
 from contractkit.gate.model import Affected, ContractResult, Step, comparison_step
 from contractkit.reporters.text import ChangelogTextReporter
@@ -93,7 +102,12 @@ def test_readers_classify_a_finding_by_its_category(
 @pytest.fixture
 def new_policy_rule() -> Iterator[str]:
     rule_id = "version-label-missing"
-    change_rule(id=rule_id, level=ERROR, direction="versioning", summary="a sample policy rule", category=POLICY)
+
+    @breaking_rule(id=rule_id, level=ERROR, direction="versioning", summary="a sample policy rule", category=POLICY)
+    def version_label_missing() -> str:
+        """The revision's `info.version` has no label (a sample policy rule)."""
+        return "the version has no label"
+
     yield rule_id
     del RULES[rule_id], CHANGE_RULES[rule_id]
 

@@ -91,8 +91,6 @@ def added(contract: Contract, why: str) -> Finding:
 #: The rule about a contract of the base catalog, called with its entry, the catalog, where the changes point
 #: (the ``contracts`` key of the current catalog) and the base revision.
 CATALOG_RULES: list[AnyChangeRule] = []
-#: The rule about a new contract (called by :func:`added`: the caller knows why it is new).
-NEW_CONTRACT_RULES: list[AnyChangeRule] = []
 
 
 @breaking_rule(
@@ -131,7 +129,6 @@ def contract_removed(entry: BaseEntry, catalog: Catalog, anchor: Location, ref: 
     summary="a new contract breaks no existing client",
     category=CHANGE,
     specs=_BOTH,
-    group=NEW_CONTRACT_RULES,
 )
 def contract_added(contract: Contract, why: str) -> Finding:
     """A contract that the base catalog did not list (or whose file did not exist then): it has no clients to break.

@@ -104,7 +104,7 @@ def breaking_rule(
     specs: tuple[SpecKind, ...] = (SpecKind.OPENAPI,),
     removes: str | None = None,
     schema: bool = False,
-    group: list[ChangeRule[P, R]] | None = None,
+    group: list[AnyChangeRule] | None = None,
 ) -> Callable[[Callable[P, R]], ChangeRule[P, R]]:
     """Register the decorated function as the breaking rule ``id``; the function's docstring is its documentation.
 
@@ -121,7 +121,9 @@ def breaking_rule(
         specs: the spec kinds it applies to.
         removes: for a removal rule, what it removes (see :class:`ChangeRule`).
         schema: a schema rule, applied at any depth and renamed for AsyncAPI (see :class:`ChangeRule`).
-        group: the walker's list of rules, which the rule joins in declaration order (the walker calls them all).
+        group: the walker's list of rules, which the rule joins in declaration order (the walker calls them all
+            with :func:`fired`); without one, the walker calls the rule by name (a rule that reports at its own
+            nodes).
     """
 
     def decorate(check: Callable[P, R]) -> ChangeRule[P, R]:
@@ -140,39 +142,6 @@ def fired(rules: Iterable[AnyChangeRule], *args: object) -> Iterator[tuple[AnyCh
         said = rule.check(*args)
         if said is not None:
             yield rule, said
-
-
-def change_rule(
-    *,
-    id: str,
-    level: Severity,
-    direction: str,
-    summary: str,
-    fix: str = "",
-    category: RuleCategory,
-    specs: tuple[SpecKind, ...] = (SpecKind.OPENAPI,),
-    removes: str | None = None,
-    schema: bool = False,
-) -> ChangeRule[..., None]:
-    """Register a breaking-change rule without a function (being replaced by :func:`breaking_rule`).
-
-    Args:
-        id: the stable kebab-case id: subject, then change (``request-property-removed``).
-        level: error = breaking, warning = possibly breaking, info = compatible.
-        direction: the side it judges (``request``, ``response``, ``operation``, ``channel``, ``message``...).
-        summary: why it breaks (or does not): one line, lower-case, no final period.
-        fix: how to ship the change without breaking anyone (the reporters' ``Tip:``).
-        category: what its findings are about (:class:`~contractkit.rules.registry.RuleCategory`: a change of
-            the API, a policy's verdict, a note about the run).
-        specs: the spec kinds it applies to.
-        removes: for a removal rule, what it removes (see :class:`ChangeRule`).
-        schema: a schema rule, applied at any depth and renamed for AsyncAPI (see :class:`ChangeRule`).
-    """
-    return _declare(id, level, direction, summary, fix, category, specs, removes, schema, "", _not_a_function)
-
-
-def _not_a_function(*args: object, **kwargs: object) -> None:
-    raise TypeError("this rule is declared without a function (change_rule): it cannot be called")
 
 
 def _declare(

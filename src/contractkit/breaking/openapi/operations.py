@@ -61,8 +61,6 @@ class OperationAdded:
 REMOVED_RULES: list[AnyChangeRule] = []
 #: The rules on an added operation, in the order their findings are said.
 ADDED_RULES: list[AnyChangeRule] = []
-#: The rules the walkers call by name, each reporting at its own nodes (the base path, an `operationId`...).
-CALLED_RULES: list[AnyChangeRule] = []
 
 
 @breaking_rule(
@@ -113,7 +111,6 @@ def api_operation_removed(change: OperationRemoved) -> str | None:
     "full URLs get 404, unless the old base path is still served",
     fix="keep serving the old base path (an alias or a redirect) until clients have moved.",
     category=CHANGE,
-    group=CALLED_RULES,
 )
 def api_base_path_changed(old: str, new: str) -> str | None:
     """The path of the first server URL of operations changed (`/v1` to `/v2`) while the operations stayed.
@@ -160,7 +157,6 @@ def api_operation_added(change: OperationAdded) -> str | None:
     summary="generated SDKs name methods after the `operationId`: renaming it breaks their callers (not the wire)",
     fix="keep the old `operationId`; rename only in a new major version.",
     category=CHANGE,
-    group=CALLED_RULES,
 )
 def api_operation_id_changed(old: Operation, new: Operation) -> str | None:
     """An operation's `operationId` was renamed or removed.
@@ -182,7 +178,6 @@ def api_operation_id_changed(old: Operation, new: Operation) -> str | None:
     direction="operation",
     summary="a deprecation warns clients before a removal",
     category=CHANGE,
-    group=CALLED_RULES,
 )
 def api_operation_deprecated(old: Operation, new: Operation) -> str | None:
     """An operation was marked `deprecated: true`: it still works, and clients are warned to move off it.
