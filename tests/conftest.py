@@ -20,6 +20,18 @@ E2E_DIRECTORIES = frozenset({"ci_templates", "examples", "fuzz", "messaging", "w
 E2E_PARAMETERS = frozenset({"uvicorn", "werkzeug"})
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under ``-m "not e2e"``, do not even import the e2e folders (their imports cost seconds per worker)."""
+    if config.getoption("markexpr") != "not e2e":
+        return None
+    parts = (
+        collection_path.relative_to(Path(__file__).parent).parts
+        if collection_path.is_relative_to(Path(__file__).parent)
+        else ()
+    )
+    return True if parts and parts[0] in E2E_DIRECTORIES else None
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     tests_root = Path(__file__).parent
     for item in items:

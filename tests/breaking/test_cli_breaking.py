@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 
 from contractkit.cli.app import app
 
+pytestmark = pytest.mark.e2e  # real git repositories, subprocesses or new venvs: `ci/test --fast` leaves it out
+
 BASE = """\
 openapi: 3.1.0
 info: {title: Orders, version: 1.0.0}

@@ -19,6 +19,8 @@ from contractkit.breaking.run import BreakingOptions, compare_with_ref
 from contractkit.errors import ConfigError, ContractNotFound, UsageError
 from contractkit.loaders import FileStore, open_document
 
+pytestmark = pytest.mark.e2e  # real git repositories, subprocesses or new venvs: `ci/test --fast` leaves it out
+
 CONTRACTS = Path(__file__).parents[2] / "contracts"
 MONEY = Path("contracts/common/money.yaml")
 CATALOG = Path("contracts/catalog.yaml")

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from contractkit.breaking import diff_documents
 from contractkit.findings import Finding
 from contractkit.loaders import FileStore, open_document
+from tests.examples_budget import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 MUSEUM = ROOT.parent / "shared" / "corpus" / "openapi" / "museum.yaml"
@@ -453,7 +454,7 @@ def contracts(draw: st.DrawFn) -> dict[str, Json]:
     }
 
 
-FAST = settings(max_examples=25, deadline=None)
+FAST = settings(max_examples=examples(25), deadline=None)
 
 
 def single(data: dict[str, Json]) -> Tree:

@@ -22,8 +22,8 @@ from pydantic import TypeAdapter, ValidationError
 from contractkit.catalog import load_catalog
 from contractkit.codegen.gen import generate
 from contractkit.loaders.document import load_document
-from contractkit.loaders.inline import inline_external
 from contractkit.runtime._engine import compile_schema
+from contractkit.spec.flatten import inline_external
 from contractkit.spec.normalise import SchemaConverter
 
 _SCHEMAS = """\

@@ -25,6 +25,8 @@ from contractkit.cli.app import app
 from contractkit.codegen.package import build_packages, plan_wheel
 from contractkit.errors import ContractInvalid, ContractkitError, ContractNotFound, ToolFailed, UsageError
 
+pytestmark = pytest.mark.e2e  # real git repositories, subprocesses or new venvs: `ci/test --fast` leaves it out
+
 REPO = Path(__file__).resolve().parents[2]
 CONTRACTS = REPO / "contracts"
 

@@ -20,6 +20,8 @@ from typer.testing import CliRunner
 
 from contractkit.cli.app import app
 
+pytestmark = pytest.mark.e2e  # real git repositories, subprocesses or new venvs: `ci/test --fast` leaves it out
+
 CONTRACTS = Path(__file__).parents[2] / "contracts"
 IDENTITY = ("-c", "user.name=Ana Silva", "-c", "user.email=ana@example.invalid", "-c", "commit.gpgsign=false")
 ALL = ("b2b-orders", "mes", "model-files", "order-events", "partner-notifications")

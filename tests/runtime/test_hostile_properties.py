@@ -16,10 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.examples_budget import examples
+
 from ._attacks import BEARER, Attack, Recorder, middlewares, send_asgi, send_wsgi
 
 SETTINGS = settings(
-    max_examples=250,
+    max_examples=examples(250),
     derandomize=True,
     database=None,
     deadline=None,
@@ -144,7 +146,7 @@ def test_the_generators_reach_both_verdicts(apps: tuple[Any, Any], recorder: Rec
     """The property tests are not vacuous: their inputs include valid requests and refused ones."""
     seen: set[int] = set()
 
-    @settings(max_examples=150, derandomize=True, database=None, deadline=None)
+    @settings(max_examples=examples(150), derandomize=True, database=None, deadline=None)
     @given(body=_body())
     def probe(body: bytes) -> None:
         attack = Attack("POST", "/api/orders", (BEARER, (b"content-type", b"application/json")), body)

@@ -45,6 +45,7 @@ def test_examples_import_and_reject(name: str) -> None:
     assert out.stdout.strip() in ("ContractValidationMiddleware", "Flask")
 
 
+@pytest.mark.e2e  # a new venv and a pip install: a minute on a cold machine
 def test_a_runtime_only_install_has_a_cli_that_says_what_to_install(tmp_path: Path) -> None:
     """`pip install contractkit[runtime]` installs the `contractkit` script too: it must explain, not crash."""
     source = tmp_path / "src-copy"

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contractkit.runtime._json import BadInput, parse_json, parse_json_stdlib
+from tests.examples_budget import examples
 
 
 def outcome(parse: Any, body: bytes) -> tuple[str, Any]:
@@ -96,7 +97,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(json_values, st.booleans(), st.sampled_from([None, 2]))
 def test_generated_documents(value: Any, ascii_only: bool, indent: int | None) -> None:
     body = json.dumps(value, ensure_ascii=ascii_only, indent=indent).encode("utf-8", "surrogatepass")
@@ -106,7 +107,7 @@ def test_generated_documents(value: Any, ascii_only: bool, indent: int | None) -
 number_texts = st.from_regex(r"\A-?(0|[1-9][0-9]{0,30})(\.[0-9]{1,30})?([eE][+-]?[0-9]{1,4})?\Z", fullmatch=True)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(number_texts)
 def test_generated_numbers(text: str) -> None:
     assert outcome(parse_json, text.encode()) == outcome(parse_json_stdlib, text.encode())

@@ -24,9 +24,11 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from schemathesis.generation.modes import GenerationMode
 
+from tests.examples_budget import examples
+
 from ._support import CONTRACTS, CORPUS, Differential, Req, Verdict, explain, load_contract
 
-EXAMPLES = 20  # per operation and generation mode: the suite stays well under a minute of CPU
+EXAMPLES = examples(20)  # per operation and generation mode: the suite stays well under a minute of CPU
 
 
 @dataclass(frozen=True)
