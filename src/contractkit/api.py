@@ -15,14 +15,13 @@ from pathlib import Path
 from contractkit.catalog.model import Catalog, Contract
 from contractkit.catalog.reader import load_catalog
 from contractkit.errors import ContractkitError, InputError
-from contractkit.findings import Finding, Location, Report, Severity
+from contractkit.findings import Finding, Report, Severity
 from contractkit.lint.engine import lint_document
 from contractkit.loaders.document import Document, load_document
-from contractkit.loaders.files import display_name
 from contractkit.loaders.limits import Limits
-from contractkit.targets import Selection, Target, find_catalog, select, stray_contracts
+from contractkit.targets import Selection, Target, find_catalog, select
+from contractkit.validate.catalog_rules import catalog_kind_mismatch, contract_not_in_catalog
 from contractkit.validate.engine import validate_document
-from contractkit.validate.rules import CATALOG_KIND_MISMATCH, CONTRACT_NOT_IN_CATALOG
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,16 +90,8 @@ def _validate_one(doc: Document, target: Target) -> list[Finding]:
 
 def kind_mismatch(doc: Document, contract: Contract) -> Finding | None:
     """Return the finding for a contract whose catalog ``kind`` is not what its file is, else ``None``."""
-    if contract.kind is doc.spec.kind:
-        return None
-    return Finding(
-        CATALOG_KIND_MISMATCH.id,
-        CATALOG_KIND_MISMATCH.severity,
-        f"the catalog says `{contract.id}` is {contract.kind.value}, but `{doc.name}` is {doc.spec.kind.value}",
-        contract.location or Location(display_name(contract.path)),
-        hint=f"set `kind: {doc.spec.kind.value}` in the catalog entry.",
-        contract=contract.id,
-    )
+    found = catalog_kind_mismatch.findings(catalog_kind_mismatch(doc, contract), contract.id)
+    return found[0] if found else None
 
 
 def _lint_one(doc: Document, target: Target, catalog: Catalog | None) -> list[Finding]:
@@ -111,16 +102,7 @@ def _lint_one(doc: Document, target: Target, catalog: Catalog | None) -> list[Fi
 
 
 def _strays(catalog: Catalog) -> list[Finding]:
-    return [
-        Finding(
-            CONTRACT_NOT_IN_CATALOG.id,
-            CONTRACT_NOT_IN_CATALOG.severity,
-            f"`{display_name(path)}` is a contract but the catalog does not list it",
-            Location(display_name(path), "", 1, 1),
-            hint=f"add it to `{display_name(catalog.path)}` with an id, kind, owner and lifecycle, or delete it.",
-        )
-        for path in stray_contracts(catalog)
-    ]
+    return contract_not_in_catalog.findings(contract_not_in_catalog(catalog))
 
 
 def _limits(catalog: Catalog | None, options: Options) -> Limits:

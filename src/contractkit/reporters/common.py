@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from contractkit import rulebook
 from contractkit.findings import Finding, Location, Report, Severity
 from contractkit.rules import registry
+from contractkit.validate.unreadable import input_unreadable
 
 #: The severities a reporter shows, worst first (``OFF`` findings are never shown).
 SHOWN: tuple[Severity, ...] = (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -39,16 +40,7 @@ def with_unreadable(report: Report) -> list[Finding]:
     The formats a CI system reads (annotations, SARIF, JUnit) must show a contract that could not even be
     parsed; the text format prints those errors on stderr instead.
     """
-    extra = [
-        Finding(
-            "input-unreadable",
-            Severity.ERROR,
-            f"{error.title}: {error.detail}",
-            error.location or Location("<input>"),
-            hint=error.tip,
-        )
-        for error in report.errors
-    ]
+    extra = input_unreadable.findings(input_unreadable(report.errors))
     return sorted([*visible(report), *extra], key=Finding.sort_key)
 
 

@@ -24,8 +24,9 @@ def all_rules() -> list[Rule]:
 
 def _load_all() -> None:
     # Importing the engines registers their rules; each import is done once by Python.
-    import contractkit.lint.rules
-    import contractkit.validate.rules  # noqa: F401
+    import contractkit.lint.rules  # noqa: F401
     from contractkit.breaking.registry import load_rules
+    from contractkit.validate.rules import load_rules as load_validate_rules
 
     load_rules()
+    load_validate_rules()

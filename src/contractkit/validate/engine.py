@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from contractkit.findings import Finding, Location
 from contractkit.kinds import SpecKind
 from contractkit.loaders.document import Document
 from contractkit.loaders.types import JsonValue
 from contractkit.validate import asyncapi, openapi
-from contractkit.validate.rules import ASYNCAPI_STRUCTURE, OPENAPI_STRUCTURE, REF_UNRESOLVED
+from contractkit.validate.rules import Said, validate_rule
 
 
 def validate_document(doc: Document, *, contract: str | None = None) -> list[Finding]:
@@ -19,28 +19,63 @@ def validate_document(doc: Document, *, contract: str | None = None) -> list[Fin
     Refs that cannot be followed are reported first; the specification is then checked on what can be
     reached (with broken refs, only the root file as written, so that nothing is reported twice).
     """
-    findings = [
-        Finding(
-            REF_UNRESOLVED.id,
-            REF_UNRESOLVED.severity,
-            problem.detail,
-            problem.location or doc.root.location(()),
-            hint=problem.tip,
-            contract=contract,
-        )
-        for problem in doc.ref_problems()
-    ]
+    findings = ref_unresolved.findings(ref_unresolved(doc), contract)
     follow = not findings
-    if doc.spec.kind is SpecKind.OPENAPI:
-        rule, problems = OPENAPI_STRUCTURE, openapi.structure_problems(doc, follow_refs=follow)
-    else:
-        rule, problems = ASYNCAPI_STRUCTURE, asyncapi.structure_problems(doc, follow_refs=follow)
+    structure = openapi_structure if doc.spec.kind is SpecKind.OPENAPI else asyncapi_structure
+    findings += structure.findings(structure(doc, follow), contract)
+    return findings
+
+
+@validate_rule(
+    "ref-unresolved",
+    summary="every `$ref` must lead somewhere: missing files or pointers, remote refs, refs leaving the contracts root "
+    "and circular chains are refused",
+)
+def ref_unresolved(doc: Document) -> Iterator[Said]:
+    """A `$ref` that leads nowhere makes every tool read a different contract, or none.
+
+    A missing file or pointer, a remote URL (contracts are read offline, from the repository), a ref that leaves
+    the contracts root, or a chain of refs that comes back to itself: each is reported where the `$ref` is
+    written, and the specification check then reads only the root file, so nothing is reported twice.
+    """
+    for problem in doc.ref_problems():
+        yield Said(problem.detail, problem.location or doc.root.location(()), problem.tip)
+
+
+@validate_rule(
+    "openapi-structure",
+    summary="the document must follow the OpenAPI 3.0/3.1 specification (openapi-spec-validator)",
+    specs=(SpecKind.OPENAPI,),
+)
+def openapi_structure(doc: Document, follow: bool) -> Iterator[Said]:
+    """The document breaks the OpenAPI 3.0/3.1 specification, as openapi-spec-validator reads it.
+
+    Each problem is located in the file and line it comes from (a shared schema's once, not once per use), and
+    numbers no JSON can hold (YAML's `.inf`, `.nan`, `1.0e+400`) are refused too: every JSON tool chokes on them.
+    """
+    yield from _structure(doc, openapi.structure_problems(doc, follow_refs=follow), follow)
+
+
+@validate_rule(
+    "asyncapi-structure",
+    summary="the document must follow the AsyncAPI 2.6/3.0 specification (the official JSON Schemas)",
+    specs=(SpecKind.ASYNCAPI,),
+)
+def asyncapi_structure(doc: Document, follow: bool) -> Iterator[Said]:
+    """The document breaks the AsyncAPI 2.x/3.x specification, as its official JSON Schemas read it.
+
+    Located as OpenAPI problems are: in the file and line they come from, once per place in the source.
+    """
+    yield from _structure(doc, asyncapi.structure_problems(doc, follow_refs=follow), follow)
+
+
+def _structure(doc: Document, problems: Iterable[tuple[str, Location]], follow: bool) -> Iterator[Said]:
     # A problem in a shared schema is met everywhere the schema is used: report each place in the source once.
     unique = dict.fromkeys(problems)
     if follow:
         unique.update(dict.fromkeys(_not_json_numbers(doc)))
-    findings.extend(Finding(rule.id, rule.severity, message, where, contract=contract) for message, where in unique)
-    return findings
+    for message, where in unique:
+        yield Said(message, where)
 
 
 def _not_json_numbers(doc: Document) -> Iterator[tuple[str, Location]]:
