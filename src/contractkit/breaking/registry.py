@@ -125,10 +125,13 @@ def breaking_rule(
             with :func:`fired`); without one, the walker calls the rule by name (a rule that reports at its own
             nodes).
     """
+    if removes is not None and removes not in REMOVABLE:
+        raise ValueError(f"rule `{id}`: `removes={removes!r}` is not one of {', '.join(REMOVABLE)}")
 
     def decorate(check: Callable[P, R]) -> ChangeRule[P, R]:
         doc = inspect.getdoc(check) or ""
-        change = _declare(id, level, direction, summary, fix, category, specs, removes, schema, doc, check)
+        rule = register(Rule(id, RuleKind.BREAKING, level, summary, specs, doc, direction, category, fix))
+        CHANGE_RULES[id] = change = ChangeRule(rule, check, removes, schema)
         if group is not None:
             group.append(change)
         return change
@@ -142,26 +145,6 @@ def fired(rules: Iterable[AnyChangeRule], *args: object) -> Iterator[tuple[AnyCh
         said = rule.check(*args)
         if said is not None:
             yield rule, said
-
-
-def _declare(
-    id: str,
-    level: Severity,
-    direction: str,
-    summary: str,
-    fix: str,
-    category: RuleCategory,
-    specs: tuple[SpecKind, ...],
-    removes: str | None,
-    schema: bool,
-    doc: str,
-    check: Callable[P, R],
-) -> ChangeRule[P, R]:
-    if removes is not None and removes not in REMOVABLE:
-        raise ValueError(f"rule `{id}`: `removes={removes!r}` is not one of {', '.join(REMOVABLE)}")
-    rule = register(Rule(id, RuleKind.BREAKING, level, summary, specs, doc, direction, category, fix))
-    CHANGE_RULES[id] = change = ChangeRule(rule, check, removes, schema)
-    return change
 
 
 def category_of(rule_id: str) -> RuleCategory:

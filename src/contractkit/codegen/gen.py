@@ -46,6 +46,7 @@ from contractkit.loaders.document import Document, SpecVersion, load_document
 from contractkit.loaders.files import FileStore
 from contractkit.loaders.refs import RefResolver
 from contractkit.loaders.types import JsonValue
+from contractkit.spec.flatten import bundle_document
 from contractkit.targets import catalog_contracts
 
 GENERATOR_VERSION = "4"
@@ -242,7 +243,7 @@ def _inputs_hash(catalog: Catalog, files: list[Path], options: CodegenOptions, i
         f"contractkit-gen {GENERATOR_VERSION}",
         f"datamodel-code-generator {dcg_version()}",
         f"ruff {ruff_version()}",
-        f"bundler {_bundler_name()}",
+        "bundler bundle",  # the contract.json of every package is bundled (kept as it was, so hashes stay)
         options.canonical(),
         identity,
     ):
@@ -436,31 +437,12 @@ def _render_contract(catalog: Catalog, plan: _Plan, contract: Contract) -> None:
         + "".join(f'    "{n}",\n' for n in sorted([*exports, "CONTRACT", "CONTRACT_ID", "CONTRACT_VERSION"]))
         + "]\n"
     )
-    bundle = _bundle(doc)
+    bundle = bundle_document(doc)
     plan.files = _finish(plan, {"models.py": models, "__init__.py": init}, {"contract.json": bundle})
     unplanned = tuple(n for n in defined_names(raw) if n not in schemas.defs and n != "Model")
     plan.result = PackageResult(
         plan.path, contract.id, "stale", tuple(sorted(exports)), tuple(schemas.names.numbered), unplanned
     )
-
-
-def _bundler_name() -> str:
-    try:
-        from contractkit.codegen import bundle  # noqa: F401
-    except ImportError:
-        return "inline"
-    return "bundle"
-
-
-def _bundle(doc: Document) -> JsonValue:
-    """Return the contract as one document: G2's bundler when it is there, else external refs inlined."""
-    try:
-        from contractkit.codegen.bundle import bundle_document
-    except ImportError:
-        from contractkit.spec.flatten import inline_external
-
-        return inline_external(doc)
-    return bundle_document(doc)
 
 
 def _finish(plan: _Plan, sources: dict[str, str], documents: dict[str, JsonValue]) -> dict[str, bytes]:

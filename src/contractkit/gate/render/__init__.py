@@ -1,4 +1,4 @@
-"""Renderers of a :class:`~contractkit.gate.model.GateResult`, by ``--format`` name.
+"""Renderers of a :class:`~contractkit.gate.model.GateResult`, by ``--format`` name (table ``outputs.GATE``).
 
 =============  ==============================================================================
 ``text``       the CI log: verdict, table, findings with file:line, rule and fix (the default)
@@ -11,19 +11,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from contractkit.gate.model import GateResult
 from contractkit.gate.render.markdown import MARKER
-from contractkit.outputs import GATE, Renderer
+from contractkit.outputs import Renderer
 
-if TYPE_CHECKING:
-    from contractkit.gate.model import GateResult
-    from contractkit.outputs import Formats
-
-__all__ = ["GATE_RENDERERS", "MARKER", "GateRenderer"]
+__all__ = ["MARKER", "GateRenderer"]
 
 #: Something that renders a gate result to a text stream.
-GateRenderer = Renderer["GateResult"]
-
-#: The renderers by ``--format`` name, the default first: the table in :mod:`contractkit.outputs`.
-GATE_RENDERERS: Formats[GateResult] = GATE
+GateRenderer = Renderer[GateResult]
