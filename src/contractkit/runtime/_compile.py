@@ -112,11 +112,9 @@ class CompiledSpec:
         name: the contract's name (catalog id, or the file name, or ``info.title``).
         bases: the server base paths to strip, longest first (``""`` when a server is at the root): the document's
             and those of path items and operations with their own `servers`.
-        static: routes without templates, by path, under the document's first base path (every route when no path
-            item or operation has its own `servers`).
-        templated: routes with templates, by segment count, most literal segments first (the same routes).
         interesting: the lower-case header names the validator reads.
-        tables: per base path, longest first, the routes served under it: ``(base, static, templated)``. Each
+        tables: per base path, longest first, the routes served under it: ``(base, static, templated)``, routes
+            without templates by path and routes with templates by segment count, most literal segments first. Each
             operation is routed under its own base paths (:func:`contractkit.spec.servers.operation_base_paths`);
             bases that serve the same operations share one pair of tables.
     """
@@ -125,8 +123,6 @@ class CompiledSpec:
     oas30: bool
     root: dict[str, Any]
     bases: tuple[str, ...]
-    static: dict[str, PathEntry]
-    templated: dict[int, list[PathEntry]]
     interesting: frozenset[str]
     response_converter: SchemaConverter
     tables: tuple[tuple[str, dict[str, PathEntry], dict[int, list[PathEntry]]], ...]
@@ -244,14 +240,11 @@ def compile_spec(root: dict[str, Any], name: str) -> CompiledSpec:
         if frozenset(keys) not in shared:
             shared[frozenset(keys)] = _tables([key for key in compiled if key in keys], compiled)
     tables = tuple((base, *shared[frozenset(served[base])]) for base in bases)
-    static, templated = shared[frozenset(served[base_paths(root)[0]])]
     return CompiledSpec(
         name=name,
         oas30=oas30,
         root=root,
         bases=bases,
-        static=static,
-        templated=templated,
         interesting=frozenset(interesting),
         response_converter=SchemaConverter(root, direction="response"),
         tables=tables,
